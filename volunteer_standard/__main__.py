@@ -1,0 +1,3 @@
+from volunteer_standard.cli import main
+
+main()

@@ -1,0 +1,66 @@
+"""``vstd validate``: check a JSON package or JSON Lines file against the standard."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from volunteer_standard.commands._common import LangArg, OutputFormat, resolve_lang
+from volunteer_standard.validation import Issue, validate
+from volunteer_standard.validation.render import issue_json, issue_line, summary_text
+
+
+class InputFormat(StrEnum):
+    jsonl = "jsonl"
+    package = "package"
+
+
+def validate_command(
+    input: Annotated[str, typer.Argument(help="File to check, or '-' for standard input.")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = OutputFormat.text,
+    lang: LangArg = None,
+    input_format: Annotated[
+        InputFormat | None,
+        typer.Option("--input-format", help="Force the input form (default: detected)."),
+    ] = None,
+    max_issues: Annotated[
+        int | None, typer.Option("--max-issues", help="List at most N issues (all by default).")
+    ] = None,
+    summary_only: Annotated[
+        bool, typer.Option("--summary-only", help="Print only the grouped summary.")
+    ] = False,
+) -> None:
+    """Validate INPUT; exit 0 when valid, 1 when the data has errors, 2 when unusable."""
+    language = resolve_lang(lang)
+    out = sys.stdout
+    listed = 0
+    as_json = output_format is OutputFormat.json
+
+    def on_issue(issue: Issue) -> None:
+        nonlocal listed
+        if summary_only or (max_issues is not None and listed >= max_issues):
+            return
+        if as_json:
+            out.write(("" if listed == 0 else ",\n") + issue_json(issue, language))
+        else:
+            out.write(issue_line(issue, language) + "\n")
+        listed += 1
+
+    if as_json:
+        out.write('{"issues": [\n')
+    fmt = input_format.value if input_format is not None else None
+    report = validate(input, fmt=fmt, on_issue=on_issue)  # type: ignore[arg-type]
+    if as_json:
+        summary = json.dumps(report.to_dict(language), ensure_ascii=False, indent=1)
+        out.write(f'\n],\n"summary": {summary}\n}}\n')
+    elif report.input_error is not None:
+        typer.echo(f"vstd: error: {report.input_error}", err=True)
+    else:
+        out.write(summary_text(report, language) + "\n")
+    raise typer.Exit(report.exit_code)

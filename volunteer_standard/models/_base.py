@@ -1,0 +1,54 @@
+"""The base model and field helper shared by every entity of the standard.
+
+Every field carries an English title, a Chinese title (``x-title-zh``) and a one-line
+description, so that the published JSON Schema documents itself in both languages.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticUndefined
+
+Sensitivity = Literal["personal", "sensitive"]
+
+
+def field(
+    zh: str,
+    en: str,
+    description: str,
+    default: Any = PydanticUndefined,
+    *,
+    sensitive: Sensitivity | None = None,
+    **kwargs: Any,
+) -> Any:
+    """A pydantic ``Field`` with the bilingual metadata the standard requires.
+
+    ``sensitive`` marks personal information (``personal``) and sensitive personal
+    information in the sense of PIPL art. 28 (``sensitive``); privacy tooling reads it
+    from the schema (``x-sensitivity``).
+    """
+    extra: dict[str, Any] = {"x-title-zh": zh}
+    if sensitive:
+        extra["x-sensitivity"] = sensitive
+    extra.update(kwargs.pop("json_schema_extra", None) or {})
+    return Field(default, title=en, description=description, json_schema_extra=extra, **kwargs)
+
+
+class StandardModel(BaseModel):
+    """Strict, closed objects: what the JSON Schema rejects, the model rejects too.
+
+    ``strict`` stops silent coercion ("2" is not 2), and ``extra="forbid"`` makes unknown
+    fields an error; data without a place in the standard belongs under ``extensions``.
+    """
+
+    model_config = ConfigDict(
+        strict=True,
+        extra="forbid",
+        frozen=False,
+        validate_default=False,
+        populate_by_name=False,
+        ser_json_timedelta="iso8601",
+        use_enum_values=True,
+    )

@@ -1,0 +1,362 @@
+"""Structural checks of one record: JSON shape, type, fields, formats and code lists.
+
+These are exactly the checks the published JSON Schema expresses, done through the pydantic
+models, plus warnings the schema cannot express (open and deprecated codes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from volunteer_standard import codelists
+from volunteer_standard._version import SCHEMA_VERSION
+from volunteer_standard.io.reader import RawRecord
+from volunteer_standard.models import COLLECTION_TYPES, ENTITY_MODELS, Entity, PackageMetadata
+from volunteer_standard.models.introspect import codelist_fields, sensitive_fields, values_at
+from volunteer_standard.validation.report import Issue
+
+_FORMAT_ERRORS: dict[str, tuple[str, str]] = {
+    "date_format": ("expected a date YYYY-MM-DD", "应为 YYYY-MM-DD 格式的日期"),
+    "date_value": ("not a calendar date", "不是真实存在的日期"),
+    "date_type": ("expected a date YYYY-MM-DD", "应为 YYYY-MM-DD 格式的日期"),
+    "datetime_format": (
+        "expected an ISO 8601 date-time with offset, e.g. 2024-03-05T09:00:00+08:00",
+        "应为带时区的 ISO 8601 时间，如 2024-03-05T09:00:00+08:00",
+    ),
+    "datetime_value": ("not a valid date-time", "不是有效的时间"),
+    "datetime_naive": (
+        "the date-time needs a UTC offset such as +08:00",
+        "时间缺少时区，如 +08:00",
+    ),
+    "datetime_type": ("expected an ISO 8601 date-time string", "应为 ISO 8601 时间字符串"),
+}
+_RANGE_ZH = {
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "应不大于 {le}",
+    "too_short": "至少需要 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "最多 {max_length} 个字符",
+}
+_KINDS: dict[str, tuple[str, str]] = {
+    "string": ("a string", "字符串"),
+    "integer": ("an integer", "整数"),
+    "number": ("a number", "数字"),
+    "boolean": ("true or false", "true 或 false"),
+    "array": ("an array", "数组"),
+    "object": ("an object", "对象"),
+    "null": ("null", "null"),
+}
+_JSON_TYPES = {
+    "string_type": "string",
+    "int_type": "integer",
+    "float_type": "number",
+    "bool_type": "boolean",
+    "list_type": "array",
+    "dict_type": "object",
+    "model_type": "object",
+    "model_attributes_type": "object",
+    "int_from_float": "integer",
+}
+
+
+def _json_kind(value: Any) -> str:
+    """The JSON type name of a decoded value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _bi(params: dict[str, str], key: str, en: str, zh: str) -> None:
+    params[key] = en
+    params[f"{key}_zh"] = zh
+
+
+def _pointer(loc: tuple[int | str, ...]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in loc)
+
+
+def _is_sensitive(model: type[BaseModel], loc: tuple[int | str, ...]) -> bool:
+    path = tuple(p for p in loc if isinstance(p, str))
+    sensitive = sensitive_fields(model)
+    return any(path[: len(s)] == s for s in sensitive)
+
+
+def _code_fields(model: type[BaseModel]) -> dict[tuple[str, ...], str]:
+    return dict(codelist_fields(model))
+
+
+def _pydantic_issues(
+    exc: ValidationError, model: type[BaseModel], raw: RawRecord, kind: str | None, rid: str | None
+) -> Iterator[Issue]:
+    codes = _code_fields(model)
+    for err in exc.errors(include_url=False):
+        loc = err["loc"]
+        etype = err["type"]
+        # Errors inside a union are reported once per branch; the "null" branch adds noise.
+        if etype == "none_required":
+            continue
+        path = _pointer(tuple(p for p in loc if not (isinstance(p, str) and "[" in p)))
+        field_path = tuple("*" if isinstance(p, int) else p for p in loc)
+        show_value = not _is_sensitive(model, loc) and isinstance(err.get("input"), (str, int))
+        value = f" (got {err['input']!r})" if show_value else ""
+        value_zh = f"（实际为 {err['input']!r}）" if show_value else ""
+        params = {"field": path or "(record)"}
+        ctx = err.get("ctx") or {}
+        codelist = codes.get(field_path)
+        if etype == "missing":
+            code = "VS110"
+        elif etype == "extra_forbidden":
+            code = "VS114"
+        elif etype in ("hours_format", "hours_type"):
+            code = "VS115"
+            params.update(value=value, value_zh=value_zh)
+        elif etype == "code_closed" or (
+            etype == "string_pattern_mismatch" and codelist and codelists.get(codelist).closed
+        ):
+            code = "VS120"
+            params["value"] = repr(err.get("input", ""))
+            params["codelist"] = str(ctx.get("codelist", codelist or ""))
+        elif etype == "string_pattern_mismatch":
+            code = "VS112"
+            if codelist:
+                _bi(
+                    params,
+                    "expected",
+                    "codes are 1-40 letters, digits, '_', '.' or '-'",
+                    "代码应为 1-40 位字母、数字或 _ . -",
+                )
+            else:
+                pattern = str(ctx.get("pattern", ""))
+                _bi(params, "expected", f"must match {pattern}", f"应符合 {pattern}")
+            params.update(value=value, value_zh=value_zh)
+        elif etype in _FORMAT_ERRORS:
+            code = "VS112"
+            _bi(params, "expected", *_FORMAT_ERRORS[etype])
+            params.update(value=value, value_zh=value_zh)
+        elif etype in _RANGE_ZH:
+            code = "VS113"
+            _bi(params, "expected", err["msg"], _RANGE_ZH[etype].format(**ctx))
+        elif etype in _JSON_TYPES:
+            code = "VS111"
+            want, found = _KINDS[_JSON_TYPES[etype]], _KINDS[_json_kind(err.get("input"))]
+            _bi(params, "expected", f"{want[0]}, found {found[0]}", f"{want[1]}，实际为{found[1]}")
+        else:
+            code, params["expected"] = "VS119", err["msg"]
+        yield Issue(code, raw.location, path, kind, rid, params)
+
+
+def _code_warnings(
+    data: dict[str, Any], model: type[BaseModel], raw: RawRecord, kind: str, rid: str | None
+) -> Iterator[Issue]:
+    for path, name in codelist_fields(model):
+        codes = codelists.get(name)
+        for pointer, value in values_at(data, path):
+            if not isinstance(value, str):
+                continue
+            entry = codes.get(value)
+            params = {"field": pointer, "value": repr(value), "codelist": name}
+            if entry is None:
+                if not codes.closed:
+                    yield Issue("VS121", raw.location, pointer, kind, rid, params)
+            elif entry.deprecated:
+                yield Issue("VS122", raw.location, pointer, kind, rid, params)
+
+
+def _major(version: str) -> str:
+    return version.split(".", 1)[0]
+
+
+class RecordChecker:
+    """Checks records one by one; keeps only what package-level checks need."""
+
+    def __init__(self) -> None:
+        self.metadata: PackageMetadata | None = None
+        self.declared_extensions: set[str] | None = None
+        self.saw_metadata = False
+        self._warned_namespaces: set[str] = set()
+
+    def check(
+        self, raw: RawRecord, emit: Callable[[Issue], None]
+    ) -> tuple[str | None, Entity | None]:
+        """Check one raw record, emitting issues; return its entity type and model if valid."""
+        if raw.error is not None:
+            emit(Issue("VS100", raw.location, "", None, None, {"detail": raw.error}))
+            return None, None
+        if raw.collection == "metadata":
+            self._check_metadata(raw, emit)
+            return None, None
+        data = raw.data
+        expected: str | None = None
+        if raw.collection is not None:
+            expected = COLLECTION_TYPES.get(raw.collection)
+            if expected is None:
+                emit(
+                    Issue(
+                        "VS104",
+                        raw.location,
+                        "",
+                        None,
+                        None,
+                        {
+                            "value": repr(raw.collection),
+                            "expected": ", ".join(["metadata", *COLLECTION_TYPES]),
+                        },
+                    )
+                )
+                return None, None
+        if not isinstance(data, dict):
+            kind_en, kind_zh = _KINDS[_json_kind(data)]
+            emit(
+                Issue(
+                    "VS101",
+                    raw.location,
+                    "",
+                    expected,
+                    None,
+                    {"detail": kind_en, "detail_zh": kind_zh},
+                )
+            )
+            return expected, None
+        rid = data.get("id") if isinstance(data.get("id"), str) else None
+        kind = data.get("type")
+        if kind is None:
+            if expected is None:
+                emit(Issue("VS102", raw.location, "", None, rid))
+                return None, None
+            kind = expected
+            data = {"type": kind, **data}
+        elif kind not in ENTITY_MODELS:
+            emit(
+                Issue(
+                    "VS103",
+                    raw.location,
+                    "/type",
+                    expected,
+                    rid,
+                    {
+                        "value": repr(kind),
+                        "expected": ", ".join(ENTITY_MODELS),
+                    },
+                )
+            )
+            return None, None
+        elif expected is not None and kind != expected:
+            emit(
+                Issue(
+                    "VS105",
+                    raw.location,
+                    "/type",
+                    expected,
+                    rid,
+                    {
+                        "value": repr(kind),
+                        "expected": str(raw.collection),
+                    },
+                )
+            )
+            return kind, None
+        model = ENTITY_MODELS[kind]
+        version = data.get("schema_version")
+        if isinstance(version, str) and _major(version) != _major(SCHEMA_VERSION):
+            emit(
+                Issue(
+                    "VS130",
+                    raw.location,
+                    "/schema_version",
+                    kind,
+                    rid,
+                    {
+                        "value": repr(version),
+                        "expected": f"{_major(SCHEMA_VERSION)}.x",
+                    },
+                )
+            )
+        try:
+            obj = model.model_validate(data)
+        except ValidationError as exc:
+            for issue in _pydantic_issues(exc, model, raw, kind, rid):
+                emit(issue)
+            obj = None
+        for issue in _code_warnings(data, model, raw, kind, rid):
+            emit(issue)
+        self._check_extensions(data, raw, kind, rid, emit)
+        return kind, obj
+
+    def _check_metadata(self, raw: RawRecord, emit: Callable[[Issue], None]) -> None:
+        self.saw_metadata = True
+        try:
+            self.metadata = PackageMetadata.model_validate(raw.data)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                emit(
+                    Issue(
+                        "VS140",
+                        raw.location,
+                        _pointer(err["loc"]),
+                        None,
+                        None,
+                        {
+                            "field": _pointer(err["loc"]) or "metadata",
+                            "expected": err["msg"],
+                        },
+                    )
+                )
+            return
+        version = self.metadata.schema_version
+        if _major(version) != _major(SCHEMA_VERSION):
+            emit(
+                Issue(
+                    "VS130",
+                    raw.location,
+                    "/schema_version",
+                    None,
+                    None,
+                    {
+                        "value": repr(version),
+                        "expected": f"{_major(SCHEMA_VERSION)}.x",
+                    },
+                )
+            )
+        self.declared_extensions = {e.namespace for e in self.metadata.extensions or []}
+
+    def _check_extensions(
+        self,
+        data: dict[str, Any],
+        raw: RawRecord,
+        kind: str,
+        rid: str | None,
+        emit: Callable[[Issue], None],
+    ) -> None:
+        ext = data.get("extensions")
+        if self.declared_extensions is None or not isinstance(ext, dict):
+            return
+        for namespace in ext:
+            if namespace not in self.declared_extensions:
+                emit(
+                    Issue(
+                        "VS150",
+                        raw.location,
+                        f"/extensions/{namespace}",
+                        kind,
+                        rid,
+                        {
+                            "value": repr(namespace),
+                        },
+                    )
+                )
