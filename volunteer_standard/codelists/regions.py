@@ -16,8 +16,8 @@ listing the period; ``valid_to`` is the year it was changed or retired (absent f
 year's table, but in use for part of that year). The data starts in 1981, so
 ``valid_from == 1981`` means "1981 or earlier".
 
-Input: 6-digit codes, or 12-digit (NBS 统计用区划代码) and 18-digit (NVSI ``areaid``) ids,
-which are checked on their first 6 digits. ``000000`` means nationwide (全国, level 0).
+Input: 6-digit codes, or 9/12-digit (NBS 统计用区划代码) and 18-digit (NVSI ``areaid``)
+ids, which are checked on their first 6 digits. ``000000`` means nationwide (全国, level 0).
 Only ASCII digits are accepted. Note that residence permits for Hong Kong, Macao and Taiwan
 residents use the prefixes 810000, 820000 and 830000; 830000 is not a division code.
 """
@@ -57,7 +57,7 @@ NATIONWIDE: str = "000000"
 
 REGIONS_HEADER = ("code", "name", "level", "valid_from", "valid_to", "successors")
 _DIGITS = frozenset("0123456789")
-_ID_LENGTHS = (6, 12, 18)
+_ID_LENGTHS = (6, 9, 12, 18)  # county, township, NBS village, NVSI areaid
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +193,7 @@ def _region(six: str) -> Region | None:
 
 
 def _six(code: object) -> str | None:
-    """The 6-digit division part of a 6/12/18-digit id, or ``None`` if malformed.
+    """The 6-digit division part of a 6/9/12/18-digit id, or ``None`` if malformed.
 
     Checks characters against ASCII digits explicitly: ``str.isdigit`` and the regex digit
     class also accept full-width and other Unicode digits (``"１１０１０１"``).
@@ -206,7 +206,7 @@ def _six(code: object) -> str | None:
 
 
 def lookup(code: str) -> Region | None:
-    """The region for a 6-digit code or a 12/18-digit area id; ``None`` if unknown."""
+    """The region for a 6-digit code or a 9/12/18-digit area id; ``None`` if unknown."""
     six = _six(code)
     return None if six is None else _region(six)
 

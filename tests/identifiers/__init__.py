@@ -1,0 +1,1 @@
+"""Tests of volunteer_standard.identifiers."""
