@@ -6,6 +6,9 @@ import typer
 
 from volunteer_standard._version import SCHEMA_VERSION, __version__
 from volunteer_standard.commands import codelists as codelists_cmd
+from volunteer_standard.commands import connectors as connectors_cmd
+from volunteer_standard.commands.convert import convert_command
+from volunteer_standard.commands.plugins import plugins_command
 from volunteer_standard.commands.schema import schema_command
 from volunteer_standard.commands.validate import validate_command
 
@@ -18,7 +21,23 @@ app = typer.Typer(
 )
 app.command("validate")(validate_command)
 app.command("schema")(schema_command)
+app.command("convert")(convert_command)
+app.command("plugins")(plugins_command)
 app.add_typer(codelists_cmd.app, name="codelists")
+app.add_typer(connectors_cmd.app, name="connectors")
+
+
+def _plugin_commands() -> None:
+    """Let plugins add commands; a failing plugin is reported by ``vstd plugins``."""
+    from volunteer_standard.plugins import get_plugin_manager
+
+    try:
+        get_plugin_manager().hook.register_commands(cli=app)
+    except Exception as exc:
+        typer.echo(f"vstd: warning: a plugin failed to add commands: {exc}", err=True)
+
+
+_plugin_commands()
 
 
 def _version(value: bool) -> None:

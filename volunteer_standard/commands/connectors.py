@@ -1,0 +1,32 @@
+"""``vstd connectors``: list connectors and show one's configuration schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from volunteer_standard.commands._common import fail
+from volunteer_standard.connectors import ConnectorError, connectors, get_connector
+
+app = typer.Typer(help="Connectors to other systems.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_command() -> None:
+    """List the available connectors and what they read and write."""
+    for name, cls in connectors().items():
+        reads = "read" if cls.reads else "-"
+        writes = "write" if cls.writes else "-"
+        typer.echo(f"{name:<16} {cls.version:<8} {reads:<5} {writes:<6} {cls.title}")
+
+
+@app.command("show")
+def show_command(name: Annotated[str, typer.Argument(help="Connector name.")]) -> None:
+    """Print a connector's description and configuration JSON Schema."""
+    try:
+        cls = get_connector(name)
+    except ConnectorError as exc:
+        fail(str(exc))
+    typer.echo(json.dumps(cls.describe(), ensure_ascii=False, indent=2))

@@ -1,0 +1,26 @@
+"""Connectors: read one system's data into the standard and write it back out."""
+
+from volunteer_standard.connectors.base import (
+    CheckResult,
+    Connector,
+    ConnectorConfig,
+    ConnectorError,
+    Problem,
+    RecordWriter,
+    SourceRecord,
+    load_config,
+)
+from volunteer_standard.connectors.registry import connectors, get_connector
+
+__all__ = [
+    "CheckResult",
+    "Connector",
+    "ConnectorConfig",
+    "ConnectorError",
+    "Problem",
+    "RecordWriter",
+    "SourceRecord",
+    "connectors",
+    "get_connector",
+    "load_config",
+]

@@ -1,0 +1,197 @@
+"""The connector contract: one system's data read into, and written from, the standard.
+
+A connector declares what it reads and writes and a pydantic configuration model; it reads
+``SourceRecord``s (a standard-shaped dict, where it came from, and the untranslated source
+fields) and writes validated standard objects. Validation, rejects and counting are the
+engine's job, so a vendor connector stays short.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from abc import ABC
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+
+from volunteer_standard.io.reader import Location
+from volunteer_standard.models import Entity
+
+
+class ConnectorError(Exception):
+    """A connector cannot run: bad configuration, unreachable source, unwritable target."""
+
+
+class ConnectorConfig(BaseModel):
+    """Base of connector configurations.
+
+    Secrets are ``SecretStr`` fields: they are read from a config file or from the
+    environment (``VSTD_<CONNECTOR>_<FIELD>``), never from the command line, and never
+    appear in ``repr`` or logs.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a source record could not be translated (it goes to the reject file)."""
+
+    code: str
+    message: str
+    field: str | None = None
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    """One record read from a source.
+
+    ``data`` is the record in the standard's shape (not yet validated; ``None`` when it
+    could not be translated at all), ``raw`` the source fields as read, ``problems`` what
+    went wrong while translating.
+    """
+
+    data: dict[str, Any] | None
+    location: Location
+    raw: dict[str, Any] | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """Outcome of ``Connector.check``."""
+
+    ok: bool
+    message: str
+
+
+class RecordWriter(Protocol):
+    """Writes standard objects to one target; ``close`` finishes the output."""
+
+    def write(self, obj: Entity) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Connector(ABC):
+    """Base class of connectors. Subclasses set the class attributes and override
+    ``read`` and/or ``open_writer``."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    version: ClassVar[str] = "1.0"
+    reads: ClassVar[tuple[str, ...]] = ()
+    writes: ClassVar[tuple[str, ...]] = ()
+    config_model: ClassVar[type[ConnectorConfig]] = ConnectorConfig
+
+    def __init__(self, config: ConnectorConfig | Mapping[str, Any] | None = None) -> None:
+        if isinstance(config, ConnectorConfig):
+            self.config = config
+        else:
+            self.config = load_config(type(self), values=dict(config or {}))
+        #: Bookmark for incremental reads: set by ``read``, saved by the engine.
+        self.state: dict[str, Any] = {}
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def check(self, location: str, *, for_writing: bool = False) -> CheckResult:
+        """Tell whether ``location`` can be read (or written) with this configuration."""
+        if location == "-":
+            return CheckResult(True, "standard stream")
+        path = Path(location)
+        if for_writing:
+            parent = path.parent if str(path.parent) else Path(".")
+            if parent.is_dir() and os.access(parent, os.W_OK):
+                return CheckResult(True, f"{location} can be written")
+            return CheckResult(False, f"{parent} is not a writable folder")
+        if path.exists() and os.access(path, os.R_OK):
+            return CheckResult(True, f"{location} is readable")
+        return CheckResult(False, f"{location} does not exist or is not readable")
+
+    def read(self, source: str, state: Mapping[str, Any] | None = None) -> Iterator[SourceRecord]:
+        """Yield the records of ``source``; continue after ``state`` when given."""
+        raise ConnectorError(f"connector {self.name!r} cannot read")
+
+    def open_writer(self, target: str) -> RecordWriter:
+        """Open ``target`` for writing standard objects."""
+        raise ConnectorError(f"connector {self.name!r} cannot write")
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        """Name, version, entity types and the configuration's JSON Schema."""
+        return {
+            "name": cls.name,
+            "title": cls.title,
+            "version": cls.version,
+            "reads": list(cls.reads),
+            "writes": list(cls.writes),
+            "config_schema": cls.config_model.model_json_schema(),
+        }
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConnectorError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    try:
+        if path.suffix.lower() == ".toml":
+            return tomllib.loads(text)
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            loaded = yaml.safe_load(text)
+            return loaded if isinstance(loaded, dict) else {}
+        loaded = json.loads(text)
+        return loaded if isinstance(loaded, dict) else {}
+    except (ValueError, ImportError) as exc:
+        raise ConnectorError(f"{path}: invalid config file: {exc}") from None
+
+
+def load_config(
+    connector: type[Connector],
+    path: str | Path | None = None,
+    *,
+    values: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> ConnectorConfig:
+    """Build a connector's configuration from a file (TOML, YAML or JSON), explicit values
+    and, for secret fields, environment variables ``VSTD_<CONNECTOR>_<FIELD>``."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        data.update(_read_config_file(Path(path)))
+    data.update(values or {})
+    env = os.environ if environ is None else environ
+    prefix = f"VSTD_{connector.name.upper().replace('-', '_')}_"
+    for field_name, info in connector.config_model.model_fields.items():
+        if field_name in data:
+            continue
+        annotation = str(info.annotation)
+        if "SecretStr" in annotation:
+            value = env.get(prefix + field_name.upper())
+            if value is not None:
+                data[field_name] = value
+    try:
+        return connector.config_model.model_validate(data)
+    except ValidationError as exc:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(config)'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConnectorError(f"invalid configuration for {connector.name!r}: {details}") from None
+
+
+__all__ = [
+    "CheckResult",
+    "Connector",
+    "ConnectorConfig",
+    "ConnectorError",
+    "Problem",
+    "RecordWriter",
+    "SecretStr",
+    "SourceRecord",
+    "load_config",
+]

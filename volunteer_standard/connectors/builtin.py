@@ -1,0 +1,14 @@
+"""Registers the built-in connectors through the same hook that plugins use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from volunteer_standard.connectors.base import Connector
+from volunteer_standard.connectors.standard import StandardConnector
+from volunteer_standard.hookspecs import hookimpl
+
+
+@hookimpl
+def register_connectors(register: Callable[[type[Connector]], None]) -> None:
+    register(StandardConnector)

@@ -1,0 +1,93 @@
+"""The ``standard`` connector: the standard's own JSON package and JSON Lines forms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from volunteer_standard.connectors.base import (
+    Connector,
+    ConnectorConfig,
+    Problem,
+    RecordWriter,
+    SourceRecord,
+)
+from volunteer_standard.io.reader import iter_raw
+from volunteer_standard.io.writer import JsonlWriter, PackageWriter
+from volunteer_standard.models import COLLECTION_TYPES, ENTITY_MODELS, Entity
+from volunteer_standard.models.package import PackageMetadata
+
+
+class StandardConfig(ConnectorConfig):
+    """Which form to read or write; ``auto`` decides from the file name."""
+
+    form: Literal["auto", "jsonl", "package"] = "auto"
+
+
+class _Writer:
+    def __init__(self, inner: JsonlWriter | PackageWriter) -> None:
+        self.inner = inner
+
+    def write(self, obj: Entity) -> None:
+        self.inner.write(obj)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class StandardConnector(Connector):
+    """JSON package (``.json``) and JSON Lines (``.jsonl``), exactly as the standard defines."""
+
+    name = "standard"
+    title = "volunteer-standard JSON package / JSON Lines"
+    version = "1.0"
+    reads = tuple(ENTITY_MODELS)
+    writes = tuple(ENTITY_MODELS)
+    config_model = StandardConfig
+
+    def _form(self, location: str) -> Literal["jsonl", "package"] | None:
+        assert isinstance(self.config, StandardConfig)
+        if self.config.form != "auto":
+            return self.config.form
+        suffix = Path(location).suffix.lower()
+        if suffix in (".jsonl", ".ndjson", ".jsonlines"):
+            return "jsonl"
+        if suffix == ".json":
+            return "package"
+        return None
+
+    def read(self, source: str, state: Mapping[str, Any] | None = None) -> Iterator[SourceRecord]:
+        for raw in iter_raw(source, fmt=self._form(source)):
+            if raw.collection == "metadata":
+                continue
+            if raw.error is not None:
+                problem = Problem("VS100", f"not valid JSON: {raw.error}")
+                yield SourceRecord(None, raw.location, {"text": raw.data}, [problem])
+                continue
+            data = raw.data
+            if not isinstance(data, dict):
+                yield SourceRecord(
+                    None, raw.location, None, [Problem("VS101", "the record is not a JSON object")]
+                )
+                continue
+            kind = COLLECTION_TYPES.get(raw.collection or "")
+            if kind is not None and "type" not in data:
+                data = {"type": kind, **data}
+            yield SourceRecord(data, raw.location, None)
+
+    def open_writer(self, target: str) -> RecordWriter:
+        if self._form(target) == "package":
+            return _Writer(PackageWriter(target, _metadata()))
+        return _Writer(JsonlWriter(target))
+
+
+def _metadata() -> PackageMetadata:
+    from datetime import UTC, datetime
+
+    from volunteer_standard.models.package import Publisher
+
+    return PackageMetadata(
+        publisher=Publisher(name="volunteer-standard", system="vstd convert"),
+        generated_at=datetime.now(UTC),
+    )
