@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from volunteer_standard.commands._common import fail
+from volunteer_standard.datadict import data_dictionary_markdown
 from volunteer_standard.schema import check_schemas, write_schemas
 
 
@@ -16,8 +17,14 @@ def schema_command(
     check: Annotated[
         bool, typer.Option("--check", help="Only report drift; exit 1 if the files differ.")
     ] = False,
+    dictionary: Annotated[
+        Path | None,
+        typer.Option("--dictionary", help="Also write the Markdown data dictionary there."),
+    ] = None,
 ) -> None:
     """Write the JSON Schemas (2020-12) and code lists generated from the models."""
+    if dictionary is not None and not check:
+        dictionary.write_text(data_dictionary_markdown(), encoding="utf-8")
     if check:
         drift = check_schemas(out_dir)
         for name in drift:

@@ -253,6 +253,8 @@ class _PackageScanner:
     # -- grammar -----------------------------------------------------------------------
     def records(self) -> Iterator[RawRecord]:
         first = self._skip_ws()
+        if first == "":
+            raise InputError(f"{self.label}: the input is empty")
         if first == "[":
             raise InputError(
                 f"{self.label}: a JSON array is not a package; use "

@@ -34,19 +34,25 @@ def _walk(annotation: Any, path: Path, out: list[tuple[Path, str]], depth: int) 
         (item,) = get_args(annotation)
         _walk(item, (*path, "*"), out, depth + 1)
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        for name, info in annotation.model_fields.items():
-            _walk(info.annotation, (*path, name), out, depth + 1)
+        _walk_model(annotation, path, out, depth + 1)
+
+
+def _walk_model(
+    model: type[BaseModel], path: Path, out: list[tuple[Path, str]], depth: int
+) -> None:
+    for name, info in model.model_fields.items():
+        # pydantic moves a bare Annotated's metadata from the annotation to the field.
+        for item in info.metadata:
+            if isinstance(item, CodeListRef):
+                out.append(((*path, name), item.name))
+        _walk(info.annotation, (*path, name), out, depth)
 
 
 @cache
 def codelist_fields(model: type[BaseModel]) -> tuple[tuple[Path, str], ...]:
     """Every field of ``model`` (nested too) that holds a code, with its code-list name."""
     out: list[tuple[Path, str]] = []
-    for name, info in model.model_fields.items():
-        _walk(info.annotation, (name,), out, 0)
-        for item in info.metadata:
-            if isinstance(item, CodeListRef):
-                out.append(((name,), item.name))
+    _walk_model(model, (), out, 0)
     return tuple(dict.fromkeys(out))
 
 

@@ -26,7 +26,12 @@ def validate(
     ``max_examples`` issues of each code. Unusable input is reported in
     ``report.input_error`` (exit code 2), never raised.
     """
-    label = name or (str(source) if isinstance(source, (str, Path)) else "<stream>")
+    if name is not None:
+        label = name
+    elif isinstance(source, (str, Path)):
+        label = "<stdin>" if str(source) == "-" else str(source)
+    else:
+        label = "<stream>"
     report = Report(source=label, max_examples=max_examples)
     checker = RecordChecker()
 
