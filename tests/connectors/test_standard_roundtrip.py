@@ -1,0 +1,45 @@
+"""Property test: any valid objects written by the ``standard`` connector read back equal."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.connectors.strategies import entities
+from volunteer_standard.connectors import get_connector
+from volunteer_standard.models import ENTITY_MODELS, Entity
+
+
+def _round_trip(objects: list[Entity], suffix: str) -> list[Entity]:
+    connector = get_connector("standard")()
+    with tempfile.TemporaryDirectory() as tmp:
+        target = str(Path(tmp) / f"out{suffix}")
+        writer = connector.open_writer(target)
+        for obj in objects:
+            writer.write(obj)
+        writer.close()
+        back = []
+        for record in connector.read(target):
+            assert not record.problems and record.data is not None
+            back.append(ENTITY_MODELS[record.data["type"]].model_validate(record.data))
+    return back
+
+
+def _key(obj: Entity) -> str:
+    return obj.model_dump_json()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(entities, min_size=1, max_size=8))
+def test_jsonl_round_trip_is_exact(objects: list[Entity]) -> None:
+    assert _round_trip(objects, ".jsonl") == objects
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(entities, min_size=1, max_size=8))
+def test_package_round_trip_is_exact_up_to_grouping(objects: list[Entity]) -> None:
+    back = _round_trip(objects, ".json")
+    assert sorted(map(_key, back)) == sorted(map(_key, objects))
