@@ -46,8 +46,8 @@ ENTITY_MODELS: dict[str, type[Entity]] = {
     "award": Award,
     "evaluation": Evaluation,
     "certificate": Certificate,
-    "demand": Demand,
     "station": Station,
+    "demand": Demand,
 }
 
 #: Entity type → name of its array in a JSON package.
@@ -61,8 +61,8 @@ COLLECTIONS: dict[str, str] = {
     "award": "awards",
     "evaluation": "evaluations",
     "certificate": "certificates",
-    "demand": "demands",
     "station": "stations",
+    "demand": "demands",
 }
 
 #: Package array name → entity type.
