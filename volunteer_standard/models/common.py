@@ -24,9 +24,7 @@ from volunteer_standard.models._types import (
     Url,
 )
 
-SchemaVersion = Annotated[
-    str, StringConstraints(pattern=r"^[0-9]{1,3}\.[0-9]{1,3}$", max_length=7)
-]
+SchemaVersion = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,3}\.[0-9]{1,3}$", max_length=7)]
 Extensions = dict[Namespace, dict[str, Any]]
 
 
