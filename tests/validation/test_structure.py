@@ -73,7 +73,11 @@ def test_deprecated_codes_warn(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         codelists, "get", lambda name: patched if name == "skill" else original_get(name)
     )
+    from volunteer_standard.validation import structure
+
+    structure._warning_fields.cache_clear()
     report, issues = _run(_jsonl(VOL | {"skills": ["98"]}))
+    structure._warning_fields.cache_clear()
     assert [i.code for i in issues] == ["VS122"]
     assert report.exit_code == 0 and report.warnings == 1
 

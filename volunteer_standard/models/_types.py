@@ -155,17 +155,25 @@ class CodeListRef:
     so importing the models never parses CSV files.
     """
 
-    __slots__ = ("name",)
+    __slots__ = ("_codes", "name")
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self._codes: frozenset[str] | None = None
 
     def __repr__(self) -> str:
         return f"CodeListRef({self.name!r})"
 
+    def _allowed(self) -> frozenset[str]:
+        """Codes a value may take (empty for open lists); looked up once per reference."""
+        if self._codes is None:
+            codes = codelists.get(self.name)
+            self._codes = frozenset(codes.all_codes()) if codes.closed else frozenset()
+        return self._codes
+
     def _check(self, value: str) -> str:
-        codes = codelists.get(self.name)
-        if codes.closed and value not in codes:
+        allowed = self._allowed()
+        if allowed and value not in allowed:
             raise PydanticCustomError(
                 "code_closed",
                 "{value!r} is not a code of the closed code list '{codelist}'",

@@ -6,6 +6,7 @@ models, plus warnings the schema cannot express (open and deprecated codes).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -161,20 +162,38 @@ def _pydantic_issues(
         yield Issue(code, raw.location, path, kind, rid, params)
 
 
+@functools.cache
+def _warning_fields(model: type[BaseModel]) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Code fields that can produce warnings: open lists, or lists with deprecated codes.
+
+    Closed lists without deprecated codes are fully enforced by the model, so the hot
+    path skips them.
+    """
+    out = []
+    for path, name in codelist_fields(model):
+        codes = codelists.get(name)
+        if not codes.closed or any(c.deprecated for c in codes.codes):
+            out.append((path, name))
+    return tuple(out)
+
+
 def _code_warnings(
     data: dict[str, Any], model: type[BaseModel], raw: RawRecord, kind: str, rid: str | None
 ) -> Iterator[Issue]:
-    for path, name in codelist_fields(model):
+    for path, name in _warning_fields(model):
+        if path[0] not in data:
+            continue
         codes = codelists.get(name)
         for pointer, value in values_at(data, path):
             if not isinstance(value, str):
                 continue
             entry = codes.get(value)
-            params = {"field": pointer, "value": repr(value), "codelist": name}
             if entry is None:
                 if not codes.closed:
+                    params = {"field": pointer, "value": repr(value), "codelist": name}
                     yield Issue("VS121", raw.location, pointer, kind, rid, params)
             elif entry.deprecated:
+                params = {"field": pointer, "value": repr(value), "codelist": name}
                 yield Issue("VS122", raw.location, pointer, kind, rid, params)
 
 
