@@ -89,8 +89,11 @@ certificates = st.builds(
     certificate_no=ids,
     volunteer=st.fixed_dictionaries({"volunteer_no": ids, "name": text}),
     issuer=st.fixed_dictionaries({"organization_id": ids, "name": text}),
-    lines=st.lists(st.fixed_dictionaries({"project_title": text, "hours": hours.map(str)}),
-                   min_size=1, max_size=3),
+    lines=st.lists(
+        st.fixed_dictionaries({"project_title": text, "hours": hours.map(str)}),
+        min_size=1,
+        max_size=3,
+    ),
     total_hours=hours,
     issued_on=dates,
     status=code("certificate_status"),
