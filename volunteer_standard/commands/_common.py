@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
-from typing import Annotated, NoReturn
+from pathlib import Path
+from typing import Annotated, NoReturn, TextIO
 
 import typer
 
@@ -19,6 +21,7 @@ class LangOption(StrEnum):
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    html = "html"
 
 
 LangArg = Annotated[
@@ -37,3 +40,30 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error and exit; never a traceback."""
     typer.echo(f"vstd: error: {message}", err=True)
     raise typer.Exit(code)
+
+
+OutputArg = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the report to FILE (UTF-8) instead of standard output.",
+        dir_okay=False,
+    ),
+]
+
+
+def open_output(ctx: typer.Context, path: Path | None) -> TextIO:
+    """Standard output, or FILE opened for writing and closed when the command ends.
+
+    The click context closes the file, so that commands can stream into it and still
+    leave through ``typer.Exit`` with their exit code.
+    """
+    if path is None or str(path) == "-":
+        return sys.stdout
+    try:
+        handle = path.open("w", encoding="utf-8")  # closed by the click context
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+    ctx.call_on_close(handle.close)
+    return handle

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
-import sys
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from volunteer_standard.commands._common import LangArg, OutputFormat, resolve_lang
-from volunteer_standard.validation import Issue, validate
+from volunteer_standard.commands._common import (
+    LangArg,
+    OutputArg,
+    OutputFormat,
+    open_output,
+    resolve_lang,
+)
+from volunteer_standard.validation import REPORT_FORMAT_VERSION, Issue, validate
+from volunteer_standard.validation.html import render_html
 from volunteer_standard.validation.render import issue_json, issue_line, summary_text
 
 
@@ -20,6 +26,7 @@ class InputFormat(StrEnum):
 
 
 def validate_command(
+    ctx: typer.Context,
     input: Annotated[str, typer.Argument(help="File to check, or '-' for standard input.")],
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Report format.")
@@ -35,16 +42,18 @@ def validate_command(
     summary_only: Annotated[
         bool, typer.Option("--summary-only", help="Print only the grouped summary.")
     ] = False,
+    output: OutputArg = None,
 ) -> None:
     """Validate INPUT; exit 0 when valid, 1 when the data has errors, 2 when unusable."""
     language = resolve_lang(lang)
-    out = sys.stdout
+    out = open_output(ctx, output)
     listed = 0
     as_json = output_format is OutputFormat.json
+    as_html = output_format is OutputFormat.html
 
     def on_issue(issue: Issue) -> None:
         nonlocal listed
-        if summary_only or (max_issues is not None and listed >= max_issues):
+        if as_html or summary_only or (max_issues is not None and listed >= max_issues):
             return
         if as_json:
             out.write(("" if listed == 0 else ",\n") + issue_json(issue, language))
@@ -53,12 +62,16 @@ def validate_command(
         listed += 1
 
     if as_json:
-        out.write('{"issues": [\n')
+        out.write(f'{{"report_version": "{REPORT_FORMAT_VERSION}", "issues": [\n')
     fmt = input_format.value if input_format is not None else None
     report = validate(input, fmt=fmt, on_issue=on_issue)  # type: ignore[arg-type]
     if as_json:
         summary = json.dumps(report.to_dict(language), ensure_ascii=False, indent=1)
         out.write(f'\n],\n"summary": {summary}\n}}\n')
+    elif as_html:
+        out.write(render_html(report, language))
+        if report.input_error is not None:
+            typer.echo(f"vstd: error: {report.input_error}", err=True)
     elif report.input_error is not None:
         typer.echo(f"vstd: error: {report.input_error}", err=True)
     else:

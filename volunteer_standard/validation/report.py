@@ -118,14 +118,15 @@ class Report:
         codes = []
         for code, count in sorted(self.issues_by_code.items()):
             item = lookup(code)
+            examples = self.examples.get(code, [])
             codes.append(
                 {
                     "code": code,
                     "name": item.name,
-                    "severity": item.severity,
+                    "severity": examples[0].severity if examples else item.severity,
                     "count": count,
                     "hint": item.hint(lang),
-                    "examples": [i.to_dict(lang) for i in self.examples.get(code, [])],
+                    "examples": [i.to_dict(lang) for i in examples],
                 }
             )
         return {
