@@ -8,10 +8,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint typecheck pytest schemas samples clean
 
-$(STAMP): pyproject.toml
+# The reference plugin is installed like a vendor's connector (its own package, entry point).
+$(STAMP): pyproject.toml plugins/vstd-connector-nvsi/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e plugins/vstd-connector-nvsi
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,11 +26,12 @@ demo: install
 	$(BIN)/vstd validate examples/sample.json
 
 lint: install
-	$(BIN)/ruff check volunteer_standard tests bench
-	$(BIN)/ruff format --check volunteer_standard tests bench
+	$(BIN)/ruff check volunteer_standard tests bench plugins
+	$(BIN)/ruff format --check volunteer_standard tests bench plugins
 
 typecheck: install
 	$(BIN)/mypy --strict volunteer_standard
+	$(BIN)/mypy --strict plugins/vstd-connector-nvsi/src/vstd_connector_nvsi
 
 pytest: install tests/js/node_modules/.installed
 	$(BIN)/pytest -q -n 2

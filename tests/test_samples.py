@@ -93,7 +93,7 @@ def test_output_is_deterministic(out_dir: Path, tmp_path: Path) -> None:
 def test_examples_match_the_generator(out_dir: Path) -> None:
     """examples/ is generated: regenerate with `python -m volunteer_standard.samples examples`."""
     expected = sorted(p.name for p in out_dir.iterdir())
-    present = sorted(p.name for p in EXAMPLES.iterdir() if p.name != "README.md")
+    present = sorted(p.name for p in EXAMPLES.iterdir() if p.is_file() and p.name != "README.md")
     assert present == expected
     stale = [n for n in expected if (EXAMPLES / n).read_bytes() != (out_dir / n).read_bytes()]
     assert stale == [], "regenerate: python -m volunteer_standard.samples examples"

@@ -7,9 +7,12 @@ import typer
 from volunteer_standard._version import SCHEMA_VERSION, __version__
 from volunteer_standard.commands import codelists as codelists_cmd
 from volunteer_standard.commands import connectors as connectors_cmd
+from volunteer_standard.commands import plugin as plugin_cmd
 from volunteer_standard.commands.convert import convert_command
 from volunteer_standard.commands.plugins import plugins_command
+from volunteer_standard.commands.rules import rules_command
 from volunteer_standard.commands.schema import schema_command
+from volunteer_standard.commands.template import template_command
 from volunteer_standard.commands.validate import validate_command
 
 app = typer.Typer(
@@ -23,18 +26,18 @@ app.command("validate")(validate_command)
 app.command("schema")(schema_command)
 app.command("convert")(convert_command)
 app.command("plugins")(plugins_command)
+app.command("template")(template_command)
+app.command("rules")(rules_command)
 app.add_typer(codelists_cmd.app, name="codelists")
 app.add_typer(connectors_cmd.app, name="connectors")
+app.add_typer(plugin_cmd.app, name="plugin")
 
 
 def _plugin_commands() -> None:
     """Let plugins add commands; a failing plugin is reported by ``vstd plugins``."""
-    from volunteer_standard.plugins import get_plugin_manager
+    from volunteer_standard.plugins import call_each
 
-    try:
-        get_plugin_manager().hook.register_commands(cli=app)
-    except Exception as exc:
-        typer.echo(f"vstd: warning: a plugin failed to add commands: {exc}", err=True)
+    call_each("register_commands", cli=app)  # each plugin on its own; failures are recorded
 
 
 _plugin_commands()

@@ -72,8 +72,14 @@ def get_plugin_manager() -> pluggy.PluginManager:
     return _state().manager
 
 
-def plugin_infos() -> list[PluginInfo]:
-    """Built-in and installed plugins, with the hooks each implements or its load error."""
+def plugin_infos(*, check: bool = True) -> list[PluginInfo]:
+    """Built-in and installed plugins, with the hooks each implements or its error.
+
+    With ``check`` the ``register_*`` hooks are called first, so that a plugin that loads
+    but fails when asked what it provides is shown as broken too.
+    """
+    if check:
+        check_hooks()
     return list(_state().infos)
 
 
@@ -98,12 +104,63 @@ def _clear_caches() -> None:
     registry.clear_cache()
 
 
+def call_each(hook: str, **kwargs: Any) -> None:
+    """Call every implementation of ``hook`` on its own, in pluggy's order.
+
+    A plugin whose hook raises is recorded (``vstd plugins`` shows it as broken) and the
+    others still run: one vendor's bug must not take the CLI, or another vendor's
+    connector, down with it.
+    """
+    caller = getattr(get_plugin_manager().hook, hook)
+    for impl in reversed(caller.get_hookimpls()):  # pluggy calls the last registered first
+        try:
+            impl.function(*(kwargs[name] for name in impl.argnames))
+        except Exception as exc:
+            _record_error(impl.plugin_name, f"{hook}: {type(exc).__name__}: {exc}")
+
+
+def _record_error(name: str, error: str) -> None:
+    for info in _state().infos:
+        if info.name == name:
+            if info.error is None:
+                info.error = error
+            elif error not in info.error:
+                info.error = f"{info.error}; {error}"
+            return
+    _state().infos.append(PluginInfo(name, None, error=error))
+
+
 def collect(hook: str) -> list[Any]:
-    """Call a ``register_*`` hook and return everything the plugins registered."""
+    """Call a ``register_*`` hook and return everything the plugins registered.
+
+    What a plugin registered before its hook raised is dropped with it (see
+    :func:`call_each`), so that a half-registered plugin never half works.
+    """
     items: list[Any] = []
+    pending: list[Any] = []
 
     def register(*args: Any) -> None:
-        items.append(args[0] if len(args) == 1 else args)
+        pending.append(args[0] if len(args) == 1 else args)
 
-    getattr(get_plugin_manager().hook, hook)(register=register)
+    caller = getattr(get_plugin_manager().hook, hook)
+    for impl in reversed(caller.get_hookimpls()):
+        pending.clear()
+        try:
+            impl.function(*(register if name == "register" else None for name in impl.argnames))
+        except Exception as exc:
+            _record_error(impl.plugin_name, f"{hook}: {type(exc).__name__}: {exc}")
+            continue
+        items.extend(pending)
     return items
+
+
+def check_hooks() -> None:
+    """Call every ``register_*`` hook once so that plugins failing there are recorded."""
+    for name in (
+        "register_connectors",
+        "register_profiles",
+        "register_rules",
+        "register_codelists",
+        "register_extensions",
+    ):
+        collect(name)

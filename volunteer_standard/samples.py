@@ -1361,7 +1361,11 @@ def broken_records() -> list[tuple[str, bytes]]:
             ),
         ),
         ("VS120", _line(edit(vol, id="vol-bad-gender", gender="M"))),
-        ("VS121", _line(edit(vol, id="vol-new-skill", skills=["88"]))),
+        # organization_ids: only org (line 1) is in this file; others would be VR601.
+        (
+            "VS121",
+            _line(edit(vol, id="vol-new-skill", skills=["88"], organization_ids=[org["id"]])),
+        ),
         ("VS130", _line(edit(org, id="org-v2", schema_version="2.0"))),
     ]
     return rows

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +22,9 @@ from volunteer_standard.engine import (
     load_state,
     save_state,
 )
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class OnInvalid(StrEnum):
@@ -57,24 +61,22 @@ def convert_command(
     failure. The summary (JSON on stderr) proves read = written + rejected."""
     show = not quiet and sys.stderr.isatty()
     started = time.monotonic()
-    progress = _live_progress(started) if show else None
-    try:
-        summary = convert(
-            input,
-            output,
-            source_connector=from_,
-            target_connector=to,
-            source_config=from_config,
-            target_config=to_config,
-            rejects=rejects,
-            on_invalid=on_invalid.value,
-            state=load_state(state),
-            progress=progress,
-        )
-    except (ConnectorError, ConversionAborted, OSError) as exc:
-        fail(str(exc))
-    if show:
-        sys.stderr.write("\n")
+    with live_progress(started) if show else _no_progress() as progress:
+        try:
+            summary = convert(
+                input,
+                output,
+                source_connector=from_,
+                target_connector=to,
+                source_config=from_config,
+                target_config=to_config,
+                rejects=rejects,
+                on_invalid=on_invalid.value,
+                state=load_state(state),
+                progress=progress,
+            )
+        except (ConnectorError, ConversionAborted, OSError) as exc:
+            fail(str(exc))
     if state is not None:
         save_state(state, summary.state)
     report = summary.to_dict()
@@ -83,13 +85,48 @@ def convert_command(
     raise typer.Exit(summary.exit_code)
 
 
-def _live_progress(started: float) -> Callable[[ConvertSummary], None]:
+ProgressCallback = Callable[[ConvertSummary], None]
+
+
+@contextmanager
+def _no_progress() -> Iterator[ProgressCallback | None]:
+    yield None
+
+
+@contextmanager
+def live_progress(
+    started: float, console: Console | None = None
+) -> Iterator[ProgressCallback | None]:
+    """A rich progress display on stderr: records read, written and rejected, and the rate.
+
+    Only for a terminal: piped or redirected stderr gets the JSON summary alone, which
+    scripts parse. The total is unknown while streaming, so there is no bar.
+    """
+    from rich.console import Console  # imported here: only a terminal run pays for rich
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn(
+            "read {task.fields[read]:,}  written {task.fields[written]:,}  "
+            "[red]rejected {task.fields[rejected]:,}[/]  {task.fields[rate]:,.0f} rec/s"
+        ),
+        TimeElapsedColumn(),
+        console=console or Console(stderr=True),
+        transient=False,
+    )
+    task = progress.add_task("convert", total=None, read=0, written=0, rejected=0, rate=0.0)
+
     def show(summary: ConvertSummary) -> None:
         elapsed = max(time.monotonic() - started, 1e-6)
-        sys.stderr.write(
-            f"\rread {summary.read:,}  written {summary.written:,}  "
-            f"rejected {summary.rejected:,}  {summary.read / elapsed:,.0f} rec/s"
+        progress.update(
+            task,
+            completed=summary.read,
+            read=summary.read,
+            written=summary.written,
+            rejected=summary.rejected,
+            rate=summary.read / elapsed,
         )
-        sys.stderr.flush()
 
-    return show
+    with progress:
+        yield show

@@ -12,12 +12,16 @@ from volunteer_standard.commands._common import (
     LangArg,
     OutputArg,
     OutputFormat,
+    fail,
     open_output,
     resolve_lang,
 )
+from volunteer_standard.profiles import ProfileError, load_profile
 from volunteer_standard.validation import REPORT_FORMAT_VERSION, Issue, validate
+from volunteer_standard.validation.baseline import Baseline, BaselineError
 from volunteer_standard.validation.html import render_html
 from volunteer_standard.validation.render import issue_json, issue_line, summary_text
+from volunteer_standard.validation.validate import resolve_codes
 
 
 class InputFormat(StrEnum):
@@ -43,9 +47,33 @@ def validate_command(
         bool, typer.Option("--summary-only", help="Print only the grouped summary.")
     ] = False,
     output: OutputArg = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile", "-p", help="Rule profile: a name (see 'vstd rules') or a TOML file."
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Do not report this rule (code or name); repeatable."),
+    ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option("--baseline", help="JSON file of accepted issues: only new issues count."),
+    ] = None,
+    write_baseline: Annotated[
+        str | None,
+        typer.Option("--write-baseline", help="Write every issue found to FILE as a baseline."),
+    ] = None,
 ) -> None:
     """Validate INPUT; exit 0 when valid, 1 when the data has errors, 2 when unusable."""
     language = resolve_lang(lang)
+    try:  # before any output: a bad profile, rule or baseline is a usage error (exit 2)
+        chosen = load_profile(profile)
+        ignored = resolve_codes(ignore or ())
+        accepted = Baseline.load(baseline) if baseline is not None else None
+    except (ProfileError, BaselineError, ValueError) as exc:
+        fail(str(exc))
     out = open_output(ctx, output)
     listed = 0
     as_json = output_format is OutputFormat.json
@@ -64,7 +92,15 @@ def validate_command(
     if as_json:
         out.write(f'{{"report_version": "{REPORT_FORMAT_VERSION}", "issues": [\n')
     fmt = input_format.value if input_format is not None else None
-    report = validate(input, fmt=fmt, on_issue=on_issue)  # type: ignore[arg-type]
+    report = validate(
+        input,
+        fmt=fmt,  # type: ignore[arg-type]
+        on_issue=on_issue,
+        profile=chosen,
+        ignore=ignored,
+        baseline=accepted,
+        write_baseline=write_baseline,
+    )
     if as_json:
         summary = json.dumps(report.to_dict(language), ensure_ascii=False, indent=1)
         out.write(f'\n],\n"summary": {summary}\n}}\n')

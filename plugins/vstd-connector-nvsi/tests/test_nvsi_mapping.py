@@ -1,0 +1,166 @@
+"""What the nvsi connector promises beyond the kit: NVSI → standard → NVSI gives the rows
+back unchanged, the NVSI codes map as documented, and bad values are precise rejects."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+from vstd_connector_nvsi import NvsiConnector
+from vstd_connector_nvsi.connector import CARRY, NAMESPACE
+
+from volunteer_standard.cli import app
+from volunteer_standard.engine import convert
+from volunteer_standard.testing import check_record, read_objects, write_objects
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = DATA / "nvsi-sample.jsonl"
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _one(tmp_path: Path, row: dict[str, Any]) -> Any:
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    (record,) = list(NvsiConnector().read(str(path)))
+    return record
+
+
+HOUR = {
+    "id": "sr-1",
+    "albx0172": "2.50",
+    "albx0173": "1",
+    "albx0174": "2",
+    "albx0175": "VS20990000001",
+    "albx0176": "prj-1",
+    "albx0177": "org-1",
+    "albx0178": "2024-03-06 10:00:00",
+    "albx0181": "2024-03-05 09:00:00",
+    "albx0182": "2024-03-05 11:30:00",
+    "albx0187": "2",
+}
+
+
+def test_nvsi_to_standard_to_nvsi_gives_the_rows_back(tmp_path: Path) -> None:
+    objects = read_objects(NvsiConnector(), SAMPLE)
+    out = tmp_path / "back.jsonl"
+    write_objects(NvsiConnector(), out, objects)
+    assert _rows(out) == _rows(SAMPLE)
+    assert not any(CARRY in row for row in _rows(out))
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("0", "pending"),
+        ("1", "open"),
+        ("2", "effective"),
+        ("3", "deleted"),
+        ("4", "rejected"),
+        ("5", "failed"),
+    ],
+)
+def test_hours_status_codes(tmp_path: Path, code: str, status: str) -> None:
+    record = _one(tmp_path, {**HOUR, "albx0174": code})
+    assert record.data["status"] == status
+    obj, errors = check_record(record)
+    assert obj is not None, errors
+
+
+def test_hour_record_fields(tmp_path: Path) -> None:
+    record = _one(tmp_path, HOUR)
+    assert record.location.line == 1
+    assert record.data == {
+        "type": "service_record",
+        "id": "sr-1",
+        "hours": "2.50",
+        "entry_method": "1",
+        "status": "effective",
+        "volunteer_id": "VS20990000001",
+        "project_id": "prj-1",
+        "organization_id": "org-1",
+        "recorded_at": "2024-03-06T10:00:00+08:00",
+        "start": "2024-03-05T09:00:00+08:00",
+        "end": "2024-03-05T11:30:00+08:00",
+        "hours_type": "2",
+    }
+    assert record.raw == HOUR
+
+
+def test_unknown_code_is_a_precise_problem(tmp_path: Path) -> None:
+    record = _one(tmp_path, {**HOUR, "albx0174": "9"})
+    (problem,) = record.problems
+    assert problem.code == "VC110"
+    assert problem.field == "albx0174"
+    assert "'9'" in problem.message
+
+
+def test_unmapped_columns_and_odd_values_are_kept(tmp_path: Path) -> None:
+    record = _one(
+        tmp_path,
+        {
+            "albp0029": "VS20990000001",
+            "albp0003": "测试乙",
+            "albp0004": "6",
+            "albp0005": "军字1号",
+            "albp0048": "A",
+        },
+    )
+    assert record.data["id"] == "VS20990000001"
+    assert record.data["id_document"] == {"type": "06", "number": "军字1号"}
+    assert record.data["extensions"] == {NAMESPACE: {"albp0004": "6", "albp0048": "A"}}
+    obj, errors = check_record(record)
+    assert obj is not None, errors
+
+
+def test_a_clean_export_has_no_carry_object(tmp_path: Path) -> None:
+    from volunteer_standard.testing import sample_entities
+
+    out = tmp_path / "clean.jsonl"
+    write_objects(
+        NvsiConnector({"keep_standard_fields": False}), out, sample_entities(["volunteer"])
+    )
+    rows = _rows(out)
+    assert rows and not any(CARRY in row for row in rows)
+    assert all(row["albp0029"].startswith("VS") for row in rows)
+
+
+def test_incremental_runs_skip_hours_already_read(tmp_path: Path) -> None:
+    first = convert(str(SAMPLE), str(tmp_path / "1.jsonl"), source_connector="nvsi")
+    assert first.written == 24 and first.state == {"recorded_at": "2024-03-22T16:05:00+08:00"}
+    second = convert(
+        str(SAMPLE), str(tmp_path / "2.jsonl"), source_connector="nvsi", state=first.state
+    )
+    assert second.written_by_type == {"volunteer": 6}
+    assert second.state == first.state
+
+
+def test_malformed_rows_are_rejected_with_lines(tmp_path: Path) -> None:
+    summary = convert(
+        str(DATA / "nvsi-malformed.jsonl"),
+        str(tmp_path / "out.jsonl"),
+        source_connector="nvsi",
+        rejects=tmp_path / "rejects.jsonl",
+    )
+    assert summary.balanced and summary.written == 1
+    rejects = _rows(tmp_path / "rejects.jsonl")
+    assert [r["line"] for r in rejects] == [2, 3, 4, 5, 6, 7]
+    assert rejects[0]["codes"] == ["VC110"]
+    assert rejects[-1]["codes"] == ["VC110"]  # "男" is a label, NVSI writes the code
+
+
+def test_the_cli_finds_the_plugin(tmp_path: Path) -> None:
+    runner = CliRunner()
+    listed = runner.invoke(app, ["connectors", "list"])
+    assert "nvsi" in listed.output
+    result = runner.invoke(
+        app, ["convert", "--from", "nvsi", str(SAMPLE), str(tmp_path / "out.json")]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert summary["written"] == 24 and summary["balanced"]

@@ -1,0 +1,181 @@
+"""Read CSV files and XLSX sheets row by row, with 1-based row numbers (header = row 1).
+
+CSV is streamed: bytes are decoded one line at a time (see ``encoding``) and fed to
+``csv.reader``, so memory does not grow with the file. XLSX is read with python-calamine,
+one sheet at a time; Python objects are created one row at a time.
+
+A row that cannot be read (bytes invalid in the encoding, a broken quoted field) is still
+yielded, with a message in ``problems``, so that it lands in the reject file with its row
+number instead of stopping the run or disappearing.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from volunteer_standard.connectors.base import ConnectorError
+from volunteer_standard.connectors.tabular.cells import Cell, cell_text, restore
+from volunteer_standard.connectors.tabular.encoding import (
+    SNIFF_BYTES,
+    EncodingError,
+    LineDecoder,
+    normalise_encoding,
+    sniff_encoding,
+)
+
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+@dataclass(slots=True)
+class Row:
+    """One row as read: its number in the file or sheet, its cells, what went wrong."""
+
+    number: int
+    cells: list[Cell]
+    problems: list[str] = field(default_factory=list)
+
+    def is_blank(self) -> bool:
+        try:
+            return not "".join(self.cells).strip()  # type: ignore[arg-type]
+        except TypeError:  # XLSX numbers or dates: not blank
+            return False
+
+
+@dataclass(slots=True)
+class Table:
+    """A header and the data rows under it; ``label`` names the file (and sheet)."""
+
+    label: str
+    header: list[str]
+    rows: Iterator[Row]
+
+
+def guess_delimiter(first_line: str) -> str:
+    """The most frequent of ``,`` tab ``;`` ``|`` in the header line (``,`` on a tie)."""
+    counts = {d: first_line.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _csv_rows(path: Path, encoding: str, delimiter: str | None) -> Iterator[Row]:
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        raise ConnectorError(f"{path}: cannot open: {exc.strerror or exc}") from None
+    with stream:
+        if encoding == "auto":
+            try:
+                chosen = sniff_encoding(stream.read(SNIFF_BYTES))
+            except EncodingError as exc:
+                raise ConnectorError(f"{path}: {exc}") from None
+            stream.seek(0)
+        else:
+            chosen = normalise_encoding(encoding)
+        if chosen == "utf-16":
+            yield from _utf16_rows(path, delimiter)
+            return
+        decoder = LineDecoder(stream, chosen, [])
+        lines = iter(decoder)
+        first = next(lines, None)
+        if first is None:
+            return
+        lines = itertools.chain([first], lines)
+        reader = csv.reader(lines, delimiter=delimiter or guess_delimiter(first))
+        number = 0
+        while True:
+            number += 1
+            try:
+                cells: list[str] = next(reader)
+                problems = []
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                cells, problems = [], [f"the row cannot be parsed as CSV: {exc}"]
+            problems.extend(decoder.take_errors())
+            yield Row(number, [restore(c) if c[:1] == "'" else c for c in cells], problems)
+
+
+def _utf16_rows(path: Path, delimiter: str | None) -> Iterator[Row]:
+    """UTF-16 ("Unicode text" from Excel, tab-separated): decoded by a text stream."""
+    with path.open(encoding="utf-16", newline="") as text:
+        try:
+            first = text.readline()
+            if not first:
+                return
+            reader = csv.reader(
+                itertools.chain([first], text), delimiter=delimiter or guess_delimiter(first)
+            )
+            for number, cells in enumerate(reader, start=1):
+                yield Row(number, [restore(c) for c in cells])
+        except UnicodeDecodeError as exc:
+            raise ConnectorError(f"{path}: not valid UTF-16: {exc}") from None
+
+
+def read_csv(
+    path: str | Path, *, encoding: str = "auto", delimiter: str | None = None, header_row: int = 1
+) -> Table:
+    """Open a CSV file: its header (row ``header_row``) and an iterator of data rows."""
+    rows = _csv_rows(Path(path), encoding, delimiter)
+    return _with_header(str(path), rows, header_row)
+
+
+def _with_header(label: str, rows: Iterator[Row], header_row: int) -> Table:
+    header: list[str] | None = None
+    for row in rows:
+        if row.number < header_row:
+            continue
+        if row.problems:
+            raise ConnectorError(f"{label}: the header row cannot be read: {row.problems[0]}")
+        header = [cell_text(c).strip() for c in row.cells]
+        break
+    if header is None:
+        raise ConnectorError(f"{label}: no header row (the file or sheet is empty)")
+    while header and not header[-1]:
+        header.pop()
+    return Table(label, header, rows)
+
+
+def sheet_names(path: str | Path) -> list[tuple[str, bool]]:
+    """The sheets of a workbook with whether each is visible."""
+    from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:
+        raise ConnectorError(f"{path}: cannot open the workbook: {exc}") from None
+    try:
+        return [(m.name, m.visible == SheetVisibleEnum.Visible) for m in book.sheets_metadata]
+    finally:
+        book.close()
+
+
+def _sheet_rows(path: Path, sheet: str) -> Iterator[Row]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:
+        raise ConnectorError(f"{path}: cannot open the workbook: {exc}") from None
+    try:
+        if sheet not in book.sheet_names:
+            raise ConnectorError(
+                f"{path}: no sheet named {sheet!r} (sheets: {', '.join(book.sheet_names)})"
+            )
+        try:
+            data = book.get_sheet_by_name(sheet)
+        except CalamineError as exc:
+            raise ConnectorError(f"{path}#{sheet}: cannot read the sheet: {exc}") from None
+        # iter_rows starts at the sheet's first row, so index + 1 is Excel's row number.
+        for index, cells in enumerate(data.iter_rows()):
+            yield Row(index + 1, [restore(c) if isinstance(c, str) else c for c in cells])
+    finally:
+        book.close()
+
+
+def read_sheet(path: str | Path, sheet: str, *, header_row: int = 1) -> Table:
+    """Open one sheet of a workbook: its header and an iterator of data rows."""
+    return _with_header(f"{path}#{sheet}", _sheet_rows(Path(path), sheet), header_row)

@@ -1,0 +1,235 @@
+"""The rule engine: instantiates the profile's rules, feeds them records, runs ``finish()``.
+
+``validate()`` calls :meth:`RuleEngine.record` once per record, right after the structural
+check, and :meth:`RuleEngine.finish` after the last one. Per-record work is a dispatch by
+entity type to the enabled rules' ``check`` methods, plus, when a cross-record rule is on,
+one row per record (and a few for references) appended to the SQLite index in batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from volunteer_standard.identifiers import normalize_resident_id
+from volunteer_standard.io.reader import Location, RawRecord
+from volunteer_standard.profiles import Profile
+from volunteer_standard.validation.report import Issue
+from volunteer_standard.validation.rules.base import Emit, RecordRef, Rule, RuleContext
+from volunteer_standard.validation.rules.base import rule_classes as _rule_classes
+from volunteer_standard.validation.rules.index import (
+    BATCH,
+    KIND_NO,
+    STATUS_LEVEL,
+    DatasetIndex,
+    epoch,
+    ymd,
+)
+from volunteer_standard.validation.rules.integrity import references
+from volunteer_standard.validation.rules.minors import consent_window
+
+Check = Callable[[Any, RecordRef], None]
+_HUNDRED = Decimal(100)
+
+
+class RuleEngine:
+    """Runs one profile's rules over one input."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        source: str,
+        today: date,
+        now: datetime,
+        emit: Emit,
+        workdir: str | Path | None = None,
+    ) -> None:
+        self.enabled = profile.enabled_codes()
+        self.ctx = RuleContext(profile, today, now, self.enabled, source)
+        self._emit = emit
+        rules = [cls(self.ctx) for cls in _rule_classes()]
+        self.rules: list[Rule] = [r for r in rules if r.active()]
+        self.dispatch: dict[str, list[Check]] = {}
+        for rule in self.rules:
+            for kind in rule.kinds():
+                if type(rule).check is not Rule.check:
+                    self.dispatch.setdefault(kind, []).append(rule.check)
+        needs: set[str] = set()
+        for rule in self.rules:
+            needs.update(rule.needs)
+        self.index: DatasetIndex | None = None
+        self._filler: _Filler | None = None
+        if needs:
+            self.index = DatasetIndex(source, sorted(needs), workdir=workdir)
+            self.ctx.index = self.index
+            self._filler = _Filler(self.index, profile)
+        self.seq = 0
+        self._rec = RecordRef("", None, Location(source), None, emit, self.enabled)
+        # Service-record times are computed only when someone reads them.
+        self._times = "service_record" in self.dispatch or self.index is not None
+
+    def record(self, raw: RawRecord, kind: str | None, obj: Any) -> None:
+        """Check one record (after its structural check) and index it."""
+        self.seq += 1
+        if kind is None:
+            return
+        if obj is None:
+            if self.index is not None and isinstance(raw.data, dict):
+                rid = raw.data.get("id")
+                if isinstance(rid, str) and kind in KIND_NO:
+                    self.index.tables["bad"].add((KIND_NO[kind], rid))
+            return
+        rec = self._rec
+        rec.kind = kind
+        rec.record_id = obj.id
+        rec.location = raw.location
+        rec.raw = raw.data
+        if kind == "service_record" and self._times:
+            # The bulk of any input: computed once here, read by rules and the index.
+            rec.start_ts = epoch(obj.start)
+            rec.end_ts = epoch(obj.end)
+            rec.hours_cents = int(obj.hours * _HUNDRED)
+            for check in self.dispatch.get(kind, ()):
+                check(obj, rec)
+            if self._filler is not None and self._filler.rec is not None:
+                self._filler.service_record(self.seq, obj, rec)
+                return
+        else:
+            checks = self.dispatch.get(kind)
+            if checks:
+                for check in checks:
+                    check(obj, rec)
+        if self._filler is not None:
+            self._filler.add(self.seq, kind, obj, rec)
+
+    def finish(self) -> None:
+        """Resolve cross-record checks; issues go to the same ``emit`` as per-record ones."""
+        if self.index is None:
+            return
+        self.index.finalize()
+        enabled = self.enabled
+        emit = self._emit
+
+        def filtered(issue: Issue) -> None:
+            if issue.code in enabled:
+                emit(issue)
+
+        for rule in self.rules:
+            if rule.needs:
+                rule.finish(self.index, filtered)
+
+    def close(self) -> None:
+        if self.index is not None:
+            self.index.close()
+            self.index = None
+
+
+def _cents(value: Any) -> int:
+    return int(value * _HUNDRED)
+
+
+class _Filler:
+    """Turns validated model objects into index rows (only for the tables that exist)."""
+
+    def __init__(self, index: DatasetIndex, profile: Profile) -> None:
+        self.index = index
+        tables = index.tables
+        self.ent = tables["ent"]
+        self.ref = tables.get("ref")
+        self.rec = tables.get("rec")
+        self.vol = tables.get("vol")
+        self.proj = tables.get("proj")
+        self.act = tables.get("act")
+        self.cline = tables.get("cline")
+        self.chours = tables.get("chours")
+        self.chold = tables.get("chold")
+        self.forbidden = frozenset(profile.minors.forbidden_categories)
+        self.credit_types = frozenset(profile.stars.hours_types)
+        self.rec_rows = self.rec.rows if self.rec is not None else []
+
+    def add(self, seq: int, kind: str, obj: Any, rec: RecordRef) -> None:
+        location = rec.location
+        self.ent.add((seq, KIND_NO[kind], obj.id, location.line, location.pointer or None))
+        if kind == "service_record":
+            return
+        if kind == "volunteer" and self.vol is not None:
+            self._volunteer(seq, obj)
+        elif kind == "project" and self.proj is not None:
+            ban = 1 if self.forbidden.intersection(obj.service_categories) else 0
+            min_age = obj.recruitment.min_age if obj.recruitment is not None else None
+            end = epoch(obj.end) if obj.end is not None else None
+            self.proj.add((obj.id, seq, epoch(obj.start), end, ban, min_age))
+        elif kind == "activity" and self.act is not None:
+            self.act.add((obj.id, seq, epoch(obj.start), epoch(obj.end)))
+        elif kind == "certificate":
+            self._certificate(seq, obj)
+        if self.ref is not None:
+            for path, target, rid in references(kind, obj):
+                self.ref.add((seq, path, KIND_NO[target], rid))
+
+    def service_record(self, seq: int, obj: Any, rec: RecordRef) -> None:
+        """One row per service record, with its location (no "ent" row: see index.TABLES)."""
+        start = obj.start
+        day = start.year * 10000 + start.month * 100 + start.day
+        location = rec.location
+        status = STATUS_LEVEL.get(obj.status, 0)
+        hours = rec.hours_cents
+        rows = self.rec_rows
+        rows.append(
+            (
+                seq,
+                obj.id,
+                obj.volunteer_id,
+                obj.organization_id,
+                obj.project_id,
+                obj.activity_id,
+                rec.start_ts,
+                rec.end_ts,
+                day,
+                status,
+                hours if status == 2 and obj.hours_type in self.credit_types else 0,
+                hours,
+                1 if obj.service_category in self.forbidden else 0,
+                location.line,
+                location.pointer or None,
+            )
+        )
+        if len(rows) >= BATCH:
+            self.rec.flush()  # type: ignore[union-attr]
+        if day > self.index.max_day:
+            self.index.max_day = day
+
+    def _volunteer(self, seq: int, obj: Any) -> None:
+        cfrom, cto = consent_window(obj)
+        doc = obj.id_document
+        idh = None
+        if doc is not None:
+            number = normalize_resident_id(doc.number)
+            idh = self.index.hash_id(number if len(number) == 18 else f"{doc.type}:{number}")
+        star = int(obj.star_level) if obj.star_level and obj.star_level.isdigit() else None
+        birth = ymd(obj.birth_date) if obj.birth_date is not None else None
+        assert self.vol is not None
+        self.vol.add((seq, obj.id, birth, cfrom, cto, star, idh, obj.volunteer_no))
+
+    def _certificate(self, seq: int, obj: Any) -> None:
+        holder = obj.volunteer.volunteer_id
+        if self.chold is not None and holder is not None:
+            self.chold.add((seq, holder, obj.volunteer.volunteer_no))
+        if obj.status == "revoked" or self.cline is None or self.chours is None:
+            return
+        org = obj.issuer.organization_id
+        period = obj.period
+        for i, line in enumerate(obj.lines):
+            ids = line.service_record_ids
+            if not ids:
+                continue
+            lp = line.period or period
+            ps = ymd(lp.start) if lp is not None and lp.start is not None else None
+            pe = ymd(lp.end) if lp is not None and lp.end is not None else None
+            self.chours.add((seq, i, _cents(line.hours), len(ids)))
+            for k, rid in enumerate(ids):
+                self.cline.add((seq, i, k, rid, org, holder, ps, pe))
