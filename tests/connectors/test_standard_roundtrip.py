@@ -43,3 +43,11 @@ def test_jsonl_round_trip_is_exact(objects: list[Entity]) -> None:
 def test_package_round_trip_is_exact_up_to_grouping(objects: list[Entity]) -> None:
     back = _round_trip(objects, ".json")
     assert sorted(map(_key, back)) == sorted(map(_key, objects))
+
+
+def test_package_records_in_unknown_or_wrong_arrays_are_rejected(tmp_path: Path) -> None:
+    from volunteer_standard import convert
+
+    summary = convert("examples/broken-package.json", str(tmp_path / "out.jsonl"))
+    assert summary.balanced
+    assert {"VS104", "VS105"} <= set(summary.reject_codes)

@@ -71,9 +71,20 @@ class StandardConnector(Connector):
                     None, raw.location, None, [Problem("VS101", "the record is not a JSON object")]
                 )
                 continue
-            kind = COLLECTION_TYPES.get(raw.collection or "")
-            if kind is not None and "type" not in data:
-                data = {"type": kind, **data}
+            if raw.collection is not None:
+                kind = COLLECTION_TYPES.get(raw.collection)
+                if kind is None:
+                    problem = Problem("VS104", f"unknown array {raw.collection!r} in the package")
+                    yield SourceRecord(data, raw.location, None, [problem])
+                    continue
+                if "type" not in data:
+                    data = {"type": kind, **data}
+                elif data["type"] != kind:
+                    problem = Problem(
+                        "VS105", f"type {data['type']!r} sits in the {raw.collection} array"
+                    )
+                    yield SourceRecord(data, raw.location, None, [problem])
+                    continue
             yield SourceRecord(data, raw.location, None)
 
     def open_writer(self, target: str) -> RecordWriter:
