@@ -125,6 +125,7 @@ def convert(
     state: Mapping[str, Any] | None = None,
     progress: Callable[[ConvertSummary], None] | None = None,
     progress_every: int = 1000,
+    profile: str | Path | None = None,
 ) -> ConvertSummary:
     """Convert ``source`` (read by ``source_connector``) into ``target``.
 
@@ -132,6 +133,8 @@ def convert(
     default ``<target>.rejects.jsonl``). With ``on_invalid="keep"`` records that fail only
     rules are written anyway (structurally invalid ones can never be written); with
     ``"fail"`` the first invalid record aborts the run with :class:`ConversionAborted`.
+    With ``profile``, the profile's per-record rules run on every structurally valid record
+    (cross-record rules need the whole input: run ``vstd validate`` on the output for them).
     Raises :class:`ConnectorError` or :class:`ConversionAborted` when the run cannot happen.
     """
     reader = _connector(source_connector, source_config)
@@ -146,6 +149,8 @@ def convert(
     summary.rejects_path = str(rejects) if isinstance(rejects, (str, Path)) else None
     sink = RejectSink(rejects)
     checker = RecordChecker()
+    current: list[Issue] = []
+    rules = _rule_engine(profile, source, current.append) if profile is not None else None
     writer = writer_connector.open_writer(target)
     try:
         for record in reader.read(source, state):
@@ -155,6 +160,10 @@ def convert(
             if not record.problems and record.data is not None:
                 raw = RawRecord(record.data, record.location)
                 kind, obj = checker.check(raw, issues.append)
+                if rules is not None and obj is not None:
+                    current.clear()
+                    rules.record(raw, kind, obj)
+                    issues.extend(current)
                 if kind is not None and kind not in writer_connector.writes:
                     issues.append(
                         Issue(
@@ -205,6 +214,31 @@ def convert(
     if progress is not None:
         progress(summary)
     return summary
+
+
+def _rule_engine(profile: str | Path, source: str, emit: Callable[[Issue], None]) -> Any:
+    """A rule engine for per-record checks, with the profile's severities applied."""
+    import dataclasses
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from volunteer_standard.profiles import load_profile
+    from volunteer_standard.validation.rules.engine import RuleEngine
+
+    prof = load_profile(profile)
+    severities = prof.severities()
+    enabled = prof.enabled_codes()
+    now = datetime.now(UTC)
+
+    def apply(issue: Issue) -> None:
+        if issue.code not in enabled:
+            return
+        override = severities.get(issue.code)
+        if override is not None and override != issue.severity:
+            issue = dataclasses.replace(issue, severity_override=override)
+        emit(issue)
+
+    today = now.astimezone(timezone(timedelta(hours=8))).date()
+    return RuleEngine(prof, source=source, today=today, now=now, emit=apply)
 
 
 def _maybe_progress(

@@ -51,3 +51,19 @@ def test_package_records_in_unknown_or_wrong_arrays_are_rejected(tmp_path: Path)
     summary = convert("examples/broken-package.json", str(tmp_path / "out.jsonl"))
     assert summary.balanced
     assert {"VS104", "VS105"} <= set(summary.reject_codes)
+
+
+def test_convert_applies_the_profiles_per_record_rules(tmp_path: Path) -> None:
+    import json
+
+    from tests.conftest import MINIMAL
+    from volunteer_standard import convert
+
+    bad = MINIMAL["service_record"] | {"end": "2024-03-05T08:00:00+08:00", "hours": "0.50"}
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    plain = convert(str(source), str(tmp_path / "a.jsonl"))
+    assert plain.written == 1
+    ruled = convert(str(source), str(tmp_path / "b.jsonl"), profile="national")
+    assert ruled.rejected == 1
+    assert "VR301" in ruled.reject_codes

@@ -22,6 +22,7 @@ from volunteer_standard.engine import (
     load_state,
     save_state,
 )
+from volunteer_standard.profiles import ProfileError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -56,6 +57,10 @@ def convert_command(
         typer.Option("--state", help="Bookmark file for incremental reads (read and updated)."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", "-p", help="Rule profile for per-record rules (name or file)."),
+    ] = None,
 ) -> None:
     """Convert INPUT to OUTPUT; exit 0 when all converted, 1 when some were rejected, 2 on
     failure. The summary (JSON on stderr) proves read = written + rejected."""
@@ -73,9 +78,10 @@ def convert_command(
                 rejects=rejects,
                 on_invalid=on_invalid.value,
                 state=load_state(state),
+                profile=profile,
                 progress=progress,
             )
-        except (ConnectorError, ConversionAborted, OSError) as exc:
+        except (ConnectorError, ConversionAborted, ProfileError, OSError) as exc:
             fail(str(exc))
     if state is not None:
         save_state(state, summary.state)
