@@ -219,15 +219,15 @@ def convert(
 def _rule_engine(profile: str | Path, source: str, emit: Callable[[Issue], None]) -> Any:
     """A rule engine for per-record checks, with the profile's severities applied."""
     import dataclasses
-    from datetime import UTC, datetime, timedelta, timezone
 
     from volunteer_standard.profiles import load_profile
     from volunteer_standard.validation.rules.engine import RuleEngine
+    from volunteer_standard.validation.validate import clock
 
     prof = load_profile(profile)
     severities = prof.severities()
     enabled = prof.enabled_codes()
-    now = datetime.now(UTC)
+    today, now = clock()
 
     def apply(issue: Issue) -> None:
         if issue.code not in enabled:
@@ -237,7 +237,6 @@ def _rule_engine(profile: str | Path, source: str, emit: Callable[[Issue], None]
             issue = dataclasses.replace(issue, severity_override=override)
         emit(issue)
 
-    today = now.astimezone(timezone(timedelta(hours=8))).date()
     return RuleEngine(prof, source=source, today=today, now=now, emit=apply)
 
 

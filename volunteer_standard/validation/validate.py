@@ -19,6 +19,15 @@ from volunteer_standard.validation.structure import RecordChecker
 CST = timezone(timedelta(hours=8))
 
 
+def clock(today: date | None = None, now: datetime | None = None) -> tuple[date, datetime]:
+    """The "today" and "now" that rules compare with (Beijing time unless given)."""
+    if now is None:
+        now = datetime.now(UTC) if today is None else datetime.combine(today, time(23, 59, 59), CST)
+    if today is None:
+        today = now.astimezone(CST).date()
+    return today, now
+
+
 def resolve_codes(names: Iterable[str]) -> frozenset[str]:
     """Issue codes for rule codes or names (``VR306`` or ``hours-exceed-duration``).
 
@@ -87,10 +96,7 @@ def validate(
         baseline if baseline is None or isinstance(baseline, Baseline) else Baseline.load(baseline)
     )
     recorder = Baseline() if write_baseline is not None else None
-    if now is None:
-        now = datetime.now(UTC) if today is None else datetime.combine(today, time(23, 59, 59), CST)
-    if today is None:
-        today = now.astimezone(CST).date()
+    today, now = clock(today, now)
 
     report = Report(source=label, max_examples=max_examples, profile=prof.name)
     checker = RecordChecker()
