@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from volunteer_standard import hookimpl
 from volunteer_standard.cli import app
 from volunteer_standard.commands.convert import live_progress
-from volunteer_standard.connectors import SourceRecord
+from volunteer_standard.connectors import Checkpoint, ReadItem, SourceRecord
 from volunteer_standard.connectors.helpers import Bookmark
 from volunteer_standard.connectors.standard import StandardConnector
 from volunteer_standard.engine import ConvertSummary
@@ -148,16 +148,17 @@ class _Incremental(StandardConnector):
     name = "test-incremental"
     title = "test connector with a bookmark"
 
-    def read(self, source: str, state: Mapping[str, Any] | None = None) -> Iterator[SourceRecord]:
+    def read(self, source: str, state: Mapping[str, Any] | None = None) -> Iterator[ReadItem]:
         bookmark = Bookmark(state, "recorded_at")
         for record in super().read(source, state):
+            assert isinstance(record, SourceRecord)
             data = record.data or {}
             if data.get("type") == "service_record":
                 if not bookmark.is_new(data.get("recorded_at")):
                     continue
                 bookmark.observe(data.get("recorded_at"))
             yield record
-        self.state = bookmark.to_state(state)
+        yield Checkpoint(bookmark.to_state(state))
 
 
 class _Plugin:

@@ -18,12 +18,14 @@ from typing import IO, Any, Literal
 import orjson
 
 from volunteer_standard.connectors.base import (
+    Checkpoint,
     Connector,
     ConnectorError,
     SourceRecord,
     load_config,
 )
 from volunteer_standard.connectors.registry import get_connector
+from volunteer_standard.errors import VstdError
 from volunteer_standard.io.reader import InputError, RawRecord
 from volunteer_standard.validation.report import Issue
 from volunteer_standard.validation.structure import RecordChecker
@@ -31,7 +33,7 @@ from volunteer_standard.validation.structure import RecordChecker
 OnInvalid = Literal["reject", "keep", "fail"]
 
 
-class ConversionAborted(Exception):
+class ConversionAborted(VstdError):
     """``on_invalid="fail"`` met an invalid record, or the run could not happen."""
 
 
@@ -154,6 +156,9 @@ def convert(
     writer = writer_connector.open_writer(target)
     try:
         for record in reader.read(source, state):
+            if isinstance(record, Checkpoint):
+                summary.state = dict(record.state)
+                continue
             summary.read += 1
             issues: list[Issue] = []
             obj = None
@@ -210,7 +215,6 @@ def convert(
     finally:
         writer.close()
         sink.close()
-    summary.state = dict(reader.state)
     if progress is not None:
         progress(summary)
     return summary

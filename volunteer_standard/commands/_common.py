@@ -10,7 +10,7 @@ from typing import Annotated, NoReturn, TextIO
 import typer
 
 from volunteer_standard.i18n import default_lang
-from volunteer_standard.validation.catalogue import Lang
+from volunteer_standard.text import Lang
 
 
 class LangOption(StrEnum):

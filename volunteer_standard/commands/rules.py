@@ -14,7 +14,8 @@ import typer
 
 from volunteer_standard.commands._common import LangArg, fail, resolve_lang
 from volunteer_standard.profiles import Profile, ProfileError, available_profiles, load_profile
-from volunteer_standard.validation.catalogue import CATALOGUE, IssueType, Lang
+from volunteer_standard.text import Lang
+from volunteer_standard.validation.catalogue import CATALOGUE, IssueType
 from volunteer_standard.validation.rules import builtin_codes, rule_classes
 
 

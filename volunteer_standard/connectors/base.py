@@ -19,11 +19,12 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
+from volunteer_standard.errors import VstdError
 from volunteer_standard.io.reader import Location
 from volunteer_standard.models import Entity
 
 
-class ConnectorError(Exception):
+class ConnectorError(VstdError):
     """A connector cannot run: bad configuration, unreachable source, unwritable target."""
 
 
@@ -63,6 +64,22 @@ class SourceRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A bookmark that ``read`` yields between records (Singer's STATE message).
+
+    Once every record yielded before it has been written durably, a later run may resume
+    from ``state``. The engine saves the last checkpoint only after the output it
+    describes is complete, so a crash never saves a bookmark past unwritten records.
+    """
+
+    state: dict[str, Any]
+
+
+#: What ``Connector.read`` yields: records, and now and then a checkpoint.
+ReadItem = SourceRecord | Checkpoint
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """Outcome of ``Connector.check``."""
 
@@ -94,8 +111,6 @@ class Connector(ABC):
             self.config = config
         else:
             self.config = load_config(type(self), values=dict(config or {}))
-        #: Bookmark for incremental reads: set by ``read``, saved by the engine.
-        self.state: dict[str, Any] = {}
 
     # -- lifecycle ---------------------------------------------------------------------
     def check(self, location: str, *, for_writing: bool = False) -> CheckResult:
@@ -112,8 +127,12 @@ class Connector(ABC):
             return CheckResult(True, f"{location} is readable")
         return CheckResult(False, f"{location} does not exist or is not readable")
 
-    def read(self, source: str, state: Mapping[str, Any] | None = None) -> Iterator[SourceRecord]:
-        """Yield the records of ``source``; continue after ``state`` when given."""
+    def read(self, source: str, state: Mapping[str, Any] | None = None) -> Iterator[ReadItem]:
+        """Yield the records of ``source``; continue after ``state`` when given.
+
+        An incremental connector yields a :class:`Checkpoint` after the records it covers
+        (at least once, after the last record); the engine saves it once they are written.
+        """
         raise ConnectorError(f"connector {self.name!r} cannot read")
 
     def open_writer(self, target: str) -> RecordWriter:
@@ -186,10 +205,12 @@ def load_config(
 
 __all__ = [
     "CheckResult",
+    "Checkpoint",
     "Connector",
     "ConnectorConfig",
     "ConnectorError",
     "Problem",
+    "ReadItem",
     "RecordWriter",
     "SecretStr",
     "SourceRecord",

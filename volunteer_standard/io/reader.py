@@ -17,6 +17,8 @@ from typing import IO, Any, Literal
 
 import orjson
 
+from volunteer_standard.errors import VstdError
+
 Format = Literal["jsonl", "package"]
 
 _CHUNK = 1 << 16
@@ -26,7 +28,7 @@ _WS = " \t\r\n"
 _JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jsonlines"}
 
 
-class InputError(Exception):
+class InputError(VstdError):
     """The input cannot be used at all (unreadable, not JSON, not a package or JSON Lines)."""
 
 

@@ -25,6 +25,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from volunteer_standard.errors import VstdError
 from volunteer_standard.validation.catalogue import Severity
 
 __all__ = [
@@ -49,7 +50,7 @@ DEFAULT_PROFILE = "national"
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.-]{0,39}$")
 
 
-class ProfileError(ValueError):
+class ProfileError(VstdError, ValueError):
     """A profile cannot be found, read or understood; the message names file and key."""
 
 

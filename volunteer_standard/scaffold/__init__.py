@@ -15,12 +15,13 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from volunteer_standard._version import __version__
+from volunteer_standard.errors import VstdError
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 _PREFIX = "vstd-connector-"
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(VstdError):
     """The plugin cannot be created (bad name, or the folder exists and is not empty)."""
 
 

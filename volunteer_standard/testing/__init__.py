@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         malformed_failures,
         peak_read_memory,
         read_objects,
+        records_of,
         sample_entities,
         write_objects,
     )
@@ -42,6 +43,7 @@ __all__ = [
     "malformed_failures",
     "peak_read_memory",
     "read_objects",
+    "records_of",
     "sample_entities",
     "write_objects",
 ]

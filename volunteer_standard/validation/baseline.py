@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from volunteer_standard.errors import VstdError
 from volunteer_standard.validation.report import Issue
 
 BASELINE_VERSION = "1"
@@ -26,7 +27,7 @@ BASELINE_VERSION = "1"
 Key = tuple[str, str, str, str]
 
 
-class BaselineError(ValueError):
+class BaselineError(VstdError, ValueError):
     """The baseline file cannot be read or is not a baseline."""
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from volunteer_standard.text import Lang
+
 Severity = Literal["error", "warning", "info"]
-Lang = Literal["zh", "en"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html import escape
 from importlib import resources
 
-from volunteer_standard.validation.catalogue import Lang
+from volunteer_standard.text import Lang
 from volunteer_standard.validation.render import (
     RuleGroup,
     display_width,

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from volunteer_standard.schema import TITLES_ZH
-from volunteer_standard.validation.catalogue import IssueType, Lang, Severity, lookup
+from volunteer_standard.text import Lang
+from volunteer_standard.validation.catalogue import IssueType, Severity, lookup
 from volunteer_standard.validation.report import Issue, Report
 
 #: Terminal width the text summary is laid out for.

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from volunteer_standard.io.reader import Location
-from volunteer_standard.validation.catalogue import Lang, Severity, lookup
+from volunteer_standard.text import Lang
+from volunteer_standard.validation.catalogue import Severity, lookup
 
 REPORT_FORMAT_VERSION = "1.0"
 

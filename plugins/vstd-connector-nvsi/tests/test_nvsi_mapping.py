@@ -14,7 +14,7 @@ from vstd_connector_nvsi.connector import CARRY, NAMESPACE
 
 from volunteer_standard.cli import app
 from volunteer_standard.engine import convert
-from volunteer_standard.testing import check_record, read_objects, write_objects
+from volunteer_standard.testing import check_record, read_objects, records_of, write_objects
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "nvsi-sample.jsonl"
@@ -27,7 +27,7 @@ def _rows(path: Path) -> list[dict[str, Any]]:
 def _one(tmp_path: Path, row: dict[str, Any]) -> Any:
     path = tmp_path / "one.jsonl"
     path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
-    (record,) = list(NvsiConnector().read(str(path)))
+    (record,) = list(records_of(NvsiConnector(), str(path)))
     return record
 
 

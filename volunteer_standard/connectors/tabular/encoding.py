@@ -20,13 +20,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from volunteer_standard.errors import VstdError
+
 SNIFF_BYTES = 64 * 1024
 
 #: Encodings a user may name; ``auto`` sniffs. GBK files are read as GB18030 (a superset).
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16")
 
 
-class EncodingError(Exception):
+class EncodingError(VstdError):
     """The input is in no encoding we can read."""
 
 

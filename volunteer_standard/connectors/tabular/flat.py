@@ -37,6 +37,7 @@ from volunteer_standard.connectors.tabular.introspect import (
     Step,
     model_node,
 )
+from volunteer_standard.errors import VstdError
 from volunteer_standard.models import COLLECTIONS, ENTITY_MODELS
 
 SEP = "/"
@@ -46,7 +47,7 @@ EMPTY_OBJECT = "{}"
 FlatValue = str | int | float | bool
 
 
-class FlatError(ValueError):
+class FlatError(VstdError, ValueError):
     """A cell that does not fit its column (the message says which form was expected)."""
 
 

@@ -68,6 +68,7 @@ from volunteer_standard.connectors.tabular.transforms import (
     region_index,
     trim,
 )
+from volunteer_standard.errors import VstdError
 from volunteer_standard.models import COLLECTIONS, ENTITY_MODELS
 
 Kind = Literal[
@@ -76,7 +77,7 @@ Kind = Literal[
 NUMERIC_KINDS = frozenset({"integer", "number", "hours"})
 
 
-class MappingError(Exception):
+class MappingError(VstdError):
     """The mapping file is unusable; the message lists every problem with its place."""
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text
+from volunteer_standard.errors import VstdError
 
 #: Separators of several values in one cell, tried together when splitting.
 DEFAULT_SEPARATORS = ("、", ",", "，", ";", "；")
@@ -29,7 +30,7 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)
 _MAX_SERIAL = 2958465  # 9999-12-31
 
 
-class TransformError(ValueError):
+class TransformError(VstdError, ValueError):
     """A cell value does not fit the transform; the message says what was expected."""
 
 

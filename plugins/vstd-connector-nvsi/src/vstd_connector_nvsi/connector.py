@@ -27,9 +27,11 @@ import orjson
 from pydantic import Field, ValidationError
 
 from volunteer_standard.connectors import (
+    Checkpoint,
     Connector,
     ConnectorConfig,
     Problem,
+    ReadItem,
     RecordWriter,
     SourceRecord,
 )
@@ -152,7 +154,7 @@ class NvsiConnector(Connector):
         assert isinstance(self.config, NvsiConfig)
         return self.config
 
-    def read(self, source: str, state: Mapping[str, Any] | None = None) -> Iterator[SourceRecord]:
+    def read(self, source: str, state: Mapping[str, Any] | None = None) -> Iterator[ReadItem]:
         bookmark = Bookmark(state, _BOOKMARK)
         for path in iter_files(source, ("*.jsonl", "*.ndjson")):
             for line in iter_jsonl(path, self.options.encoding):
@@ -170,7 +172,7 @@ class NvsiConnector(Connector):
                         bookmark.observe(recorded)
                 yield record
         # Only now, after the last record was handed on (Singer's rule).
-        self.state = bookmark.to_state(state)
+        yield Checkpoint(bookmark.to_state(state))
 
     def _record(self, row: Any, location: Location) -> SourceRecord | None:
         if not isinstance(row, dict):
