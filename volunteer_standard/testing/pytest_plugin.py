@@ -53,3 +53,9 @@ def vstd_sample_jsonl(tmp_path: Path, vstd_sample: list[Entity]) -> Path:
         for obj in vstd_sample:
             writer.write(obj)
     return path
+
+
+# A fresh PostgreSQL database per session, or a skip (a failure under VSTD_REQUIRE_POSTGRES=1).
+from volunteer_standard.testing.postgres import vstd_postgres_url  # noqa: E402
+
+__all__ = ["vstd_postgres_url", "vstd_sample", "vstd_sample_jsonl"]

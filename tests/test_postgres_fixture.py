@@ -1,0 +1,20 @@
+"""The shared PostgreSQL fixture gives an empty database of its own (or skips clearly)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_fixture_gives_an_empty_database(vstd_postgres_url: str) -> None:
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    engine = sqlalchemy.create_engine(vstd_postgres_url)
+    try:
+        with engine.connect() as conn:
+            name = conn.execute(sqlalchemy.text("select current_database()")).scalar_one()
+            tables = conn.execute(
+                sqlalchemy.text("select count(*) from pg_tables where schemaname = 'public'")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert name.startswith("vstd_test_")
+    assert tables == 0
