@@ -85,7 +85,7 @@ class RejectSink:
         if self._stream is None and self._path is not None:
             self._stream = Path(self._path).open("wb")  # noqa: SIM115 - closed in close()
         codes = [i.code for i in issues] or [p.code for p in record.problems]
-        reasons = [i.message("en") for i in issues] or [p.message for p in record.problems]
+        reasons = [i.message("en") for i in issues] or [p.text() for p in record.problems]
         entry = {
             "location": str(record.location),
             "file": record.location.file,
@@ -190,7 +190,7 @@ def convert(
                     reason = (
                         errors[0].message("en")
                         if errors
-                        else record.problems[0].message
+                        else record.problems[0].text()
                         if record.problems
                         else "invalid record"
                     )

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 from volunteer_standard.errors import VstdError
 from volunteer_standard.io.reader import Location
 from volunteer_standard.models import Entity
+from volunteer_standard.text import Lang, Text, as_text
 
 
 class ConnectorError(VstdError):
@@ -41,11 +42,21 @@ class ConnectorConfig(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Why a source record could not be translated (it goes to the reject file)."""
+    """Why a source record could not be translated (it goes to the reject file).
+
+    ``message`` is a :class:`Text` (zh and en); a plain string is accepted from older
+    plugins and shown as is in both languages. ``params`` carries the values a program may
+    need (column, row, expected) so that nobody parses the message.
+    """
 
     code: str
-    message: str
+    message: Text | str
     field: str | None = None
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    def text(self, lang: Lang = "en") -> str:
+        """The message in ``lang``."""
+        return as_text(self.message).get(lang)
 
 
 @dataclass(slots=True)

@@ -74,7 +74,7 @@ def check_record(
 ) -> tuple[Entity | None, list[str]]:
     """Validate one read record as the engine does: its model, or the reasons it fails."""
     if record.problems:
-        return None, [f"{p.code} {p.message}" for p in record.problems]
+        return None, [f"{p.code} {p.text()}" for p in record.problems]
     if record.data is None:
         return None, ["the record has no data and no problem saying why"]
     issues: list[Issue] = []

@@ -97,7 +97,7 @@ def test_unknown_code_is_a_precise_problem(tmp_path: Path) -> None:
     (problem,) = record.problems
     assert problem.code == "VC110"
     assert problem.field == "albx0174"
-    assert "'9'" in problem.message
+    assert "'9'" in problem.text()
 
 
 def test_unmapped_columns_and_odd_values_are_kept(tmp_path: Path) -> None:
