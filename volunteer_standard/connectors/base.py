@@ -8,6 +8,7 @@ engine's job, so a vendor connector stays short.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tomllib
@@ -52,7 +53,7 @@ class Problem:
     code: str
     message: Text | str
     field: str | None = None
-    params: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def text(self, lang: Lang = "en") -> str:
         """The message in ``lang``."""
