@@ -17,6 +17,7 @@ from volunteer_standard._version import SCHEMA_VERSION
 from volunteer_standard.io.reader import RawRecord
 from volunteer_standard.models import COLLECTION_TYPES, ENTITY_MODELS, Entity, PackageMetadata
 from volunteer_standard.models.introspect import codelist_fields, sensitive_fields, values_at
+from volunteer_standard.validation.extensions import extension_schemas
 from volunteer_standard.validation.report import Issue
 
 _FORMAT_ERRORS: dict[str, tuple[str, str]] = {
@@ -363,10 +364,11 @@ class RecordChecker:
         emit: Callable[[Issue], None],
     ) -> None:
         ext = data.get("extensions")
-        if self.declared_extensions is None or not isinstance(ext, dict):
+        if not isinstance(ext, dict) or not ext:
             return
-        for namespace in ext:
-            if namespace not in self.declared_extensions:
+        schemas = extension_schemas()
+        for namespace, value in ext.items():
+            if self.declared_extensions is not None and namespace not in self.declared_extensions:
                 emit(
                     Issue(
                         "VS150",
@@ -374,8 +376,20 @@ class RecordChecker:
                         f"/extensions/{namespace}",
                         kind,
                         rid,
-                        {
-                            "value": repr(namespace),
-                        },
+                        {"value": repr(namespace)},
+                    )
+                )
+            registered = schemas.get(namespace)
+            if registered is None:
+                continue
+            for pointer, detail in registered.errors(value):
+                emit(
+                    Issue(
+                        "VS151",
+                        raw.location,
+                        f"/extensions/{namespace}{pointer}",
+                        kind,
+                        rid,
+                        {"namespace": namespace, "detail": detail},
                     )
                 )
