@@ -321,7 +321,7 @@ class Registry:
         ``register`` calls it made. A plugin whose hook raises is recorded and skipped."""
         manager = self.manager
         caller = getattr(manager.hook, hook)
-        for impl in reversed(caller.get_hookimpls()):  # pluggy calls the last registered first
+        for impl in caller.get_hookimpls():  # in registration order: built-ins first
             calls: HookCalls = []
 
             def register(*args: Any, _calls: HookCalls = calls, **kwargs: Any) -> None:
@@ -344,7 +344,7 @@ class Registry:
     def call_each(self, hook: str, **kwargs: Any) -> None:
         """Call a non-registering hook (``register_commands``) on each plugin on its own."""
         caller = getattr(self.manager.hook, hook)
-        for impl in reversed(caller.get_hookimpls()):
+        for impl in caller.get_hookimpls():
             try:
                 impl.function(*(kwargs[name] for name in impl.argnames))
             except Exception as exc:
