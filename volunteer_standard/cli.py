@@ -38,8 +38,84 @@ EXIT_INTERNAL = 70
 DEBUG_ENV = "VSTD_DEBUG"
 
 
+#: How option values are shown in ``--help`` (instead of ``<str>``), by option name.
+_METAVARS = {
+    "lang": "zh|en",
+    "profile": "PROFILE",
+    "ignore": "CODE",
+    "from_": "CONNECTOR",
+    "to": "CONNECTOR|VERSION",
+}
+
+
+def _humanize(command: Any) -> Any:
+    """Give every parameter a metavar a person would write: INPUT, FILE, N, none for flags."""
+    if getattr(command, "_vstd_humane", False):
+        return command
+    command._vstd_humane = True
+    for param in getattr(command, "params", ()):
+        _humanize_param(param)
+    plain_get_params = command.get_params
+
+    def get_params(ctx: Any) -> Any:
+        params = plain_get_params(ctx)
+        for param in params:  # the --help option is made here, after the others
+            _humanize_param(param)
+        return params
+
+    command.get_params = get_params
+    for sub in getattr(command, "commands", {}).values():
+        _humanize(sub)
+    return command
+
+
+def _humanize_param(param: Any) -> None:
+    kind = _value_kind(param)
+    if getattr(param, "param_type_name", "") == "argument":
+        name = param.name.upper()
+        param.metavar = name
+        param.display_type_rich = lambda ctx: None
+        param._usage_display_name = lambda: name if param.required else f"[{name}]"
+    elif kind == "flag":
+        param.metavar = ""
+    elif param.name in _METAVARS:
+        param.metavar = _METAVARS[param.name]
+    elif kind is None and any(w in param.name for w in ("baseline", "state", "rejects", "config")):
+        param.metavar = "FILE"
+    else:
+        param.metavar = kind or param.name.upper().replace("_", "-")
+
+
+def _value_kind(param: Any) -> str | None:
+    """ "flag", "N", "FILE", "a|b" (choices) or None, for typer's and click's parameters."""
+    if getattr(param, "is_flag", False) or getattr(param, "is_bool_flag", False):
+        return "flag"
+    desc = getattr(param, "type_descriptor", None)
+    if desc is not None:
+        if getattr(desc, "is_choice", False):
+            return "|".join(str(getattr(c, "value", c)) for c in desc.choices or ())
+        if getattr(desc, "is_path", False):
+            return "FILE"
+        annotation = getattr(desc, "annotation", None)
+        if annotation is bool:
+            return "flag"
+        if annotation is int:
+            return "N"
+        return None
+    name = getattr(getattr(param, "type", None), "name", "")
+    if name == "choice":
+        return "|".join(str(c) for c in param.type.choices)
+    return {"integer": "N", "path": "FILE", "filename": "FILE", "boolean": "flag"}.get(name)
+
+
 class _PluginCommands(TyperGroup):
     """Built-in commands at once; plugins' commands only when they are asked for."""
+
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)
+        for param in params:
+            _humanize_param(param)
+        return params
 
     _plugin_group: TyperGroup | None = None
 
@@ -66,9 +142,9 @@ class _PluginCommands(TyperGroup):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         found = super().get_command(ctx, cmd_name)
-        if found is not None:
-            return found
-        return self._plugins().commands.get(cmd_name)
+        if found is None:
+            found = self._plugins().commands.get(cmd_name)
+        return None if found is None else _humanize(found)
 
 
 app = typer.Typer(
