@@ -28,6 +28,8 @@ demo: install
 
 lint: install
 	$(BIN)/ruff check volunteer_standard tests bench plugins
+	$(BIN)/lint-imports
+	$(BIN)/radon cc -n D volunteer_standard --total-average | tee /dev/stderr | (! grep -E '^ +[MFC] ')
 	$(BIN)/ruff format --check volunteer_standard tests bench plugins
 
 typecheck: install

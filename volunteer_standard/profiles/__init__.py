@@ -22,14 +22,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from volunteer_standard.catalogue import CATALOGUE, Severity
 from volunteer_standard.errors import VstdError
+from volunteer_standard.models import ENTITY_MODELS
 from volunteer_standard.registry import REGISTRY, RegistrationError
 from volunteer_standard.text import Text
-from volunteer_standard.validation.catalogue import Severity
 
 __all__ = [
     "PROFILES",
@@ -158,8 +159,6 @@ class Profile(_Strict):
     @field_validator("required")
     @classmethod
     def _known_types(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        from volunteer_standard.models import ENTITY_MODELS
-
         for kind, paths in value.items():
             model = ENTITY_MODELS.get(kind)
             if model is None:
@@ -208,8 +207,6 @@ def _expand(item: str, lookup: dict[str, str]) -> set[str]:
 
 
 def _model_has_path(model: Any, parts: list[str]) -> bool:
-    from typing import get_args, get_origin
-
     fields = getattr(model, "model_fields", None)
     if fields is None or parts[0] not in fields:
         return False
@@ -228,10 +225,6 @@ def _model_has_path(model: Any, parts: list[str]) -> bool:
 
 def _code_lookup() -> dict[str, str]:
     """Code or rule name → code, over everything registered (rules loaded first)."""
-    from volunteer_standard.validation.catalogue import CATALOGUE
-    from volunteer_standard.validation.rules import rule_classes
-
-    rule_classes()
     out = {code: code for code in CATALOGUE}
     for code, item in CATALOGUE.items():
         out.setdefault(item.name, code)
