@@ -84,8 +84,6 @@ def _t(key: str, lang: Lang) -> str:
     return zh if lang == "zh" else en
 
 
-
-
 def _items(builtin_only: bool) -> list[IssueType]:
     rule_classes()
     codes = builtin_codes() if builtin_only else frozenset(CATALOGUE)
