@@ -97,7 +97,8 @@ class _Line:
 
 @dataclass
 class IssueStats:
-    """What the issue run saw: how many records were counted and why others were not."""
+    """What the issue run saw: the records the certificates cover, and, over the whole
+    input, how many records were left out and why."""
 
     records_counted: int = 0
     other_organization: int = 0
@@ -331,6 +332,9 @@ def issue(source: str | Path, options: IssueOptions) -> IssueResult:
                 "volunteers in the period; there is nothing to certify.",
             ).format(org=options.organization_id)
         )
+    scan.stats.records_counted = sum(
+        len(line.service_record_ids or ()) for c in certificates for line in c.lines
+    )
     return IssueResult(certificates, scan.stats, without)
 
 
