@@ -103,7 +103,7 @@ def test_issue_sign_verify_tamper_revoke(tmp_path: Path, data_jsonl: Path) -> No
 
 
 def test_batch_issue_signs_and_renders(tmp_path: Path, data_jsonl: Path) -> None:
-    keys = tmp_path / "k"
+    keys = tmp_path / "org-a"  # a key folder is trusted for the organization it is named after
     assert runner.invoke(app, ["keys", "generate", str(keys)]).exit_code == 0
     out = tmp_path / "out"
     result = runner.invoke(
@@ -130,7 +130,7 @@ def test_batch_issue_signs_and_renders(tmp_path: Path, data_jsonl: Path) -> None
         assert verdict.exit_code == 0, verdict.output
 
 
-def test_render_pdf_from_the_cli(tmp_path: Path, data_jsonl: Path) -> None:
+def test_render_pdf_from_the_cli(tmp_path: Path, data_jsonl: Path, cjk_font: None) -> None:
     cert = tmp_path / "c.json"
     runner.invoke(
         app,

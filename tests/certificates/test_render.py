@@ -26,7 +26,7 @@ from .conftest import ID_A
 
 
 @pytest.fixture
-def certificate(data_jsonl: Path, key_folder: tuple[Path, object]) -> Certificate:
+def certificate(data_jsonl: Path, key_folder: tuple[Path, object], cjk_font: None) -> Certificate:
     options = IssueOptions(
         organization_id="org-a",
         volunteers=frozenset({"VS0001"}),
@@ -111,7 +111,7 @@ def test_missing_font_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path
         find_cjk_font()
 
 
-def test_font_is_found_here() -> None:
+def test_font_is_found_here(cjk_font: None) -> None:
     font = find_cjk_font()
     assert font.regular.path.is_file()
     assert "SC" in font.family or "Hei" in font.family or "Ming" in font.family

@@ -199,3 +199,18 @@ def test_revoke_refuses_a_list_signed_by_another_key(tmp_path: Path) -> None:
         revoke(
             listing, other, certificate_no="b", organization_id="org-a", issuer_name="a", reason="x"
         )
+
+
+def test_a_key_filed_for_another_organization_is_refused(
+    tmp_path: Path, signed_bytes: bytes
+) -> None:
+    from volunteer_standard.certificates import save_public_key
+
+    save_public_key(KEY.public, tmp_path / "org-b.jwk")
+    ring = KeyRing.from_folder(tmp_path)
+    assert ring.owner(KEY.kid) == "org-b"
+    verdict = verify_bytes(signed_bytes, ring)
+    assert verdict.outcome is Outcome.unknown_key
+    assert "trusted for organization org-b" in verdict.message("en")
+    (tmp_path / "org-b.jwk").rename(tmp_path / "org-a.jwk")
+    assert verify_bytes(signed_bytes, KeyRing.from_folder(tmp_path)).ok

@@ -233,18 +233,30 @@ def load_public_key(path: str | Path) -> PublicKey:
 
 
 class KeyRing:
-    """Trusted issuer public keys, found by key id (``verify --keys DIR``)."""
+    """Trusted issuer public keys, found by key id (``verify --keys DIR``).
+
+    A key may be bound to the organization it belongs to (its ``owner``, an organization
+    id); verification then accepts it only for certificates issued by that organization.
+    """
 
     def __init__(self, keys: Iterable[PublicKey] = ()) -> None:
         self._keys: dict[str, PublicKey] = {}
+        self._owners: dict[str, str] = {}
         for key in keys:
             self.add(key)
 
-    def add(self, key: PublicKey) -> None:
+    def add(self, key: PublicKey, owner: str | None = None) -> None:
+        """Trust ``key``; only for organization ``owner`` when given."""
         self._keys[key.kid] = key
+        if owner is not None:
+            self._owners[key.kid] = owner
 
     def get(self, kid: str) -> PublicKey | None:
         return self._keys.get(kid)
+
+    def owner(self, kid: str) -> str | None:
+        """The organization id the key is bound to, if any."""
+        return self._owners.get(kid)
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -254,8 +266,11 @@ class KeyRing:
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> KeyRing:
-        """Every public key (``*.pem``, ``*.jwk``, ``*.json``) in ``folder`` and one level down.
+        """Every public key (``*.pem``, ``*.jwk``, ``*.json``) filed per organization.
 
+        The layout binds each key to an organization id: ``DIR/<org-id>/public.pem`` (a key
+        folder made by ``vstd keys generate``) or ``DIR/<org-id>.jwk|.pem``; a
+        ``public.pem`` directly in DIR (DIR itself is a key folder) belongs to DIR's name.
         Private key files are skipped: a trust store needs public keys only.
         """
         ring = cls()
@@ -267,13 +282,19 @@ class KeyRing:
         for path in sorted([*root.glob("*"), *root.glob("*/*")]):
             if path.suffix.lower() not in (".pem", ".jwk", ".json") or not path.is_file():
                 continue
-            head = _read(path)[:200]
-            if b"PRIVATE KEY" in head:
+            if b"PRIVATE KEY" in _read(path)[:200]:
                 continue
             try:
-                ring.add(load_public_key(path))
+                key = load_public_key(path)
             except SigningKeyError:
                 continue
+            if path.parent != root:
+                owner = path.parent.name
+            elif path.name == PUBLIC_NAME:
+                owner = root.resolve().name
+            else:
+                owner = path.stem
+            ring.add(key, owner)
         return ring
 
 

@@ -8,6 +8,7 @@ and a QR code with the verification code. Needs the ``pdf`` extra (fpdf2) and a 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +90,35 @@ def _holder(pdf: Any, face: Face, y: float) -> float:
         pdf.cell(120, 7, value)
         y += 8
     pdf.set_font("cjk", size=12)
-    pdf.set_xy(LEFT, y + 3)
-    pdf.multi_cell(RIGHT - LEFT, 8, "　　" + face.statement, align="L")
-    return float(pdf.get_y()) + 3
+    y += 3
+    for line in wrap_cjk(pdf, "　　" + face.statement, RIGHT - LEFT):
+        pdf.set_xy(LEFT, y)
+        pdf.cell(RIGHT - LEFT, 8, line)
+        y += 8
+    return y + 3
+
+
+#: Characters that may not begin a line (Chinese line-breaking rules, 避头点).
+_NO_LINE_START = set("，。、；：？！）》」』”’%,.;:?!)")
+_TOKEN = re.compile(r"[0-9A-Za-z.\-]+|.", re.DOTALL)
+
+
+def wrap_cjk(pdf: Any, text: str, width: float) -> list[str]:
+    """Break Chinese text into lines of at most ``width``: between any two characters,
+    but never inside a number or Latin word, and never before closing punctuation."""
+    lines: list[str] = []
+    current = ""
+    for token in _TOKEN.findall(text):
+        if current and pdf.get_string_width(current + token) > width:
+            if token in _NO_LINE_START:
+                current, token = current[:-1], current[-1] + token
+            lines.append(current)
+            current = token
+        else:
+            current += token
+    if current:
+        lines.append(current)
+    return lines
 
 
 def _table(pdf: Any, face: Face, y: float) -> float:
@@ -169,8 +196,7 @@ def _qr(pdf: Any, face: Face, x: float, y: float, size: float) -> None:
                 c += 1
 
 
-def _footer(pdf: Any, face: Face) -> None:
-    top = 228.0
+def _footer(pdf: Any, face: Face, top: float) -> None:
     # QR and verification, bottom left
     _qr(pdf, face, LEFT, top, 34)
     pdf.set_text_color(*GREY)
@@ -254,8 +280,8 @@ def pdf_bytes(certificate: Certificate, font: CjkFont | None = None) -> bytes:
     _frame(pdf)
     y = _header(pdf, face)
     y = _holder(pdf, face, y)
-    _table(pdf, face, y)
-    _footer(pdf, face)
+    y = _table(pdf, face, y)
+    _footer(pdf, face, top=min(228.0, max(y + 22, 165.0)))
     if face.revoked:
         _revoked_mark(pdf)
     return bytes(pdf.output())

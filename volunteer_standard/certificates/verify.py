@@ -6,7 +6,8 @@ Chinese and English. The checks run in this order and stop at the first failure:
 1. the file is UTF-8 JSON (``unreadable``, 2);
 2. it is a certificate of the standard (``invalid``, 3);
 3. it is signed (``unsigned``, 4);
-4. the signing key is one the verifier trusts (``unknown_key``, 5);
+4. the signing key is one the verifier trusts, and trusts for the certificate's issuer
+   (``unknown_key``, 5);
 5. the signature matches the content and the file is byte-for-byte as signed (``altered``, 6);
 6. the certificate is not revoked, neither in itself nor in the issuer's revocation
    list (``revoked``, 7); a revocation list that cannot be trusted is ``revocation_list``, 8.
@@ -143,6 +144,18 @@ def verify_bytes(
                 "it was signed with key {kid}, which is not among the trusted issuer keys "
                 "(--keys / --key).",
             ).format(kid=kid),
+            certificate,
+        )
+    owner = keys.owner(key.kid) if isinstance(keys, KeyRing) else None
+    if owner is not None and owner != certificate.issuer.organization_id:
+        return Verdict(
+            Outcome.unknown_key,
+            Text(
+                "签名密钥 {kid} 属于组织 {owner}，而证明的出具组织是 {org}："
+                "不能替别的组织出具证明。",
+                "key {kid} is trusted for organization {owner}, but the certificate names "
+                "{org} as its issuer.",
+            ).format(kid=kid, owner=owner, org=certificate.issuer.organization_id),
             certificate,
         )
     failure = check_proof(document, raw, key)
