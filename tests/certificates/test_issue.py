@@ -125,3 +125,45 @@ def test_bundled_sample_certificates_validate(tmp_path: Path) -> None:
     assert result.certificates
     for cert in result.certificates:
         assert cert.total_hours == sum(line.hours for line in cert.lines)
+
+
+def _big_input(path: Path, others: int) -> Path:
+    """The small dataset plus ``others`` effective records of other volunteers at org-a."""
+    import orjson
+
+    with path.open("wb") as out:
+        for obj in dataset():
+            out.write(orjson.dumps(obj) + b"\n")
+        for i in range(others):
+            record = {
+                "type": "service_record",
+                "id": f"sr-x{i:07d}",
+                "volunteer_id": f"vol-x{i % 10}",
+                "organization_id": "org-a",
+                "project_id": "prj-1",
+                "start": "2024-03-02T09:00:00+08:00",
+                "end": "2024-03-02T12:00:00+08:00",
+                "hours": "3.00",
+                "status": "effective",
+            }
+            out.write(orjson.dumps(record) + b"\n")
+    return path
+
+
+def test_memory_does_not_grow_with_other_volunteers_records(tmp_path: Path) -> None:
+    import tracemalloc
+
+    def peak(path: Path) -> int:
+        tracemalloc.start()
+        try:
+            issue(path, OPTIONS)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small = _big_input(tmp_path / "small.jsonl", 1_000)
+    large = _big_input(tmp_path / "large.jsonl", 4_000)
+    peak(small)  # warm-up: imports, code lists
+    growth = peak(large) - peak(small)
+    # 3 000 more records of others: keeping their ids (the first version did) costs ~200 kB
+    assert growth < 50_000, f"peak memory grew by {growth:,} bytes"

@@ -12,18 +12,21 @@ The rules, as the 2021 measures (民政部令第67号) and 民发〔2015〕149�
 * the ID number is masked on the certificate's face (first 6 and last 4 kept for the
   resident ID card, last 4 for other documents).
 
-The input is read twice from the file, record by record: the first pass sums the hours of
-the organization's effective records per volunteer and project, the second picks up the
-names of the volunteers and projects that appear. Memory grows with the number of
-(volunteer, project) lines, never with the number of records.
+The input is read twice from the file, record by record. The first pass finds the issuer,
+the requested volunteers, the project titles and which volunteers have countable hours;
+the second sums the hours, with the ids of the records, of the volunteers being certified
+only. Memory holds the certificates being made, the project titles and one id per
+volunteer with hours; records of other volunteers and organizations are never kept.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -39,7 +42,6 @@ from volunteer_standard.models import (
     ContactPoint,
     Organization,
     Period,
-    Project,
     ServiceRecord,
     Verification,
     Volunteer,
@@ -107,10 +109,22 @@ class IssueStats:
     invalid: int = 0
 
 
+@dataclass(frozen=True)
+class _ProjectInfo:
+    title: str
+    region_code: str | None
+
+
 @dataclass
-class _Scan:
+class _Survey:
+    """Pass 1: everything small enough to hold, whatever the input's size."""
+
     organization: Organization | None = None
-    lines: dict[str, dict[str | None, _Line]] = field(default_factory=dict)
+    #: Requested volunteer id or number → volunteer id.
+    resolved: dict[str, str] = field(default_factory=dict)
+    #: Volunteers with at least one countable record.
+    with_hours: set[str] = field(default_factory=set)
+    projects: dict[str, _ProjectInfo] = field(default_factory=dict)
     stats: IssueStats = field(default_factory=IssueStats)
 
 
@@ -120,63 +134,86 @@ def _in_period(day: date, options: IssueOptions) -> bool:
     )
 
 
-def _first_pass(source: Path, options: IssueOptions) -> _Scan:
-    scan = _Scan()
+def _objects(source: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(entity type, object) for every object of a package or JSON Lines file."""
     for raw in iter_raw(source):
         data = raw.data
         if raw.error or not isinstance(data, dict):
             continue
         kind = data.get("type") or (raw.collection or "")[:-1]
-        if kind == "organization" and data.get("id") == options.organization_id:
-            try:
-                scan.organization = Organization.model_validate({"type": "organization", **data})
-            except ValidationError:
-                continue
-        elif kind == "service_record":
-            try:
-                record = ServiceRecord.model_validate({"type": "service_record", **data})
-            except ValidationError:
-                scan.stats.invalid += 1
-                continue
-            if record.organization_id != options.organization_id:
-                scan.stats.other_organization += 1
-            elif record.status != EFFECTIVE:
-                scan.stats.not_effective += 1
-            elif not _in_period(record.start.date(), options):
-                scan.stats.outside_period += 1
-            else:
-                per_volunteer = scan.lines.setdefault(record.volunteer_id, {})
-                per_volunteer.setdefault(record.project_id, _Line()).add(record)
-                scan.stats.records_counted += 1
-    return scan
+        if isinstance(kind, str):
+            yield kind, data
 
 
-def _second_pass(
-    source: Path, volunteer_ids: set[str], wanted: frozenset[str] | None, project_ids: set[str]
-) -> tuple[dict[str, Volunteer], dict[str, Project]]:
+def _countable(
+    data: dict[str, Any], options: IssueOptions, stats: IssueStats | None
+) -> ServiceRecord | None:
+    """The record if it counts towards a certificate of the issuer, else ``None``."""
+    try:
+        record = ServiceRecord.model_validate({"type": "service_record", **data})
+    except ValidationError:
+        if stats:
+            stats.invalid += 1
+        return None
+    if record.organization_id != options.organization_id:
+        if stats:
+            stats.other_organization += 1
+    elif record.status != EFFECTIVE:
+        if stats:
+            stats.not_effective += 1
+    elif not _in_period(record.start.date(), options):
+        if stats:
+            stats.outside_period += 1
+    else:
+        return record
+    return None
+
+
+def _survey(source: Path, options: IssueOptions) -> _Survey:
+    survey = _Survey()
+    wanted = options.volunteers
+    for kind, data in _objects(source):
+        if kind == "service_record":
+            record = _countable(data, options, survey.stats)
+            if record is not None:
+                survey.with_hours.add(record.volunteer_id)
+        elif kind == "organization" and data.get("id") == options.organization_id:
+            try:
+                survey.organization = Organization.model_validate({**data, "type": kind})
+            except ValidationError:
+                continue
+        elif kind == "volunteer" and wanted is not None:
+            for key in ("id", "volunteer_no"):
+                value = data.get(key)
+                if isinstance(value, str) and value in wanted and isinstance(data.get("id"), str):
+                    survey.resolved[value] = data["id"]
+        elif kind == "project" and isinstance(data.get("title"), str):
+            region = data.get("region_code")
+            survey.projects[str(data.get("id"))] = _ProjectInfo(
+                data["title"], region if isinstance(region, str) else None
+            )
+    return survey
+
+
+def _collect(
+    source: Path, options: IssueOptions, chosen: set[str]
+) -> tuple[dict[str, dict[str | None, _Line]], dict[str, Volunteer]]:
+    """Pass 2: the lines (with record ids) and the details of the chosen volunteers."""
+    lines: dict[str, dict[str | None, _Line]] = {}
     volunteers: dict[str, Volunteer] = {}
-    projects: dict[str, Project] = {}
-    for raw in iter_raw(source):
-        data = raw.data
-        if raw.error or not isinstance(data, dict):
-            continue
-        kind = data.get("type") or (raw.collection or "")[:-1]
-        if kind == "volunteer":
-            ident, number = data.get("id"), data.get("volunteer_no")
-            chosen = ident in wanted or number in wanted if wanted is not None else False
-            if ident in volunteer_ids or chosen:
-                try:
-                    volunteer = Volunteer.model_validate({"type": "volunteer", **data})
-                except ValidationError:
-                    continue
-                volunteers[volunteer.id] = volunteer
-        elif kind == "project" and data.get("id") in project_ids:
+    for kind, data in _objects(source):
+        if kind == "service_record" and data.get("volunteer_id") in chosen:
+            record = _countable(data, options, None)
+            if record is not None:
+                per_volunteer = lines.setdefault(record.volunteer_id, {})
+                per_volunteer.setdefault(record.project_id, _Line()).add(record)
+        elif kind == "volunteer" and data.get("id") in chosen:
             try:
-                project = Project.model_validate({"type": "project", **data})
+                volunteer = Volunteer.model_validate({**data, "type": kind})
             except ValidationError:
                 continue
-            projects[project.id] = project
-    return volunteers, projects
+            volunteers[volunteer.id] = volunteer
+    return lines, volunteers
 
 
 def _public_contact(contact: ContactPoint | None) -> ContactPoint | None:
@@ -199,7 +236,7 @@ def _build_certificate(
     volunteer: Volunteer,
     organization: Organization,
     lines: dict[str | None, _Line],
-    projects: dict[str, Project],
+    projects: dict[str, _ProjectInfo],
     options: IssueOptions,
 ) -> Certificate:
     """One certificate from the summed lines of one volunteer."""
@@ -297,8 +334,8 @@ def issue(source: str | Path, options: IssueOptions) -> IssueResult:
                 "{path} is not a readable file (issuing reads it twice; stdin cannot be used).",
             ).format(path=source)
         )
-    scan = _first_pass(path, options)
-    if scan.organization is None:
+    survey = _survey(path, options)
+    if survey.organization is None:
         raise CertificateError(
             Text(
                 "数据中没有编号为 {org} 的组织：谁记录谁证明，出具组织必须在数据集中。",
@@ -306,24 +343,25 @@ def issue(source: str | Path, options: IssueOptions) -> IssueResult:
                 "(only the organization that recorded the hours certifies them).",
             ).format(org=options.organization_id)
         )
-    project_ids = {p for lines in scan.lines.values() for p in lines if p}
-    volunteers, projects = _second_pass(path, set(scan.lines), options.volunteers, project_ids)
+    without: list[str] = []
     if options.volunteers is None:
-        chosen = sorted(v for v in scan.lines if v in volunteers)
-        without: list[str] = []
+        chosen = set(survey.with_hours)
     else:
-        by_key = {key: v for v in volunteers.values() for key in (v.id, v.volunteer_no)}
-        chosen, without = [], []
+        chosen = set()
         for wanted in sorted(options.volunteers):
-            found = by_key.get(wanted)
-            if found is not None and found.id in scan.lines:
-                chosen.append(found.id)
+            ident = survey.resolved.get(wanted)
+            if ident is not None and ident in survey.with_hours:
+                chosen.add(ident)
             else:
                 without.append(wanted)
+    lines, volunteers = _collect(path, options, chosen)
     certificates = [
-        _build_certificate(volunteers[v], scan.organization, scan.lines[v], projects, options)
-        for v in dict.fromkeys(chosen)
+        _build_certificate(volunteers[v], survey.organization, lines[v], survey.projects, options)
+        for v in sorted(chosen)
+        if v in volunteers and v in lines
     ]
+    if options.volunteers is None:
+        without = sorted(chosen - set(volunteers))
     if not certificates:
         raise CertificateError(
             Text(
@@ -332,10 +370,11 @@ def issue(source: str | Path, options: IssueOptions) -> IssueResult:
                 "volunteers in the period; there is nothing to certify.",
             ).format(org=options.organization_id)
         )
-    scan.stats.records_counted = sum(
+    stats = survey.stats
+    stats.records_counted = sum(
         len(line.service_record_ids or ()) for c in certificates for line in c.lines
     )
-    return IssueResult(certificates, scan.stats, without)
+    return IssueResult(certificates, stats, without)
 
 
 __all__ = [
