@@ -211,11 +211,16 @@ class ElicenceConnector(Connector):
     def read(self, source: str, state: Mapping[str, Any] | None = None) -> Iterator[SourceRecord]:
         for raw in iter_raw(source, fmt="jsonl"):
             if raw.error is not None:
-                problem = Problem("VS100", f"not valid JSON: {raw.error}")
+                problem = Problem(
+                    "VC102",
+                    Text("不是有效的 JSON：{e}", "not valid JSON: {e}").format(e=raw.error),
+                )
                 yield SourceRecord(None, raw.location, {"text": raw.data}, [problem])
                 continue
             if not isinstance(raw.data, dict):
-                problem = Problem("VS101", "the licence is not a JSON object")
+                problem = Problem(
+                    "VC103", Text("证照不是 JSON 对象", "the licence is not a JSON object")
+                )
                 yield SourceRecord(None, raw.location, None, [problem])
                 continue
             data, problems = self.from_licence(raw.data)
