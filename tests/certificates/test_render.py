@@ -6,6 +6,7 @@ import io
 import os
 import shutil
 import subprocess
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -125,3 +126,43 @@ def test_html_page_escapes_and_carries_the_facts(certificate: Certificate) -> No
         update={"volunteer": certificate.volunteer.model_copy(update={"name": "<b>x</b>"})}
     )
     assert "<b>x</b>" not in html_text(hostile) and "&lt;b&gt;x&lt;/b&gt;" in html_text(hostile)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("CI") and shutil.which("chromium") is None,
+    reason="chromium is not installed (it is installed and required in CI)",
+)
+def test_html_prints_on_one_a4_page_in_chromium(tmp_path: Path, certificate: Certificate) -> None:
+    chromium = shutil.which("chromium")
+    assert chromium is not None, "CI must provide chromium (.ci/run installs it)"
+    page = tmp_path / "cert.html"
+    page.write_text(html_text(certificate), encoding="utf-8")
+    printed = tmp_path / "cert.pdf"
+    done = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={printed}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    reader = PdfReader(printed)
+    assert len(reader.pages) == 1, "the HTML certificate does not fit one A4 page"
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    # Chromium's ToUnicode maps some glyphs to Kangxi radicals (⼩ for 小): NFKC folds them.
+    text = unicodedata.normalize("NFKC", "".join(reader.pages[0].extract_text().split()))
+    assert "李小花" in text and "13.85" in text

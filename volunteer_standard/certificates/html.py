@@ -29,7 +29,7 @@ body { margin: 0; background: #ddd; color: #222;
 h1 { text-align: center; color: #9e1b1b; font-size: 30pt; letter-spacing: 0.5em;
   margin: 8mm 0 0 0.5em; }
 .sub { text-align: center; color: #6e6e6e; font-size: 10.5pt; letter-spacing: 0.1em;
-  border-bottom: 0.5mm solid #9e1b1b; width: 60mm; margin: 1mm auto 8mm; padding-bottom: 2mm; }
+  border-bottom: 0.5mm solid #9e1b1b; width: 90mm; margin: 1mm auto 8mm; padding-bottom: 2mm; }
 dl { display: grid; grid-template-columns: 28mm auto; row-gap: 1.5mm; margin: 0 0 5mm 4mm; }
 dt { color: #6e6e6e; } dd { margin: 0; } dd.name { font-weight: bold; font-size: 13pt; }
 p.statement { text-indent: 2em; font-size: 12pt; line-height: 1.8; }
