@@ -176,3 +176,25 @@ def test_usage_errors_are_one_line(tmp_path: Path, data_jsonl: Path) -> None:
     assert again.exit_code == 0
     refused = runner.invoke(app, ["keys", "generate", str(tmp_path / "k"), "--lang", "en"])
     assert refused.exit_code == 2 and "refusing to overwrite" in refused.output
+
+
+def test_unwritable_output_is_one_line(tmp_path: Path, data_jsonl: Path) -> None:
+    target = tmp_path / "missing-folder" / "c.json"
+    result = runner.invoke(
+        app,
+        [
+            "certificate",
+            "issue",
+            str(data_jsonl),
+            "--org",
+            "org-a",
+            "--volunteer",
+            "vol-2",
+            "-o",
+            str(target),
+            "--lang",
+            "en",
+        ],
+    )
+    assert result.exit_code == 2 and "cannot write" in result.output
+    assert "Traceback" not in result.output

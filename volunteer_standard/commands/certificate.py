@@ -36,6 +36,12 @@ def _render(certificate: vc.Certificate, path: Path, fmt: RenderFormat | None) -
         vc.write_pdf(certificate, path)
 
 
+def _cannot_write(exc: OSError, lang: Lang) -> str:
+    where = exc.filename or ""
+    why = exc.strerror or type(exc).__name__
+    return f"无法写入 {where}：{why}" if lang == "zh" else f"cannot write {where}: {why}"
+
+
 def _say(lang: Lang, zh: str, en: str) -> None:
     typer.echo(zh if lang == "zh" else en, err=True)
 
@@ -56,9 +62,14 @@ def issue_command(
     ] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day counted, YYYY-MM-DD.")] = None,
     output: Annotated[
-        Path,
-        typer.Option("--output", "-o", help="Certificate file; a folder with --batch."),
-    ] = Path("certificate.json"),
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Certificate file (default certificate.json); a folder (default "
+            "certificates/) when several are issued.",
+        ),
+    ] = None,
     key: Annotated[
         Path | None, typer.Option("--key", help="Sign with this private key (or key folder).")
     ] = None,
@@ -100,16 +111,14 @@ def issue_command(
     try:
         signing_key = vc.load_private_key(key) if key else None
         result = vc.issue(data, options)
-        if batch or len(result.certificates) > 1:
-            output.mkdir(parents=True, exist_ok=True)
+        several = batch or len(result.certificates) > 1 or bool(output and output.is_dir())
+        target = output or Path("certificates" if several else "certificate.json")
+        if several:
+            target.mkdir(parents=True, exist_ok=True)
         for certificate in result.certificates:
             if signing_key is not None:
                 certificate = vc.sign_certificate(certificate, signing_key)
-            path = (
-                output
-                if output.suffix == ".json" and not output.is_dir()
-                else (output / f"{certificate.certificate_no}.json")
-            )
+            path = target / f"{certificate.certificate_no}.json" if several else target
             vc.write_certificate(certificate, path)
             if pdf:
                 vc.write_pdf(certificate, path.with_suffix(".pdf"))
@@ -118,6 +127,8 @@ def issue_command(
             typer.echo(f"{certificate.certificate_no}\t{certificate.total_hours}\t{path}")
     except VstdError as exc:
         fail(exc.message(language), 1)
+    except OSError as exc:
+        fail(_cannot_write(exc, language))
     stats = result.stats
     _say(
         language,
@@ -149,6 +160,8 @@ def sign_command(
         vc.write_certificate(signed, output or file)
     except VstdError as exc:
         fail(exc.message(language))
+    except OSError as exc:
+        fail(_cannot_write(exc, language))
     assert signed.proof is not None
     _say(language, f"已签名，密钥 {signed.proof.key_id}", f"signed with key {signed.proof.key_id}")
 
@@ -168,6 +181,8 @@ def render_command(
         _render(vc.read_certificate(file), output, fmt)
     except VstdError as exc:
         fail(exc.message(language))
+    except OSError as exc:
+        fail(_cannot_write(exc, language))
 
 
 @app.command("verify")
@@ -196,6 +211,8 @@ def verify_command(
         )
     except VstdError as exc:
         fail(exc.message(language))
+    except OSError as exc:
+        fail(_cannot_write(exc, language))
     verdict = vc.verify_file(file, trusted, revocations)
     line = verdict.message(language)
     if verdict.ok:
@@ -229,6 +246,8 @@ def revoke_command(
         )
     except VstdError as exc:
         fail(exc.message(language))
+    except OSError as exc:
+        fail(_cannot_write(exc, language))
     _say(
         language,
         f"已撤销 {certificate.certificate_no}；清单共 {len(listing.entries)} 条",
