@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest schemas samples clean
+.PHONY: install demo test lint typecheck pytest schemas samples clean system-deps
 
 # The reference plugin is installed like a vendor's connector (its own package, entry point).
 $(STAMP): pyproject.toml plugins/vstd-connector-nvsi/pyproject.toml plugins/vstd-plugin-example/pyproject.toml
@@ -41,6 +41,11 @@ pytest: install tests/js/node_modules/.installed
 	$(BIN)/pytest -q -n 2
 
 test: lint typecheck pytest
+
+# Debian/Ubuntu packages that printed certificates and their tests use (run as root; .ci/run does):
+# pdftoppm/pdftotext render and read the PDF, and a CJK font is embedded in it.
+system-deps:
+	apt-get update -qq && apt-get install -y -qq poppler-utils fonts-noto-cjk
 
 schemas: install
 	$(BIN)/vstd schema schemas

@@ -20,8 +20,10 @@ import typer
 from typer.core import TyperGroup
 
 from volunteer_standard._version import SCHEMA_VERSION, __version__
+from volunteer_standard.commands import certificate as certificate_cmd
 from volunteer_standard.commands import codelists as codelists_cmd
 from volunteer_standard.commands import connectors as connectors_cmd
+from volunteer_standard.commands import keys as keys_cmd
 from volunteer_standard.commands import plugin as plugin_cmd
 from volunteer_standard.commands.convert import convert_command
 from volunteer_standard.commands.plugins import plugins_command
@@ -165,6 +167,8 @@ app.command("rules")(rules_command)
 app.add_typer(codelists_cmd.app, name="codelists")
 app.add_typer(connectors_cmd.app, name="connectors")
 app.add_typer(plugin_cmd.app, name="plugin")
+app.add_typer(certificate_cmd.app, name="certificate")
+app.add_typer(keys_cmd.app, name="keys")
 
 
 def _version(value: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from volunteer_standard.connectors.elicence import ElicenceConnector
 from volunteer_standard.connectors.standard import StandardConnector
 from volunteer_standard.connectors.tabular import TabularConnector
 from volunteer_standard.hookspecs import hookimpl
@@ -14,6 +15,7 @@ from volunteer_standard.hookspecs import hookimpl
 def register_connectors(register: Callable[..., None]) -> None:
     register(StandardConnector)
     register(TabularConnector)
+    register(ElicenceConnector)
 
 
 __all__: list[Any] = []
