@@ -166,7 +166,11 @@ class LosslessCodec:
     ) -> dict[str, Any]:
         """The standard-shaped dict of a foreign object (its carry already removed)."""
         data = self.from_foreign(obj)
-        kept = diff(self.to_foreign(data), obj)
+        try:
+            mapped = self.to_foreign(data)
+        except (KeyError, TypeError, ValueError, IndexError):
+            mapped = {}  # too incomplete to map back (invalid anyway): keep the whole object
+        kept = diff(mapped, obj)
         if kept:
             extensions = data.setdefault("extensions", {})
             extensions[self.namespace] = {"patch": kept}
