@@ -9,11 +9,14 @@ STAMP := $(VENV)/.installed
 .PHONY: install demo test lint typecheck pytest schemas samples clean
 
 # The reference plugin is installed like a vendor's connector (its own package, entry point).
-$(STAMP): pyproject.toml plugins/vstd-connector-nvsi/pyproject.toml
+INTEROP := plugins/vstd-connector-hsds plugins/vstd-connector-openbadges plugins/vstd-connector-schemaorg
+
+$(STAMP): pyproject.toml plugins/vstd-connector-nvsi/pyproject.toml $(INTEROP:%=%/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet -e plugins/vstd-connector-nvsi
+	$(BIN)/python -m pip install --quiet $(INTEROP:%=-e %)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -32,6 +35,9 @@ lint: install
 typecheck: install
 	$(BIN)/mypy --strict volunteer_standard
 	$(BIN)/mypy --strict plugins/vstd-connector-nvsi/src/vstd_connector_nvsi
+	$(BIN)/mypy --strict plugins/vstd-connector-hsds/src/vstd_connector_hsds
+	$(BIN)/mypy --strict plugins/vstd-connector-openbadges/src/vstd_connector_openbadges
+	$(BIN)/mypy --strict plugins/vstd-connector-schemaorg/src/vstd_connector_schemaorg
 
 pytest: install tests/js/node_modules/.installed
 	$(BIN)/pytest -q -n 2

@@ -12,8 +12,9 @@ from volunteer_standard.connectors.helpers.patch import LosslessCodec, PatchErro
 
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=4), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -52,9 +53,7 @@ def _codec() -> LosslessCodec:
 def test_codec_keeps_foreign_extras_and_gives_them_back() -> None:
     foreign = {"label": "x", "colour": "red"}
     data = _codec().import_(foreign)
-    assert data["extensions"]["demo"]["patch"] == [
-        {"op": "add", "path": "/colour", "value": "red"}
-    ]
+    assert data["extensions"]["demo"]["patch"] == [{"op": "add", "path": "/colour", "value": "red"}]
     out, carry = _codec().export(data)
     assert out == foreign
     assert carry == []

@@ -36,10 +36,13 @@ def diff(source: Any, target: Any, path: str = "") -> list[Operation]:
         return []
     if isinstance(source, Mapping) and isinstance(target, Mapping):
         ops: list[Operation] = []
-        for key in source:
+        # Keys in sorted order: the same two values always give the same patch,
+        # whatever order their members were written in.
+        for key in sorted(source):
             if key not in target:
                 ops.append({"op": "remove", "path": f"{path}/{_escape(key)}"})
-        for key, value in target.items():
+        for key in sorted(target):
+            value = target[key]
             where = f"{path}/{_escape(key)}"
             if key not in source:
                 ops.append({"op": "add", "path": where, "value": copy.deepcopy(value)})

@@ -87,9 +87,16 @@ def relations(name: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
+@functools.cache
+def _owner_columns(name: str) -> tuple[str, ...]:
+    """The foreign keys by which some object nests rows of ``name``, most specific first."""
+    used = {fk for parent in schema_names() for _, child, fk in relations(parent) if child == name}
+    return tuple(column for column in _OWNER_ORDER if column in used)
+
+
 def _owner(name: str, row: dict[str, str]) -> tuple[str, str] | None:
-    for column in _OWNER_ORDER:
-        if column in columns(name) and row.get(column):
+    for column in _owner_columns(name):
+        if row.get(column):
             return column, row[column]
     return None
 
