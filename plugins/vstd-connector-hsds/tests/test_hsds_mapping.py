@@ -178,6 +178,17 @@ def test_orphan_child_rows_are_rejected_with_their_line(tmp_path: Path) -> None:
     assert reject["file"].endswith("phones.csv") and reject["line"] > 1
 
 
+def test_api_pages_in_json_files_are_read(tmp_path: Path) -> None:
+    text = (THIRD_PARTY / "services.ndjson").read_text("utf-8")
+    services = [json.loads(line) for line in text.splitlines()]
+    page = {"total_items": 3, "total_pages": 1, "page_number": 1, "contents": services}
+    (tmp_path / "services.json").write_text(json.dumps(page), "utf-8")
+    records = list(HsdsConnector().read(str(tmp_path)))
+    located = [r for r in records if hasattr(r, "location")]
+    assert [r.location.pointer for r in located] == ["/contents/0", "/contents/1", "/contents/2"]
+    assert all(not r.problems for r in located)
+
+
 def test_a_folder_without_hsds_files_is_refused(tmp_path: Path) -> None:
     shutil.copy(THIRD_PARTY / "organizations.ndjson", tmp_path / "other.ndjson")
     assert not HsdsConnector().check(str(tmp_path)).ok

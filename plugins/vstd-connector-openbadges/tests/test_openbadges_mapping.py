@@ -87,6 +87,8 @@ def test_output_validates_against_ob_3_and_vc_2(tmp_path: Path, holder: str) -> 
         assert credential["issuer"]["type"] == ["Profile"]
     first = credentials[0]
     assert first["credentialSubject"]["activityStartDate"].startswith("2024-01-07")
+    revoked = [c for c in credentials if "validUntil" in c]
+    assert len(revoked) == 1 and revoked[0]["validUntil"].startswith("2025-12-30")
 
 
 def test_schema_check_can_fail() -> None:

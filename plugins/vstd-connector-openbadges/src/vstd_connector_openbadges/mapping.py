@@ -150,7 +150,7 @@ def certificate_to_credential(d: dict[str, Any], salt: Salt | None, base: str) -
         "resultDescription": descriptions,
     }
     subject["result"] = results
-    return {
+    credential = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": CERTIFICATE_PREFIX + quote(number, safe=""),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -159,6 +159,9 @@ def certificate_to_credential(d: dict[str, Any], salt: Salt | None, base: str) -
         "validFrom": _datetime(d.get("issued_on")),
         "credentialSubject": subject,
     }
+    if d.get("status") == "revoked" and d.get("revoked_at"):
+        credential["validUntil"] = d["revoked_at"]  # a revoked certificate is not valid after
+    return credential
 
 
 def _hours(value: Any) -> str | None:
