@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -31,5 +33,6 @@ def make_keys(folder: Path, name: str) -> tuple[Path, Path]:
 
 
 KEY_DIR = Path(tempfile.mkdtemp(prefix="vstd-ob-keys-"))
+atexit.register(shutil.rmtree, KEY_DIR, ignore_errors=True)
 ISSUER_KEY, ISSUER_PUB = make_keys(KEY_DIR, "issuer")
 FOREIGN_KEY, FOREIGN_PUB = make_keys(KEY_DIR, "foreign")

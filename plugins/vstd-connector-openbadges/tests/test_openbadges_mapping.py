@@ -249,3 +249,19 @@ def test_keys_are_ed25519_pem(tmp_path: Path) -> None:
     with pytest.raises(ConnectorError, match="Ed25519"):
         load_private_key(bad)
     assert OpenBadgesConnector({"public_keys": [str(ISSUER_PUB)]}).trusted_keys()
+
+
+def test_an_invalid_credential_is_rejected_without_quoting_it(tmp_path: Path) -> None:
+    credential = json.loads((HERE / "data" / "foreign-credential.json").read_text("utf-8"))
+    credential["credentialSubject"]["identifier"] = [
+        {"type": "IdentityObject", "identityHash": "张三丰", "identityType": "name", "hashed": "no"}
+    ]
+    source = tmp_path / "bad.jwt"
+    source.write_text(sign(credential, load_private_key(FOREIGN_KEY)) + "\n", "utf-8")
+    importer = OpenBadgesConnector({"public_keys": [str(FOREIGN_PUB)]})
+    summary = convert(str(source), str(tmp_path / "o.jsonl"), source_connector=importer)
+    assert summary.rejected == 1
+    reject = (tmp_path / "o.jsonl.rejects.jsonl").read_text("utf-8")
+    entry = json.loads(reject)
+    assert entry["codes"] == ["VC706"]
+    assert "张三丰" not in json.dumps(entry["reasons"], ensure_ascii=False)

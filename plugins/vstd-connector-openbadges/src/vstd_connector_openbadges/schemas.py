@@ -46,12 +46,15 @@ def _validators() -> tuple[Any, Any]:
 
 def errors(credential: Any) -> list[str]:
     """Why ``credential`` is not a valid OB 3.0 AchievementCredential and VC 2.0
-    credential (empty when it is both)."""
+    credential (empty when it is both); the reasons never quote values."""
     out = []
     for label, validator in zip(("OB 3.0", "VC 2.0"), _validators(), strict=True):
         for error in validator.iter_errors(credential):
             where = "/" + "/".join(str(p) for p in error.absolute_path)
-            out.append(f"{label} {where}: {error.message}")
+            # Only messages that name properties, never ones that quote a value: a value
+            # may be personal (a name in a plain IdentityObject).
+            why = error.message if error.validator == "required" else f"fails {error.validator!r}"
+            out.append(f"{label} {where}: {why}")
     return out
 
 
