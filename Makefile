@@ -8,13 +8,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint typecheck pytest schemas samples clean system-deps
 
-# The reference plugin is installed like a vendor's connector (its own package, entry point).
-$(STAMP): pyproject.toml plugins/vstd-connector-nvsi/pyproject.toml plugins/vstd-plugin-example/pyproject.toml
+# Reference plugins, each installed like a vendor's package (its own pyproject, entry point).
+PLUGINS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
+
+$(STAMP): pyproject.toml $(PLUGINS:%=%pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m pip install --quiet -e plugins/vstd-connector-nvsi
-	$(BIN)/python -m pip install --quiet -e plugins/vstd-plugin-example
+	$(BIN)/python -m pip install --quiet $(PLUGINS:%=-e %)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -34,8 +35,7 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy --strict volunteer_standard
-	$(BIN)/mypy --strict plugins/vstd-connector-nvsi/src/vstd_connector_nvsi
-	$(BIN)/mypy --strict plugins/vstd-plugin-example/src/vstd_plugin_example
+	for plugin in $(PLUGINS); do $(BIN)/mypy --strict $$plugin/src/* || exit 1; done
 
 pytest: install tests/js/node_modules/.installed
 	$(BIN)/pytest -q -n 2
