@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from vstd_connector_zyh import ZyhConnector
+
 from volunteer_standard.connectors.http.items import ItemMapper
 from volunteer_standard.samples import generate
-from vstd_connector_zyh import ZyhConnector
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data"
 ENDPOINTS = {"volunteer": "volunteers", "activity": "activities", "service_record": "hours"}
@@ -39,9 +40,7 @@ def main() -> None:
         item = mappers[name].item(entity)
         n = len(lines[name])
         # Every fifth item shares its modification time with the one before (ties).
-        item["update_time"] = (start + timedelta(minutes=n - n // 5)).strftime(
-            "%Y-%m-%d %H:%M:%S"
-        )
+        item["update_time"] = (start + timedelta(minutes=n - n // 5)).strftime("%Y-%m-%d %H:%M:%S")
         if name == "volunteers":
             system = totals.get(entity.id, Decimal(0))
             history = Decimal(n % 7) * Decimal("1.50")
