@@ -346,7 +346,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._authorised({})
             return True
         if kind == "big":
-            self._send(200, None, raw=b"[" + b" " * int(fault.get("size", 1_000_000)) + b"]")
+            data = b"[" + b" " * int(fault.get("size", 1_000_000)) + b"]"
+            if not fault.get("chunked"):
+                self._send(200, None, raw=data)
+                return True
+            # No Content-Length: the client only learns the size while reading.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            for start in range(0, len(data), 65536):
+                self.wfile.write(data[start : start + 65536])
+            self._entry["status"] = 200
             return True
         return False
 

@@ -156,11 +156,16 @@ def test_wrong_secret_is_refused_without_showing_it(api: FakeApi, caplog: Any) -
     assert "wrong-secret-value" not in repr(connector.config)
 
 
-def test_oversized_answer_is_refused_before_parsing(api: FakeApi) -> None:
-    api.faults({"kind": "big", "size": 300_000, "path": HOURS, "page": 1})
+@pytest.mark.parametrize("chunked", [False, True])
+def test_oversized_answer_is_refused_before_parsing(api: FakeApi, chunked: bool) -> None:
+    """Refused from its Content-Length, or, without one, while the body streams in."""
+    api.faults({"kind": "big", "size": 3_000_000, "path": HOURS, "page": 1, "chunked": chunked})
     with pytest.raises(ConnectorError) as info:
         records(hours(api, max_response_bytes=100_000))
     assert "exceeds the limit of 100,000 bytes" in info.value.message("en")
+    assert "超过 100,000 字节的上限" in info.value.message("zh")
+    received = int(info.value.message("en").split("(")[1].split(" ")[0].replace(",", ""))
+    assert received < 3_000_000 if chunked else received == 3_000_002
 
 
 def test_rate_limit_spaces_requests(api: FakeApi) -> None:

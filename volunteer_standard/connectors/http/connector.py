@@ -164,6 +164,15 @@ class HttpConnector(Connector):
             self._api = cached
         return cached
 
+    def make_request_hooks(self) -> list[RequestHook]:
+        """The request hooks of this run: ``request_hooks`` by default. Override to build
+        hooks from the configuration (signing keys, app ids)."""
+        return list(self.request_hooks)
+
+    def make_response_hooks(self) -> list[ResponseHook]:
+        """The response hooks of this run: ``response_hooks`` by default."""
+        return list(self.response_hooks)
+
     def transport(self) -> Transport:
         """A new HTTP client configured from the options and the API description."""
         o = self.options
@@ -185,8 +194,8 @@ class HttpConnector(Connector):
             verify=verify,
             max_response_bytes=o.max_response_bytes,
             rate_limit=o.rate_limit,
-            request_hooks=list(self.request_hooks),
-            response_hooks=list(self.response_hooks),
+            request_hooks=self.make_request_hooks(),
+            response_hooks=self.make_response_hooks(),
             user_agent=f"volunteer-standard {self.name}/{self.version}",
         )
 

@@ -127,6 +127,9 @@ class _HttpxLogFilter(logging.Filter):
         return True
 
 
+#: Retries and token refreshes are logged here (URLs without query strings, no secrets).
+log = logging.getLogger("volunteer_standard.connectors.http")
+
 _FILTER = _HttpxLogFilter()
 if _FILTER not in logging.getLogger("httpx").filters:
     logging.getLogger("httpx").addFilter(_FILTER)
@@ -302,10 +305,13 @@ class Transport:
                             f"{where} ({label.en}): {type(exc).__name__} after {attempt} attempts",
                         )
                     ) from None
-                policy.sleep(policy.delay(attempt))
+                wait = policy.delay(attempt)
+                log.info("%s (%s): %s, retry in %.1f s", where, label.en, type(exc).__name__, wait)
+                policy.sleep(wait)
                 continue
             status = response.status_code
             if status == 401 and authenticate and self.can_refresh and not refreshed:
+                log.info("%s (%s): HTTP 401, fetching a new token", where, label.en)
                 self.invalidate_token()
                 refreshed = True
                 attempt -= 1  # a refresh is not a failed try
@@ -319,7 +325,9 @@ class Transport:
                         ),
                         status=status,
                     )
-                policy.sleep(policy.delay(attempt, response))
+                wait = policy.delay(attempt, response)
+                log.info("%s (%s): HTTP %s, retry in %.1f s", where, label.en, status, wait)
+                policy.sleep(wait)
                 continue
             body: Any = None
             parsed = True
@@ -339,6 +347,7 @@ class Transport:
                             f"bytes, {attempt} attempts)",
                         )
                     )
+                log.info("%s (%s): the answer is not JSON, retrying", where, label.en)
                 policy.sleep(policy.delay(attempt))
                 continue
             if self.envelope is not None and isinstance(body, dict):
@@ -353,11 +362,13 @@ class Transport:
                         and self.can_refresh
                         and not refreshed
                     ):
+                        log.info("%s (%s): token expired, fetching a new one", where, label.en)
                         self.invalidate_token()
                         refreshed = True
                         attempt -= 1
                         continue
                     if code_text in self.envelope.retry and not last:
+                        log.info("%s (%s): remote busy (%s), retrying", where, label.en, code_text)
                         policy.sleep(policy.delay(attempt))
                         continue
                     raise RemoteError(
