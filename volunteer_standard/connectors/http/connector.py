@@ -107,6 +107,10 @@ class HttpConfig(ConnectorConfig):
         20_000_000, ge=1024, description="Largest answer accepted (checked while streaming)."
     )
     verify_tls: bool = Field(True, description="Check the server's TLS certificate.")
+    allow_plain_http: bool = Field(
+        False,
+        description="Send keys and tokens over plain http to other hosts than this machine.",
+    )
     ca_bundle: Path | None = Field(None, description="CA certificates to trust (PEM file).")
     on_bad_page: Literal["reject", "fail"] = Field(
         "reject",
@@ -197,6 +201,7 @@ class HttpConnector(Connector):
             request_hooks=self.make_request_hooks(),
             response_hooks=self.make_response_hooks(),
             user_agent=f"volunteer-standard {self.name}/{self.version}",
+            allow_plain_http=o.allow_plain_http,
         )
 
     def base_url(self, location: str) -> str:
