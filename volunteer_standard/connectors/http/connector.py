@@ -43,7 +43,15 @@ from volunteer_standard.connectors.base import (
     ReadItem,
     SourceRecord,
 )
-from volunteer_standard.connectors.helpers.http import RetryPolicy, safe_url
+from volunteer_standard.connectors.helpers.http import (
+    NextPage,
+    Page,
+    RetryPolicy,
+    cursor_pages,
+    number_pages,
+    offset_pages,
+    safe_url,
+)
 from volunteer_standard.connectors.helpers.problems import BAD_PAGE, BAD_SHAPE, REMOTE_ERROR
 from volunteer_standard.connectors.http.hooks import RequestHook, ResponseHook
 from volunteer_standard.connectors.http.items import ItemMapper, dig, flatten_item
@@ -55,6 +63,7 @@ from volunteer_standard.connectors.http.spec import (
     load_api,
 )
 from volunteer_standard.connectors.http.transport import (
+    Answer,
     Credentials,
     PageError,
     RemoteError,
@@ -398,7 +407,7 @@ class HttpConnector(Connector):
             if inc is not None and not frozen:
                 state[endpoint.name] = mark.dump()
                 yield Checkpoint(dict(state))
-            following = self._next(pag.kind, params, answer.payload, len(items), size, endpoint)
+            following = self._next(pag.kind, params, answer, items, size, endpoint)
             if following is None:
                 return
             key_bytes = orjson.dumps(following, option=orjson.OPT_SORT_KEYS, default=str)
@@ -416,31 +425,34 @@ class HttpConnector(Connector):
         self,
         kind: str,
         params: dict[str, Any],
-        payload: Any,
-        count: int,
+        answer: Answer,
+        items: list[Any],
         size: int,
         endpoint: EndpointSpec,
     ) -> dict[str, Any] | None:
+        """The parameters of the next page, or ``None`` after the last one (the helpers'
+        pagers, plus the total count when the API sends one)."""
         pag = endpoint.pagination
-        if kind == "none" or count == 0:
+        if kind == "none" or not items:
             return None
+        param = pag.parameter()
+        pager: NextPage
         if kind == "cursor":
-            cursor = dig(payload, pag.cursor_field)
-            if cursor in (None, ""):
-                return None
-            return {**params, pag.parameter(): cursor}
-        if count < size:
+            pager = cursor_pages(pag.cursor_field, param)
+        elif kind == "offset":
+            pager = offset_pages(param, size=size, start=pag.start)
+        else:
+            pager = number_pages(param, start=pag.start, size=size)
+        following = pager(Page(0, params, answer.payload, items, answer.response))
+        if following is None:
             return None
-        if pag.total_field:
-            total = dig(payload, pag.total_field)
-            done = (
-                int(params[pag.parameter()]) - pag.start + count
-                if kind == "offset"
-                else (int(params[pag.parameter()]) - pag.start + 1) * size
-            )
+        if pag.total_field and kind != "cursor":
+            total = dig(answer.payload, pag.total_field)
+            current = int(params[param]) - pag.start
+            done = current + len(items) if kind == "offset" else (current + 1) * size
             if isinstance(total, int) and done >= total:
                 return None
-        return _advance(params, kind, pag.parameter(), size)
+        return {**params, **following}
 
     # -- writing -------------------------------------------------------------------------
     def open_writer(self, target: str) -> HttpWriter:
