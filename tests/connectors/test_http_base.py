@@ -265,3 +265,31 @@ def test_a_redirect_is_reported_not_followed(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_form_batches_carry_fixed_parameters_for_hooks(tmp_path: Path) -> None:
+    """A gateway-style write: a form with an interface id beside the items (as JSON text),
+    which a request hook can then sign."""
+    spec = tmp_path / "form.toml"
+    spec.write_text(
+        SPEC.read_text(encoding="utf-8").replace(
+            'items_key = "records"',
+            'items_key = "records"\nbody = "form"\nparams = { interface_id = "batchAdd" }',
+        ),
+        encoding="utf-8",
+    )
+
+    class FormAcme(HttpConnector):
+        name = "acme-form"
+        title = "Acme form (test)"
+        api_file = spec
+        request_hooks: ClassVar = (_sign,)
+
+    with FakeApi(spec, "/", api_key=KEY) as server:
+        write_objects(
+            FormAcme(options(server)), tmp_path / "out", sample_entities(["service_record"])[:3]
+        )
+        (post,) = [e for e in server.log() if e["path"].endswith("/batch")]
+    assert post["form"]["interface_id"] == "batchAdd"
+    assert len(json.loads(post["form"]["records"])) == 3
+    assert post["headers"]["x-sign"]

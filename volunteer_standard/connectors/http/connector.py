@@ -508,10 +508,10 @@ class HttpWriter:
         url = join_url(self.base, spec.path)
         where = safe_url(url)
         if spec.body == "json":
-            kwargs: dict[str, Any] = {"json": {spec.items_key: items}}
+            kwargs: dict[str, Any] = {"json": {spec.items_key: items}, "params": spec.params}
         else:
             text = orjson.dumps(items).decode()
-            kwargs = {"form": {spec.items_key: text}}
+            kwargs = {"form": {**spec.params, spec.items_key: text}}
         label = Text(f"批量写入 {len(items)} 条", f"batch of {len(items)}")
         answer = self.transport.call(spec.method, url, base=self.base, what=label, **kwargs)
         results = dig(answer.payload, spec.results)
