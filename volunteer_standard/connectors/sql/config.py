@@ -25,7 +25,9 @@ class SqlConfig(ConnectorConfig):
         "URL without a password.",
     )
     db_schema: str | None = Field(
-        None, alias="schema", description="Schema of the tables (PostgreSQL, SQL Server …)."
+        None,
+        description="Schema of the tables (PostgreSQL, SQL Server …) when the location does "
+        "not name one.",
     )
     table_prefix: str = Field(
         "",
@@ -70,7 +72,7 @@ class SqlConfig(ConnectorConfig):
         None, description="Time zone of date-times without an offset (default +08:00)."
     )
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid")
 
     @field_validator("entity")
     @classmethod

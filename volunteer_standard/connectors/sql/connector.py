@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, RowMapping, String, Table, Text
+from sqlalchemy.schema import CreateSchema
 
 from volunteer_standard.connectors.base import (
     Checkpoint,
@@ -104,9 +105,11 @@ class SqlConnector(Connector):
             self.mapping()
             db = self.database(location, for_writing=for_writing)
             if db.is_sqlite_file and for_writing:
-                parent = Path(db.url.database or ".").parent
-                if not parent.is_dir():
-                    return CheckResult(False, f"{parent} is not a folder")
+                path = Path(db.url.database or ".")
+                if not path.parent.is_dir():
+                    return CheckResult(False, f"{path.parent} is not a folder")
+                if not path.exists():  # connecting would create it: say so instead
+                    return CheckResult(True, f"{location}: a new SQLite database")
             engine = db.connect()
             try:
                 names = db.table_names(engine)
@@ -293,7 +296,8 @@ class _Decoder:
 
 def _raw(row: RowMapping) -> dict[str, Any]:
     """The row's non-empty values, JSON-safe (for the reject file)."""
-    return {k: json_cell(v) for k, v in row.items() if v is not None and v != ""}
+    # str(): column names may be str subclasses (quoted_name), which JSON writers refuse.
+    return {str(k): json_cell(v) for k, v in row.items() if v is not None and v != ""}
 
 
 class _FlatDecoder(_Decoder):
@@ -356,7 +360,7 @@ class _MappedDecoder(_Decoder):
         self.label = f"{db.label}#{src.name}"
 
     def decode(self, number: int, row: RowMapping) -> Iterator[SourceRecord]:
-        cells = {k: ("" if v is None else v) for k, v in row.items()}
+        cells = {str(k): ("" if v is None else v) for k, v in row.items()}
         yield from self.translator.translate(cells, Location(self.label, number, ""), _raw(row), [])
 
 
@@ -378,6 +382,11 @@ class _Tables(TableSet):
         self.settings = settings
         self.metadata = MetaData(schema=db.schema)
         self.targets: dict[str, Target] = {}
+
+    def create_schema(self, conn: Connection) -> None:
+        """Create the configured schema when tables may be created and it is missing."""
+        if self.db.schema is not None and self.settings.create_tables:
+            conn.execute(CreateSchema(self.db.schema, if_not_exists=True))
 
     def _check_names(self, conn: Connection, table: str, names: Iterable[str]) -> None:
         limit = conn.dialect.max_identifier_length
@@ -411,6 +420,7 @@ class FlatTables(_Tables):
             if existing is None:
                 if not self.settings.create_tables:
                     raise missing_table(self.db, table_name)
+                self.create_schema(conn)
                 names = set(flat_tables.template(name)) | set(wanted)
                 self._check_names(conn, table_name, names)
                 table = flat_tables.define(
@@ -477,6 +487,7 @@ class MappedTables(_Tables):
             if existing is None:
                 if not self.settings.create_tables:
                     raise missing_table(self.db, table_name)
+                self.create_schema(conn)
                 names = [key, *(c for c in entity.output_columns() if c != key)]
                 self._check_names(conn, table_name, names)
                 table = Table(
