@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
 
 from volunteer_standard.connectors.sql import Database, SqlConnector
@@ -51,12 +49,6 @@ def count(url: str, table: str) -> int:
         found = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
     engine.dispose()
     return int(found)
-
-
-@pytest.fixture
-def pg_schema(vstd_postgres_url: str) -> Iterator[tuple[str, str]]:
-    """(database URL, a fresh schema in it) for one test."""
-    yield vstd_postgres_url, fresh_schema(vstd_postgres_url)
 
 
 def sqlite_url(path: Path) -> str:

@@ -38,6 +38,7 @@ from volunteer_standard.connectors.sql.config import SqlConfig
 from volunteer_standard.connectors.sql.database import Database, resolve
 from volunteer_standard.connectors.sql.incremental import Mark
 from volunteer_standard.connectors.sql.reader import (
+    BOOKMARK,
     RowSource,
     query_source,
     require_columns,
@@ -188,8 +189,8 @@ class SqlConnector(Connector):
             mark=mark,
         ):
             yield from decoder.decode(count, row)
-            if modified is not None and key is not None and row[modified] is not None:
-                last = Mark(row[modified], row[key])
+            if modified is not None and key is not None and row[BOOKMARK] is not None:
+                last = Mark(row[BOOKMARK], row[key])
             if last is not None and count % settings.batch_size == 0:
                 marks[src.name] = last.to_json()
                 yield Checkpoint({STATE_KEY: dict(marks)})
@@ -297,7 +298,9 @@ class _Decoder:
 def _raw(row: RowMapping) -> dict[str, Any]:
     """The row's non-empty values, JSON-safe (for the reject file)."""
     # str(): column names may be str subclasses (quoted_name), which JSON writers refuse.
-    return {str(k): json_cell(v) for k, v in row.items() if v is not None and v != ""}
+    return {
+        str(k): json_cell(v) for k, v in row.items() if v is not None and v != "" and k != BOOKMARK
+    }
 
 
 class _FlatDecoder(_Decoder):
@@ -360,7 +363,7 @@ class _MappedDecoder(_Decoder):
         self.label = f"{db.label}#{src.name}"
 
     def decode(self, number: int, row: RowMapping) -> Iterator[SourceRecord]:
-        cells = {str(k): ("" if v is None else v) for k, v in row.items()}
+        cells = {str(k): ("" if v is None else v) for k, v in row.items() if k != BOOKMARK}
         yield from self.translator.translate(cells, Location(self.label, number, ""), _raw(row), [])
 
 

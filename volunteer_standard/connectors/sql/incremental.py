@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_
-from sqlalchemy.sql.elements import ColumnClause
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +69,7 @@ def _in(value: Any, kind: str) -> Any:
     return value
 
 
-def after(
-    modified: ColumnClause[Any] | ColumnElement[Any],
-    key: ColumnClause[Any] | ColumnElement[Any],
-    mark: Mark,
-) -> ColumnElement[bool]:
+def after(modified: ColumnElement[Any], key: ColumnElement[Any], mark: Mark) -> ColumnElement[bool]:
     """The rows after ``mark`` in (modified, key) order."""
     return or_(modified > mark.modified, and_(modified == mark.modified, key > mark.key))
 

@@ -9,12 +9,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, FromClause, MetaData, RowMapping, Table, column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    DateTime,
+    Engine,
+    FromClause,
+    MetaData,
+    RowMapping,
+    String,
+    Table,
+    column,
+    select,
+    text,
+    type_coerce,
+)
 
 from volunteer_standard.connectors.sql.database import Database, guard
 from volunteer_standard.connectors.sql.incremental import Mark, after
 from volunteer_standard.text import Text
+
+#: Label of the bookmark value selected next to an incremental read's columns.
+BOOKMARK = "vstd__bookmark"
 
 
 @dataclass(frozen=True)
@@ -66,9 +84,11 @@ def stream(
     cols = source.selectable.c
     stmt = select(source.selectable)
     if modified is not None and key is not None:
+        position = bookmark_expression(engine, cols[modified])
+        stmt = stmt.add_columns(position.label(BOOKMARK))
         if mark is not None:
-            stmt = stmt.where(after(cols[modified], cols[key], mark))
-        stmt = stmt.order_by(cols[modified], cols[key])
+            stmt = stmt.where(after(position, cols[key], mark))
+        stmt = stmt.order_by(position, cols[key])
     elif key is not None:
         stmt = stmt.order_by(cols[key])
     with guard(db), engine.connect() as conn:
@@ -76,4 +96,24 @@ def stream(
         yield from enumerate(result.mappings(), start=1)
 
 
-__all__ = ["RowSource", "query_source", "require_columns", "stream", "table_source"]
+def bookmark_expression(engine: Engine, col: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The value the bookmark compares: the column itself, except for dates in SQLite.
+
+    SQLite keeps dates as text in whatever form the writing program chose; SQLAlchemy
+    would compare them with its own form (``10:00:00.000000`` ≠ ``10:00:00``). There the
+    bookmark is the stored text, compared as text.
+    """
+    if engine.dialect.name == "sqlite" and isinstance(col.type, Date | DateTime):
+        return type_coerce(col, String())
+    return col
+
+
+__all__ = [
+    "BOOKMARK",
+    "RowSource",
+    "bookmark_expression",
+    "query_source",
+    "require_columns",
+    "stream",
+    "table_source",
+]
