@@ -368,11 +368,16 @@ class _MappedDecoder(_Decoder):
 
 
 def _mapped_key(entities: Iterable[EntityMapping]) -> str | None:
-    """The column ``id`` is read from (the upsert and tie-break key), when it is one column."""
+    """The column ``id`` is read from (the upsert and tie-break key), when it is one column
+    (alone or in a template such as ``SR-{记录编号}``)."""
     for entity in entities:
         for rule in entity.rules:
-            if rule.path == "id" and len(rule.columns) == 1:
+            if rule.path != "id":
+                continue
+            if len(rule.columns) == 1:
                 return rule.columns[0]
+            if rule.template is not None and len(rule.template_columns) == 1:
+                return rule.template_columns[0]
     return None
 
 

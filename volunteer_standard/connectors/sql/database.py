@@ -191,6 +191,16 @@ def guard(database: Database) -> Iterator[None]:
             Text("{where}：数据库报错：{reason}", "{where}: the database refused: {reason}"),
             reason=reason,
         ) from None
+    except exc.StatementError as error:
+        # Raised before the database saw the row: its message quotes the row's values.
+        cause = type(error.orig).__name__ if error.orig is not None else "error"
+        raise database.error(
+            Text(
+                "{where}：有一行的值无法按列的类型发送（{cause}）",
+                "{where}: a row's values could not be sent as their columns' types ({cause})",
+            ),
+            cause=cause,
+        ) from None
     except exc.SQLAlchemyError as error:
         raise database.error(
             Text("{where}：{reason}", "{where}: {reason}"), reason=_first_line(error)

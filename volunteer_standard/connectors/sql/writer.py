@@ -9,11 +9,27 @@ started again writes every record exactly once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, Table, delete, insert, inspect, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    Numeric,
+    Table,
+    delete,
+    insert,
+    inspect,
+    text,
+)
 from sqlalchemy.types import TypeEngine
 
 from volunteer_standard.connectors.sql.database import Database, guard
@@ -89,6 +105,13 @@ def upsert(conn: Connection, table: Table, key: str, rows: list[Row]) -> None:
     """Insert ``rows``, replacing rows with the same key; absent columns become NULL."""
     names = [c.name for c in table.columns]
     full = [{n: row.get(n) for n in names} for row in rows]
+    converters = _converters(table)
+    if converters:
+        for row in full:
+            for name, convert in converters.items():
+                value = row[name]
+                if isinstance(value, str):
+                    row[name] = convert(value)
     dialect = conn.dialect.name
     if dialect in ("postgresql", "sqlite"):
         from sqlalchemy.dialects import postgresql, sqlite
@@ -106,6 +129,49 @@ def upsert(conn: Connection, table: Table, key: str, rows: list[Row]) -> None:
     for start in range(0, len(keys), 500):
         conn.execute(delete(table).where(table.c[key].in_(keys[start : start + 500])))
     conn.execute(insert(table), full)
+
+
+def _converters(table: Table) -> dict[str, Callable[[str], Any]]:
+    """Text → the Python type of a typed column, for mapped rows written into a regional
+    system's own (typed) tables. A value that does not convert is left as text: the
+    database then says what is wrong."""
+    out: dict[str, Callable[[str], Any]] = {}
+    for col in table.columns:
+        kind = col.type
+        if isinstance(kind, Boolean):
+            out[col.name] = _lenient(_boolean)
+        elif isinstance(kind, Integer):
+            out[col.name] = _lenient(int)
+        elif isinstance(kind, Numeric):
+            out[col.name] = _lenient(float if kind.asdecimal is False else Decimal)
+        elif isinstance(kind, DateTime):
+            out[col.name] = _lenient(datetime.fromisoformat)
+        elif isinstance(kind, Date):
+            out[col.name] = _lenient(date.fromisoformat)
+    return out
+
+
+_TRUE = frozenset({"true", "1", "yes", "y", "是", "t"})
+_FALSE = frozenset({"false", "0", "no", "n", "否", "f"})
+
+
+def _boolean(text: str) -> bool:
+    word = text.strip().lower()
+    if word in _TRUE or word in _FALSE:
+        return word in _TRUE
+    raise ValueError(text)
+
+
+def _lenient(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    def run(text: str) -> Any:
+        if not text.strip():
+            return None
+        try:
+            return convert(text.strip())
+        except (ValueError, ArithmeticError):
+            return text
+
+    return run
 
 
 def add_columns(conn: Connection, table: Table, new: Mapping[str, TypeEngine[Any]]) -> None:
