@@ -14,7 +14,7 @@ from tests.connectors.sql_support import fresh_schema
 from tests.connectors.test_tabular_flat import everything
 from volunteer_standard.connectors.sql import SqlConnector
 from volunteer_standard.models import Entity
-from volunteer_standard.testing import read_objects, write_objects
+from volunteer_standard.testing import comparable, read_objects, sample_entities, write_objects
 
 
 def _key(obj: Entity) -> tuple[str, str]:
@@ -67,3 +67,54 @@ def test_postgres_round_trip_is_exact(vstd_postgres_url: str) -> None:
         assert sorted(map(_key, back)) == sorted(map(_key, _unique(objects)))
 
     check()
+
+
+def _leaves(value: Any, path: str = "") -> dict[str, Any]:
+    """Every leaf value of a JSON document by its path (the unit of 'a field')."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(_leaves(item, f"{path}/{key}"))
+        return out or {path: {}}
+    if isinstance(value, list):
+        out = {}
+        for index, item in enumerate(value):
+            out.update(_leaves(item, f"{path}/{index}"))
+        return out or {path: []}
+    return {path: value}
+
+
+def fidelity(expected: list[Entity], back: list[Entity]) -> tuple[int, int]:
+    """(fields preserved, fields total) over ``expected``: leaf values read back equal."""
+    got = {(o.type, o.id): _leaves(comparable(o)) for o in back}
+    preserved = total = 0
+    for obj in expected:
+        want = _leaves(comparable(obj))
+        have = got.get((obj.type, obj.id), {})
+        total += len(want)
+        preserved += sum(1 for path, value in want.items() if path in have and have[path] == value)
+    return preserved, total
+
+
+def _sample_fidelity(location: str, config: dict[str, Any], label: str) -> None:
+    expected = sample_entities()
+    write_objects(SqlConnector({**config, "create_tables": True}), location, expected)
+    preserved, total = fidelity(expected, read_objects(SqlConnector(config), location))
+    print(f"\n{label}: {preserved:,} / {total:,} fields preserved over {len(expected)} records")
+    assert preserved == total
+
+
+def test_sample_fidelity_on_sqlite(tmp_path: Path) -> None:
+    _sample_fidelity(str(tmp_path / "sample.db"), {}, "SQLite")
+
+
+def test_sample_fidelity_on_postgres(vstd_postgres_url: str) -> None:
+    schema = fresh_schema(vstd_postgres_url)
+    _sample_fidelity(schema, {"url": vstd_postgres_url}, "PostgreSQL")
+
+
+def test_fidelity_counts_lost_and_changed_fields() -> None:
+    obj = sample_entities(["volunteer"])[0]
+    changed = obj.model_copy(update={"name": obj.name + "x", "remarks": None})
+    preserved, total = fidelity([obj], [changed])
+    assert total - preserved == 1 + (obj.remarks is not None)
