@@ -141,3 +141,24 @@ def test_mapped_rows_go_into_a_regional_systems_typed_table(
     write_objects(SqlConnector(mapped), location, people)
     write_objects(SqlConnector(mapped), location, people[:1])  # upserted, not duplicated
     assert _sorted(read_objects(SqlConnector(mapped), location)) == _sorted(list(people))
+
+
+def test_a_value_the_database_refuses_is_not_repeated(
+    vstd_postgres_url: str, tmp_path: Path
+) -> None:
+    from volunteer_standard.connectors import ConnectorError
+
+    schema = fresh_schema(vstd_postgres_url)
+    execute(
+        vstd_postgres_url, f"CREATE TABLE {schema}.vols (vid TEXT PRIMARY KEY, vno TEXT, n INTEGER)"
+    )
+    mapping = tmp_path / "vols.yaml"
+    mapping.write_text(
+        "version: 1\nentities:\n  - type: volunteer\n    sheet: vols\n    fields:\n"
+        "      id: vid\n      volunteer_no: vno\n      name: n\n",
+        encoding="utf-8",
+    )
+    connector = SqlConnector({"url": vstd_postgres_url, "mapping": str(mapping)})
+    with pytest.raises(ConnectorError, match="the database refused") as caught:
+        write_objects(connector, schema, [Volunteer(id="v1", volunteer_no="N1", name="王小明")])
+    assert "王小明" not in caught.value.message("en") + caught.value.message("zh")

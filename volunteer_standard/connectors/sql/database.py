@@ -179,6 +179,9 @@ def guard(database: Database) -> Iterator[None]:
         ) from None
     except exc.DBAPIError as error:
         reason = _first_line(error.orig) if error.orig is not None else type(error).__name__
+        if isinstance(error, exc.DataError):
+            # "invalid input syntax for type integer: "张三"": the value may be personal.
+            reason = re.sub(r":\s*[\"'].*$", ": …", reason)
         if error.connection_invalidated or isinstance(error, exc.OperationalError):
             raise database.error(
                 Text(
