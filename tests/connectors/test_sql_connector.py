@@ -268,3 +268,19 @@ def test_config_repr_and_schema_hide_the_url() -> None:
 
 def test_every_entity_type_is_readable_and_writable() -> None:
     assert set(SqlConnector.reads) == set(SqlConnector.writes) == set(ENTITY_MODELS)
+
+
+def test_the_generic_upsert_deletes_then_inserts(tmp_path: Path) -> None:
+    """Databases without ON CONFLICT (MySQL, SQL Server, Oracle, 达梦) take this path."""
+    from sqlalchemy import Column, MetaData, String, Table
+
+    from volunteer_standard.connectors.sql.writer import upsert
+
+    engine = create_engine(sqlite_url(tmp_path / "g.db"))
+    table = Table("t", MetaData(), Column("id", String, primary_key=True), Column("v", String))
+    with engine.begin() as conn:
+        table.create(conn)
+        upsert(conn, table, "id", [{"id": "a", "v": "1"}, {"id": "b", "v": "2"}], native=False)
+        upsert(conn, table, "id", [{"id": "b"}, {"id": "c", "v": "3"}], native=False)
+        rows = conn.execute(table.select().order_by(table.c.id)).all()
+    assert [tuple(r) for r in rows] == [("a", "1"), ("b", None), ("c", "3")]

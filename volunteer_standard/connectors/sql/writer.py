@@ -101,8 +101,18 @@ class BatchWriter:
             self.engine.dispose()
 
 
-def upsert(conn: Connection, table: Table, key: str, rows: list[Row]) -> None:
-    """Insert ``rows``, replacing rows with the same key; absent columns become NULL."""
+#: Dialects with ``INSERT … ON CONFLICT … DO UPDATE``.
+NATIVE_UPSERT = frozenset({"postgresql", "sqlite"})
+
+
+def upsert(
+    conn: Connection, table: Table, key: str, rows: list[Row], *, native: bool | None = None
+) -> None:
+    """Insert ``rows``, replacing rows with the same key; absent columns become NULL.
+
+    ``native`` (default: whether the dialect has ``ON CONFLICT``) chooses between the
+    one-statement upsert and delete-then-insert in the same transaction.
+    """
     names = [c.name for c in table.columns]
     full = [{n: row.get(n) for n in names} for row in rows]
     converters = _converters(table)
@@ -113,7 +123,9 @@ def upsert(conn: Connection, table: Table, key: str, rows: list[Row]) -> None:
                 if isinstance(value, str):
                     row[name] = convert(value)
     dialect = conn.dialect.name
-    if dialect in ("postgresql", "sqlite"):
+    if native is None:
+        native = dialect in NATIVE_UPSERT
+    if native:
         from sqlalchemy.dialects import postgresql, sqlite
 
         stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
@@ -178,8 +190,10 @@ def add_columns(conn: Connection, table: Table, new: Mapping[str, TypeEngine[Any
     """``ALTER TABLE … ADD COLUMN`` for each of ``new`` (name → SQL type), nullable."""
     preparer = conn.dialect.identifier_preparer
     for name, sql_type in new.items():
+        # T-SQL and Oracle say ADD, the others ADD COLUMN.
+        add = "ADD" if conn.dialect.name in ("mssql", "oracle") else "ADD COLUMN"
         ddl = (
-            f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {preparer.quote(name)} "
+            f"ALTER TABLE {preparer.format_table(table)} {add} {preparer.quote(name)} "
             f"{sql_type.compile(dialect=conn.dialect)}"
         )
         conn.execute(text(ddl))
@@ -206,6 +220,7 @@ def missing_table(db: Database, table: str) -> Exception:
 
 
 __all__ = [
+    "NATIVE_UPSERT",
     "BatchWriter",
     "Row",
     "TableSet",
