@@ -17,7 +17,7 @@ from volunteer_standard.testing import peak_read_memory, sample_entities, write_
 
 pytestmark = pytest.mark.slow
 
-SMALL, LARGE = 1_000, 10_000
+SMALL, LARGE = 500, 5_000
 
 
 def _fill(location: str, n: int, config: dict[str, Any]) -> None:
