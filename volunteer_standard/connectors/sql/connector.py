@@ -141,15 +141,15 @@ class SqlConnector(Connector):
             if mapping is None:
                 plan = self._flat_plan(db, engine)
                 for entity, src in plan:
-                    decoder = _FlatDecoder(entity, src, db, tz)
-                    yield from self._read_source(db, engine, src, "id", decoder, marks)
+                    flat_rows = _FlatDecoder(entity, src, db, tz)
+                    yield from self._read_source(db, engine, src, "id", flat_rows, marks)
             else:
                 for entities, src in self._mapped_plan(db, engine, mapping):
                     translator = RowTranslator(mapping, entities)
                     translator.check_columns(list(src.columns), f"{db.label}#{src.name}")
                     key = settings.key_column or _mapped_key(entities)
-                    decoder2 = _MappedDecoder(translator, db, src)
-                    yield from self._read_source(db, engine, src, key, decoder2, marks)
+                    mapped_rows = _MappedDecoder(translator, db, src)
+                    yield from self._read_source(db, engine, src, key, mapped_rows, marks)
                     yield from translator.finish()
         finally:
             engine.dispose()
@@ -291,6 +291,8 @@ class SqlConnector(Connector):
 
 
 class _Decoder:
+    """Turns one database row into the records it holds."""
+
     def decode(self, number: int, row: RowMapping) -> Iterator[SourceRecord]:
         raise NotImplementedError  # pragma: no cover - interface
 
