@@ -284,3 +284,16 @@ def test_the_generic_upsert_deletes_then_inserts(tmp_path: Path) -> None:
         upsert(conn, table, "id", [{"id": "b"}, {"id": "c", "v": "3"}], native=False)
         rows = conn.execute(table.select().order_by(table.c.id)).all()
     assert [tuple(r) for r in rows] == [("a", "1"), ("b", None), ("c", "3")]
+
+
+def test_a_missing_driver_says_what_to_install() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("pymysql") is not None:
+        pytest.skip("PyMySQL is installed here")
+    connector = SqlConnector({"url": f"mysql+pymysql://etl:{SECRET}@h/db"})
+    with pytest.raises(ConnectorError) as caught:
+        list(connector.read("default"))
+    message = caught.value.message("en")
+    assert "is not installed" in message and "volunteer-standard[mysql]" in message
+    assert SECRET not in message + caught.value.message("zh")
