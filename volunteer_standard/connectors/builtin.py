@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from volunteer_standard.connectors.elicence import ElicenceConnector
+from volunteer_standard.connectors.sql import SqlConnector
 from volunteer_standard.connectors.standard import StandardConnector
 from volunteer_standard.connectors.tabular import TabularConnector
 from volunteer_standard.hookspecs import hookimpl
@@ -15,6 +16,7 @@ from volunteer_standard.hookspecs import hookimpl
 def register_connectors(register: Callable[..., None]) -> None:
     register(StandardConnector)
     register(TabularConnector)
+    register(SqlConnector)
     register(ElicenceConnector)
 
 
