@@ -38,7 +38,10 @@ class SubmitItemIn(BaseModel):
         description="Client-supplied idempotency key: resubmitting it returns the first result.",
     )
     action: Literal["upsert", "delete"] = "upsert"
-    record: dict[str, Any] | None = Field(None, description="The record (standard JSON).")
+    record: Any = Field(
+        None,
+        description="The record (a standard JSON object); anything else is rejected per item.",
+    )
     type: EntityKind | None = Field(None, description="Entity type of a deletion.")
     id: str | None = Field(None, max_length=256, description="Record id of a deletion.")
 

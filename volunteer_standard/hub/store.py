@@ -71,7 +71,7 @@ class SubmitItem:
 
     key: str | None = None
     action: Literal["upsert", "delete"] = "upsert"
-    record: dict[str, Any] | None = None
+    record: Any = None
     type: str | None = None
     id: str | None = None
 
