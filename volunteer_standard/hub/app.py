@@ -47,7 +47,7 @@ from volunteer_standard.hub.schemas import (
     TransferIn,
 )
 from volunteer_standard.hub.settings import HubSettings
-from volunteer_standard.hub.store import Store, SubmitItem, now_us
+from volunteer_standard.hub.store import Store, SubmitItem, now_us, write_connection
 from volunteer_standard.hub.tokens import Principal, authenticate
 from volunteer_standard.models import ENTITY_MODELS
 from volunteer_standard.profiles import load_profile
@@ -85,7 +85,7 @@ class Hub:
 
     def audit(self, principal: Principal, action: str, kind: str | None, ids: list[str]) -> None:
         """Record a read of sensitive fields: who, when, which records (never the values)."""
-        with db.write_connection(self.engine) as conn, conn.begin():
+        with write_connection(self.engine) as conn, conn.begin():
             conn.execute(
                 insert(db.audit).values(
                     at=now_us(),
