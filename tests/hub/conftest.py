@@ -16,13 +16,13 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-import uvicorn  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+import uvicorn
+from sqlalchemy import create_engine, text
 
-from volunteer_standard.hub.app import Hub, create_app  # noqa: E402
-from volunteer_standard.hub.settings import HubSettings  # noqa: E402
-from volunteer_standard.hub.tokens import Scopes, create_token  # noqa: E402
-from volunteer_standard.identifiers.generate import make_resident_id, make_uscc  # noqa: E402
+from volunteer_standard.hub.app import Hub, create_app
+from volunteer_standard.hub.settings import HubSettings
+from volunteer_standard.hub.tokens import Scopes, create_token
+from volunteer_standard.identifiers.generate import make_resident_id, make_uscc
 
 SECRET = b"test-hub-secret"
 

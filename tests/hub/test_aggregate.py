@@ -186,14 +186,19 @@ def test_ledger_deposit_redeem_transfer(running_hub: RunningHub) -> None:
     b = admin.get(f"/v1/ledger/{person_b}").json()
     assert b["balance"] == "10.00"
     assert b["entries"][0]["sources"] == [f"ledger:{out['entry_id']}"]
-    assert admin.post(
-        f"/v1/ledger/{person_b}/transfers", json={"points": "10.01", "to": person_a}
-    ).status_code == 409
+    assert (
+        admin.post(
+            f"/v1/ledger/{person_b}/transfers", json={"points": "10.01", "to": person_a}
+        ).status_code
+        == 409
+    )
     assert admin.get(f"/v1/people/{person_b}").json()["points_balance"] == "10.00"
 
     # A new effective service is deposited on its own.
     bj = running_hub.client(running_hub.token("bj2", "bj-sys", write=True))
-    bj.post("/v1/batches", json=items(service("s9", "a1", "o1", *_day(9, "09:00", "10:00"), "1.00")))
+    bj.post(
+        "/v1/batches", json=items(service("s9", "a1", "o1", *_day(9, "09:00", "10:00"), "1.00"))
+    )
     statement = admin.post(f"/v1/ledger/{person_a}/deposits").json()
     assert statement["balance"] == "8.50"
     assert statement["entries"][-1]["sources"] == ["bj-sys/s9"]
@@ -209,7 +214,9 @@ def test_unknown_person_is_404_and_aggregates_need_admin(running_hub: RunningHub
 
 def _svc(item: str, start: str, end: str, hours: str, org: str = "o", modified: int = 0) -> Service:
     begin, finish = datetime.fromisoformat(start), datetime.fromisoformat(end)
-    return Service(item, "s", begin.date().isoformat(), org, begin, finish, Decimal(hours), "1", modified)
+    return Service(
+        item, "s", begin.date().isoformat(), org, begin, finish, Decimal(hours), "1", modified
+    )
 
 
 def test_resolve_duplicates_rules() -> None:

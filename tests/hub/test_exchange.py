@@ -86,7 +86,8 @@ def test_idempotency_keys_replay_the_first_result(running_hub: RunningHub) -> No
     assert second["results"][0]["replayed"] is True
     assert second["results"][0]["modified"] == first["results"][0]["modified"]
     other = client.post(
-        "/v1/batches", json={"items": [{"key": "volunteer:v1", "record": volunteer("v1", name="乙")}]}
+        "/v1/batches",
+        json={"items": [{"key": "volunteer:v1", "record": volunteer("v1", name="乙")}]},
     ).json()
     assert other["results"][0]["status"] == "rejected"
     assert other["results"][0]["issues"][0]["code"] == "HUB101"
@@ -129,9 +130,11 @@ def test_rejections_carry_rule_codes_in_both_languages(running_hub: RunningHub) 
 
 def test_the_same_record_twice_in_a_batch(running_hub: RunningHub) -> None:
     token = running_hub.token("a", "sys-a", write=True)
-    body = running_hub.client(token).post(
-        "/v1/batches", json=items(volunteer("v1"), volunteer("v1", name="乙"))
-    ).json()
+    body = (
+        running_hub.client(token)
+        .post("/v1/batches", json=items(volunteer("v1"), volunteer("v1", name="乙")))
+        .json()
+    )
     assert [r["status"] for r in body["results"]] == ["accepted", "rejected"]
     assert body["results"][1]["issues"][0]["code"] == "HUB104"
 

@@ -66,9 +66,7 @@ def serve_command(
     ] = "national",
     dashboard_public: Annotated[
         bool,
-        typer.Option(
-            "--dashboard-public", help="Serve /dashboard without a token (counts only)."
-        ),
+        typer.Option("--dashboard-public", help="Serve /dashboard without a token (counts only)."),
     ] = False,
     grace: Annotated[
         float, typer.Option(help="Seconds to let in-flight batches finish on shutdown.")

@@ -6,7 +6,6 @@ The routes are thin: they authenticate, check scopes, and call the store, the ag
 and the ledger. Errors leave as RFC 9457 problem documents.
 """
 
-
 import logging
 import threading
 import time
@@ -51,7 +50,7 @@ from volunteer_standard.hub.store import Store, SubmitItem, now_us, write_connec
 from volunteer_standard.hub.tokens import Principal, authenticate
 from volunteer_standard.models import ENTITY_MODELS
 from volunteer_standard.profiles import load_profile
-from volunteer_standard.text import Text
+from volunteer_standard.text import Lang, Text
 
 logger = logging.getLogger("vstd.hub")
 
@@ -126,7 +125,9 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
     app.add_middleware(BodySizeLimit, max_bytes=hub.settings.max_body_bytes)
 
     @app.middleware("http")
-    async def _log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def _log(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
         route = request.scope.get("route")
@@ -369,13 +370,18 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
         def before_commit() -> None:
             if hub.abort.is_set():
                 raise HubProblem(
-                    503, "shutting-down", Text("服务正在停止，本批未保存", "the hub is stopping; nothing was stored")
+                    503,
+                    "shutting-down",
+                    Text("服务正在停止，本批未保存", "the hub is stopping; nothing was stored"),
                 )
 
         results = hub.store.submit(caller, items, before_commit=before_commit)
         accepted = sum(r.status == "accepted" for r in results)
         log_event(
-            "batch", token=caller.name, items=len(results), accepted=accepted,
+            "batch",
+            token=caller.name,
+            items=len(results),
+            accepted=accepted,
             rejected=len(results) - accepted,
         )
         return BatchOut.model_validate(
@@ -410,7 +416,7 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
     ) -> list[str]:
         """Person ids (pseudonyms) known to the hub, in order, after ``after``."""
         need_admin(caller)
-        return people.list(after=after, limit=limit)
+        return people.ids(after=after, limit=limit)
 
     @app.get(
         "/v1/people/{person}",
@@ -513,7 +519,7 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
                     "unauthorized",
                     Text("仪表板需要 admin 令牌", "the dashboard needs an admin token"),
                 )
-        chosen = "zh" if (lang or request_lang(request)) == "zh" else "en"
+        chosen: Lang = "zh" if (lang or request_lang(request)) == "zh" else "en"
         return HTMLResponse(render_dashboard(hub.engine, chosen))
 
     return app

@@ -75,7 +75,8 @@ def _column_chart(
         f"{name} {col}: {series[name].get(col, 0):g}" for name in names for col in columns
     )
     parts = [
-        f'<svg id="{chart_id}" class="chart" role="img" viewBox="0 0 {width} {height + 20 * ((len(names) + 3) // 4)}" '
+        f'<svg id="{chart_id}" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height + 20 * ((len(names) + 3) // 4)}" '
         f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="{chart_id}-t {chart_id}-d">',
         f'<title id="{chart_id}-t">{_e(title)}</title><desc id="{chart_id}-d">{_e(desc)}</desc>',
         f'<line x1="{left}" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" '
@@ -89,8 +90,9 @@ def _column_chart(
             h = (height - bottom - top) * value / peak
             colour = _PALETTE[si % len(_PALETTE)]
             parts.append(
-                f'<rect x="{x0 + si * bar:.1f}" y="{height - bottom - h:.1f}" width="{bar - 1:.1f}" '
-                f'height="{h:.1f}" fill="{colour}"><title>{_e(name)} {_e(col)}: {value:g}</title></rect>'
+                f'<rect x="{x0 + si * bar:.1f}" y="{height - bottom - h:.1f}" '
+                f'width="{bar - 1:.1f}" height="{h:.1f}" fill="{colour}">'
+                f"<title>{_e(name)} {_e(col)}: {value:g}</title></rect>"
             )
         parts.append(
             f'<text x="{x0 + group / 2 - 4:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
@@ -100,7 +102,8 @@ def _column_chart(
         lx = left + (si % 4) * 170
         ly = height + 4 + 20 * (si // 4)
         parts.append(
-            f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{_PALETTE[si % len(_PALETTE)]}"/>'
+            f'<rect x="{lx}" y="{ly}" width="12" height="12" '
+            f'fill="{_PALETTE[si % len(_PALETTE)]}"/>'
             f'<text x="{lx + 16}" y="{ly + 11}" font-size="12">{_e(name)}</text>'
         )
     parts.append("</svg>")
@@ -112,7 +115,7 @@ def render_dashboard(engine: Engine, lang: Lang) -> str:
     t = {key: text.get(lang) for key, text in T.items()}
     with engine.connect() as conn:
         systems = conn.execute(select(db.systems).order_by(db.systems.c.source_system)).all()
-        held = dict(
+        held: dict[str, int] = dict(
             conn.execute(
                 select(db.records.c.source_system, func.count())
                 .where(db.records.c.deleted.is_(False))
@@ -140,8 +143,9 @@ def render_dashboard(engine: Engine, lang: Lang) -> str:
         for s in systems
     )
     system_table = (
-        f"<table><thead><tr><th>{t['system']}</th><th>{t['records']}</th><th>{t['accepted']}</th>"
-        f"<th>{t['rejected']}</th><th>{t['last_sync']}</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"<table><thead><tr><th>{t['system']}</th><th>{t['records']}</th>"
+        f"<th>{t['accepted']}</th><th>{t['rejected']}</th><th>{t['last_sync']}</th></tr>"
+        f"</thead><tbody>{rows}</tbody></table>"
         if systems
         else f"<p>{t['none']}</p>"
     )
@@ -151,8 +155,9 @@ def render_dashboard(engine: Engine, lang: Lang) -> str:
     for q in quality:
         if q.day not in days:
             days.append(q.day)
-        by_code[q.code][q.day] = by_code[q.code].get(q.day, 0) + q.count
-        per_system[(q.source_system, q.code)] += q.count
+        count = int(q._mapping["count"])
+        by_code[q.code][q.day] = by_code[q.code].get(q.day, 0) + count
+        per_system[(q.source_system, q.code)] += count
     quality_chart = (
         _column_chart("quality-chart", t["quality"], days[-14:], dict(by_code))
         if by_code
@@ -163,31 +168,36 @@ def render_dashboard(engine: Engine, lang: Lang) -> str:
         for (sys, code), n in sorted(per_system.items())
     )
     hours_chart = (
-        _column_chart("hours-chart", t["hours"], sorted(months)[-12:], {k: dict(v) for k, v in hours.items()})
+        _column_chart(
+            "hours-chart", t["hours"], sorted(months)[-12:], {k: dict(v) for k, v in hours.items()}
+        )
         if hours
         else f"<p>{t['none']}</p>"
     )
     other = "en" if lang == "zh" else "zh"
     return f"""<!doctype html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{t['title']}</title>
+<title>{t["title"]}</title>
 <style>
-body{{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;background:#f8fafc;color:#0f172a}}
-header{{background:#1e3a8a;color:#fff;padding:16px 24px;display:flex;justify-content:space-between}}
+body{{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;
+background:#f8fafc;color:#0f172a}}
+header{{background:#1e3a8a;color:#fff;padding:16px 24px;display:flex;
+justify-content:space-between}}
 header a{{color:#bfdbfe}}
 main{{padding:16px 24px;max-width:1100px}}
-section{{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:12px 16px;margin:0 0 16px}}
+section{{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:12px 16px;
+margin:0 0 16px}}
 table{{border-collapse:collapse;width:100%}}
 th,td{{text-align:left;padding:4px 8px;border-bottom:1px solid #e2e8f0}}
 svg.chart{{width:100%;height:auto}}
 </style></head>
-<body><header><h1>{t['title']}</h1><a href="?lang={other}">{t['other']}</a></header>
+<body><header><h1>{t["title"]}</h1><a href="?lang={other}">{t["other"]}</a></header>
 <main>
-<section><h2>{t['systems']}</h2>{system_table}</section>
-<section><h2>{t['quality']}</h2>{quality_chart}
-<table><thead><tr><th>{t['system']}</th><th>{t['code']}</th><th>{t['count']}</th></tr></thead>
+<section><h2>{t["systems"]}</h2>{system_table}</section>
+<section><h2>{t["quality"]}</h2>{quality_chart}
+<table><thead><tr><th>{t["system"]}</th><th>{t["code"]}</th><th>{t["count"]}</th></tr></thead>
 <tbody>{quality_table}</tbody></table></section>
-<section><h2>{t['hours']}</h2>{hours_chart}</section>
+<section><h2>{t["hours"]}</h2>{hours_chart}</section>
 </main></body></html>
 """

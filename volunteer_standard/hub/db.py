@@ -22,7 +22,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    Text,
     create_engine,
     event,
 )
@@ -162,7 +161,7 @@ def _sqlite_begin(conn: Any) -> None:
 
 def normalize_url(url: str) -> str:
     """``postgresql://`` means psycopg 3 (the driver the ``postgres`` extra installs)."""
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
 

@@ -26,9 +26,9 @@ class BodySizeLimit:
         return problem_response(
             413,
             "too-large",
-            Text("请求体超过 {n} 字节上限", "the request body exceeds the limit of {n} bytes").format(
-                n=self.max_bytes
-            ),
+            Text(
+                "请求体超过 {n} 字节上限", "the request body exceeds the limit of {n} bytes"
+            ).format(n=self.max_bytes),
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

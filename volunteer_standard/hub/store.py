@@ -277,7 +277,7 @@ class Store:
                 ref = volunteer_ref(prep.kind, prep.data)
                 region = own_region(prep.kind, prep.data) or (refs.get(ref, "") if ref else "")
                 prep.region = region or home
-            if prep.region and not scopes.allows_region(prep.region) or (
+            if (prep.region and not scopes.allows_region(prep.region)) or (
                 not prep.region and "*" not in scopes.regions
             ):
                 prep.result.status = "rejected"

@@ -48,6 +48,12 @@ def points_text(cents: int) -> str:
     return f"{Decimal(cents) / 100:.2f}"
 
 
+def _new_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 class Ledger:
     """Service-points accounts of the hub's people."""
 
@@ -119,7 +125,7 @@ class Ledger:
                     sources=[s.item_id for s in fresh],
                 )
             )
-            return int(result.inserted_primary_key[0])
+            return _new_id(result)
 
     def _spend(
         self,
@@ -168,7 +174,7 @@ class Ledger:
                 key=key,
             )
         )
-        return int(result.inserted_primary_key[0])
+        return _new_id(result)
 
     @staticmethod
     def _replayed(conn: Connection, key: str | None) -> bool:

@@ -91,14 +91,18 @@ def star_level(hours: Decimal, profile: Profile) -> int:
     return sum(hours >= t for t in profile.stars.thresholds)
 
 
-def merge_volunteers(rows: list[tuple[str, str, int, dict[str, Any]]]) -> tuple[dict[str, Any], dict[str, Any]]:
+def merge_volunteers(
+    rows: list[tuple[str, str, int, dict[str, Any]]],
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Merge ``(source_system, record_id, modified, data)`` volunteer records into one, with
     per-field provenance."""
 
     def freshness(row: tuple[str, str, int, dict[str, Any]]) -> tuple[str, int]:
         prov = row[3].get("provenance")
         at = prov.get("retrieved_at") if isinstance(prov, dict) else None
-        stamp = datetime.fromisoformat(at).astimezone(CST).isoformat() if isinstance(at, str) else ""
+        stamp = (
+            datetime.fromisoformat(at).astimezone(CST).isoformat() if isinstance(at, str) else ""
+        )
         return (stamp, row[2])
 
     merged: dict[str, Any] = {}
@@ -129,7 +133,7 @@ class People:
         self.engine = engine
         self.profile = profile
 
-    def list(self, *, after: str | None, limit: int) -> list[str]:
+    def ids(self, *, after: str | None, limit: int) -> list[str]:
         query = select(db.identity_links.c.person).distinct().order_by(db.identity_links.c.person)
         if after:
             query = query.where(db.identity_links.c.person > after)
