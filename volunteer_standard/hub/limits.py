@@ -11,10 +11,6 @@ from volunteer_standard.hub.problems import problem_response
 from volunteer_standard.text import Text
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class BodySizeLimit:
     """Pure ASGI middleware (streams, so it works for any body size)."""
 
@@ -46,24 +42,28 @@ class BodySizeLimit:
                     return
         seen = 0
         started = False
+        refused = False
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
+                if seen > self.max_bytes and not started:
+                    # Answer now; the application sees the client go away.
+                    refused = True
+                    await self._refuse()(scope, receive, send)
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 was already sent
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse()(scope, receive, send)
+        await self.app(scope, counting_receive, tracking_send)
