@@ -249,7 +249,7 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
         response_model=FeedPage,
         response_model_exclude_none=True,
         tags=["exchange"],
-        responses=_problem_responses(400, 401, 403, 422),
+        responses=_problem_responses(401, 403, 422),
     )
     def feed(
         request: Request,
@@ -264,6 +264,7 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
 
         Start without a bookmark; follow ``next`` until ``items`` is empty, keep the last
         ``next`` and poll it later. Deleted records appear once as ``state: deleted``.
+        ``afterId`` only counts together with ``afterTimestamp``.
         """
         scopes = caller.scopes
         need(scopes.read, Text("令牌没有 read 权限", "the token has no read scope"))
@@ -271,12 +272,8 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
             scopes.allows_type(kind.value),
             Text("令牌无权读取 {kind}", "the token may not read {kind}").format(kind=kind.value),
         )
-        if after_id is not None and after_timestamp is None:
-            raise HubProblem(
-                400,
-                "bad-bookmark",
-                Text("afterId 需要与 afterTimestamp 一起使用", "afterId needs afterTimestamp"),
-            )
+        if after_timestamp is None:
+            after_id = None  # a position is (modified, id): an id alone starts at the top
         regions: tuple[str, ...] = scopes.regions
         if region is not None:
             need(
@@ -473,7 +470,7 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
         "/v1/ledger/{person}/redemptions",
         tags=["ledger"],
         response_model=LedgerOut,
-        responses=_problem_responses(401, 403, 409, 422),
+        responses=_problem_responses(401, 403, 404, 409, 422),
     )
     def ledger_redeem(
         person: Annotated[str, person_path_param()], body: RedeemIn, caller: Caller
@@ -490,7 +487,7 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
         "/v1/ledger/{person}/transfers",
         tags=["ledger"],
         response_model=LedgerOut,
-        responses=_problem_responses(401, 403, 409, 422),
+        responses=_problem_responses(401, 403, 404, 409, 422),
     )
     def ledger_transfer(
         person: Annotated[str, person_path_param()], body: TransferIn, caller: Caller
