@@ -32,7 +32,7 @@ T = {
     "quality": Text("数据质量：各规则问题数（按日）", "Data quality: issues by rule per day"),
     "hours": Text("服务时长（小时）：按省份和月份", "Service hours by province and month"),
     "none": Text("暂无数据", "No data yet"),
-    "other": Text("其他语言", "Other language"),
+    "other": Text("English", "中文"),
     "code": Text("规则", "Rule"),
     "day": Text("日期", "Day"),
     "count": Text("问题数", "Issues"),
