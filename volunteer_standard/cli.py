@@ -13,6 +13,7 @@ from volunteer_standard.commands.convert import convert_command
 from volunteer_standard.commands.plugins import plugins_command
 from volunteer_standard.commands.rules import rules_command
 from volunteer_standard.commands.schema import schema_command
+from volunteer_standard.commands.sync import sync_command
 from volunteer_standard.commands.template import template_command
 from volunteer_standard.commands.validate import validate_command
 
@@ -29,6 +30,7 @@ app.command("convert")(convert_command)
 app.command("plugins")(plugins_command)
 app.command("template")(template_command)
 app.command("rules")(rules_command)
+app.command("sync")(sync_command)
 app.add_typer(codelists_cmd.app, name="codelists")
 app.add_typer(connectors_cmd.app, name="connectors")
 app.add_typer(plugin_cmd.app, name="plugin")
