@@ -155,3 +155,66 @@ def test_sync_killed_at_random_points_neither_loses_nor_duplicates(
     assert summary["read"] == 1 and summary["written"] == 1
     assert _everything(running_hub)[("volunteer", "vol-new")]["name"] == "新志愿者"
     assert httpx.get(running_hub.base_url + "/healthz").status_code == 200
+
+
+class _Flaky:
+    """A tiny server: 429 with Retry-After first, then a feed page, then garbage."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.calls: list[str] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.calls.append(self.path)
+                n = len(outer.calls)
+                if n == 1:
+                    self.send_response(429)
+                    self.send_header("Retry-After", "0")
+                    self.end_headers()
+                    return
+                body = (
+                    b'{"items": [{"id": "s/v1", "modified": 5, "state": "updated",'
+                    b' "data": {"type": "volunteer", "id": "v1", "volunteer_no": "V1",'
+                    b' "name": "\\u6d4b\\u8bd5"}}], "next": "x"}'
+                    if n == 2
+                    else b"<html>maintenance</html>"
+                )
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_exchange_reader_retries_429_and_fails_cleanly_on_garbage() -> None:
+    from volunteer_standard.connectors import ConnectorError
+    from volunteer_standard.connectors.base import SourceRecord
+    from volunteer_standard.connectors.exchange import ExchangeConnector
+
+    flaky = _Flaky()
+    try:
+        reader = ExchangeConnector({"types": ["volunteer"], "token": "vstd_x"}).read(flaky.url)
+        first = next(r for r in reader if isinstance(r, SourceRecord))
+        assert first.data is not None and first.data["id"] == "v1"
+        with pytest.raises(ConnectorError, match="not a feed page"):
+            list(reader)
+    finally:
+        flaky.close()
+    assert len(flaky.calls) == 3
+    assert "afterTimestamp=5" in flaky.calls[2] and "afterId=s%2Fv1" in flaky.calls[2]

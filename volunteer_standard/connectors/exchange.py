@@ -59,6 +59,20 @@ def _base(url: str) -> str:
     return url.rstrip("/")
 
 
+def _page_items(response: httpx.Response) -> list[dict[str, Any]]:
+    """The items of a feed page; a page that is not one is a clean error, not a crash."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    items = body.get("items") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not all(
+        isinstance(i, dict) and "id" in i and "modified" in i for i in items
+    ):
+        raise ConnectorError(f"{safe_url(response.url)}: the answer is not a feed page")
+    return items
+
+
 class ExchangeConnector(Connector):
     """Reads feeds from and submits batches to an exchange API (``vstd serve``)."""
 
@@ -106,10 +120,10 @@ class ExchangeConnector(Connector):
                 page_no = 0
                 while True:
                     page_no += 1
-                    body = request(
+                    response = request(
                         client, "GET", f"/v1/feeds/{kind}", params=params, retry=self._retry()
-                    ).json()
-                    items = body.get("items", [])
+                    )
+                    items = _page_items(response)
                     if not items:
                         break
                     for index, item in enumerate(items):
@@ -162,7 +176,12 @@ class ExchangeWriter:
             json={"items": batch},
             retry=self._connector._retry(),
         )
-        results = response.json().get("results", [])
+        try:
+            results = response.json()["results"]
+        except (ValueError, KeyError, TypeError):
+            raise ConnectorError(
+                f"{safe_url(response.url)}: the answer is not a batch result"
+            ) from None
         self.submitted += len(results)
         rejected = [r for r in results if r.get("status") != "accepted"]
         if rejected:
