@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import Connection, Engine, and_, insert, or_, select, tuple_, update
+from sqlalchemy import Connection, Engine, and_, insert, or_, select, update
 
 from volunteer_standard.hub import db
 from volunteer_standard.hub.aggregate.identity import person_key
@@ -292,15 +292,8 @@ class Store:
             for p in prepared
             if p.kind and (not deletes_only or p.item.action == "delete")
         ]
-        out: dict[tuple[str, str], str] = {}
-        for chunk in _chunks(keys, 300):
-            rows = conn.execute(
-                select(db.records.c.entity_type, db.records.c.item_id, db.records.c.region).where(
-                    tuple_(db.records.c.entity_type, db.records.c.item_id).in_(chunk)
-                )
-            )
-            out.update({(r.entity_type, r.item_id): r.region for r in rows})
-        return out
+        rows = _rows_by_key(conn, keys, db.records.c.region)
+        return {(r.entity_type, r.item_id): r.region for r in rows}
 
     @staticmethod
     def _dedupe(live: list[_Prepared]) -> None:
@@ -316,18 +309,9 @@ class Store:
     def _write(self, conn: Connection, system: str, live: list[_Prepared]) -> None:
         if not live:
             return
-        current: dict[tuple[str, str], tuple[str, bool]] = {}
         keys = [(p.kind, f"{system}/{p.rid}") for p in live]
-        for chunk in _chunks(keys, 300):
-            rows = conn.execute(
-                select(
-                    db.records.c.entity_type,
-                    db.records.c.item_id,
-                    db.records.c.content_hash,
-                    db.records.c.deleted,
-                ).where(tuple_(db.records.c.entity_type, db.records.c.item_id).in_(chunk))
-            )
-            current.update({(r.entity_type, r.item_id): (r.content_hash, r.deleted) for r in rows})
+        rows = _rows_by_key(conn, keys, db.records.c.content_hash, db.records.c.deleted)
+        current = {(r.entity_type, r.item_id): (r.content_hash, r.deleted) for r in rows}
         changes: list[_Prepared] = []
         for prep in live:
             key = (prep.kind, f"{system}/{prep.rid}")
@@ -500,6 +484,26 @@ class Store:
                 item["data"] = row.data
             items.append(item)
         return items
+
+
+def _rows_by_key(conn: Connection, keys: Sequence[tuple[str, str]], *columns: Any) -> list[Any]:
+    """Rows of ``records`` for ``(entity_type, item_id)`` keys, queried per entity type so
+    that every database uses the primary key index."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, item_id in keys:
+        by_kind.setdefault(kind, []).append(item_id)
+    rows: list[Any] = []
+    r = db.records
+    for kind, ids in by_kind.items():
+        for chunk in _chunks(sorted(set(ids)), 500):
+            rows.extend(
+                conn.execute(
+                    select(r.c.entity_type, r.c.item_id, *columns).where(
+                        r.c.entity_type == kind, r.c.item_id.in_(chunk)
+                    )
+                )
+            )
+    return rows
 
 
 def _content_hash(data: dict[str, Any]) -> str:
