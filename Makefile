@@ -40,6 +40,7 @@ test: lint typecheck pytest
 
 schemas: install
 	$(BIN)/vstd schema schemas
+	$(BIN)/vstd serve openapi schemas
 
 samples: install
 	$(BIN)/python -m volunteer_standard.samples examples

@@ -210,6 +210,9 @@ def test_unknown_person_is_404_and_aggregates_need_admin(running_hub: RunningHub
     assert admin.post("/v1/ledger/P" + "0" * 32 + "/deposits").status_code == 404
     plain = running_hub.client(running_hub.token("plain", "hub"))
     assert plain.get("/v1/people").status_code == 403
+    regional = running_hub.client(running_hub.token("bj-admin", "hub", admin=True, regions=["11"]))
+    assert regional.get("/v1/people").status_code == 403
+    assert regional.get("/v1/ledger/P" + "0" * 32).status_code == 403
 
 
 def _svc(item: str, start: str, end: str, hours: str, org: str = "o", modified: int = 0) -> Service:

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -24,6 +24,8 @@ from starlette.responses import Response
 
 from volunteer_standard._version import __version__
 from volunteer_standard.hub import db
+from volunteer_standard.hub.aggregate.ledger import Ledger, LedgerError
+from volunteer_standard.hub.aggregate.people import People
 from volunteer_standard.hub.limits import BodySizeLimit
 from volunteer_standard.hub.logs import log_event
 from volunteer_standard.hub.masking import mask_record
@@ -66,6 +68,11 @@ def _problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         }
         for code in codes
     }
+
+
+def person_path_param() -> Any:
+    """The path parameter of a person id (``P`` and 32 hex digits)."""
+    return Path(pattern=r"^P[0-9a-f]{32}$", description="A person id from /v1/people.")
 
 
 class Hub:
@@ -391,8 +398,16 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
 
     # -- aggregation ------------------------------------------------------------------------
 
-    from volunteer_standard.hub.aggregate.ledger import Ledger, LedgerError
-    from volunteer_standard.hub.aggregate.people import People
+    def need_all_regions_admin(caller: Principal) -> None:
+        """Aggregates span systems and regions: only an admin of every region sees them."""
+        need_admin(caller)
+        need(
+            "*" in caller.scopes.regions,
+            Text(
+                "跨地区归集数据需要不限地区的 admin 令牌",
+                "aggregates across regions need an admin token for all regions",
+            ),
+        )
 
     people = People(hub.engine, hub.profile)
     ledger = Ledger(hub.engine, hub.profile, people)
@@ -412,7 +427,7 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> list[str]:
         """Person ids (pseudonyms) known to the hub, in order, after ``after``."""
-        need_admin(caller)
+        need_all_regions_admin(caller)
         return people.ids(after=after, limit=limit)
 
     @app.get(
@@ -427,7 +442,7 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
     ) -> dict[str, Any]:
         """One person across systems: merged volunteer with per-field provenance, effective
         hours without double counting (duplicates listed), star level and points balance."""
-        need_admin(caller)
+        need_all_regions_admin(caller)
         found = people.get(person)
         if found is None:
             raise HubProblem(404, "not-found", Text("没有这个人", "no such person"))
@@ -446,7 +461,7 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
     )
     def ledger_get(person: Annotated[str, person_path_param()], caller: Caller) -> dict[str, Any]:
         """Balance and entries of a person's service-points account."""
-        need_admin(caller)
+        need_all_regions_admin(caller)
         return ledger.statement(person)
 
     @app.post(
@@ -459,7 +474,7 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
         person: Annotated[str, person_path_param()], caller: Caller
     ) -> dict[str, Any]:
         """Deposit points for effective hours not yet deposited (at the profile's rate)."""
-        need_admin(caller)
+        need_all_regions_admin(caller)
         try:
             ledger.deposit(person)
         except LedgerError as exc:
@@ -476,7 +491,7 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
         person: Annotated[str, person_path_param()], body: RedeemIn, caller: Caller
     ) -> dict[str, Any]:
         """Spend points; refused (409) when the balance would go below zero."""
-        need_admin(caller)
+        need_all_regions_admin(caller)
         try:
             ledger.redeem(person, body.points, memo=body.memo, key=body.key)
         except LedgerError as exc:
@@ -493,7 +508,7 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
         person: Annotated[str, person_path_param()], body: TransferIn, caller: Caller
     ) -> dict[str, Any]:
         """Move points to another person's account; refused (409) below zero."""
-        need_admin(caller)
+        need_all_regions_admin(caller)
         try:
             ledger.transfer(person, body.to, body.points, memo=body.memo, key=body.key)
         except LedgerError as exc:
@@ -520,9 +535,3 @@ def create_app(settings: HubSettings | None = None, *, hub: Hub | None = None) -
         return HTMLResponse(render_dashboard(hub.engine, chosen))
 
     return app
-
-
-def person_path_param() -> Any:
-    from fastapi import Path
-
-    return Path(pattern=r"^P[0-9a-f]{32}$", description="A person id from /v1/people.")

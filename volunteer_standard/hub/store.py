@@ -272,7 +272,8 @@ class Store:
             if prep.result.status != "accepted" or prep.result.replayed:
                 continue
             if prep.data is None:  # a deletion keeps the region the record had
-                prep.region = existing.get((prep.kind, f"{principal.source_system}/{prep.rid}"), "")
+                key = (prep.kind, f"{principal.source_system}/{prep.rid}")
+                prep.region = existing.get(key, home)
             else:
                 ref = volunteer_ref(prep.kind, prep.data)
                 region = own_region(prep.kind, prep.data) or (refs.get(ref, "") if ref else "")
