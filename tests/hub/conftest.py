@@ -51,13 +51,18 @@ def free_port() -> int:
 class RunningHub:
     """A hub served by uvicorn in a thread, with helpers to make tokens and clients."""
 
-    def __init__(self, settings: HubSettings) -> None:
+    def __init__(self, settings: HubSettings, *, grace: int | None = None) -> None:
         self.hub = Hub(settings)
         self.app = create_app(hub=self.hub)
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.port, log_config=None, access_log=False
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=grace,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -200,3 +200,73 @@ def test_sigterm_finishes_or_rolls_back_an_in_flight_batch(db_url: str, tmp_path
     assert stored in (0, 1000)
     log = proc.stderr.read().decode() if proc.stderr else ""
     assert '"event":"hub_stopping"' in log
+
+
+def _slow_submits(hub: RunningHub, seconds: float) -> tuple[threading.Event, threading.Event]:
+    """Make every submit wait ``seconds`` before it starts; events: entered, finished."""
+    entered, finished = threading.Event(), threading.Event()
+    real = hub.hub.store.submit
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        time.sleep(seconds)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            finished.set()
+
+    hub.hub.store.submit = slow  # type: ignore[method-assign]
+    return entered, finished
+
+
+def _post_in_background(hub: RunningHub, token: str) -> tuple[threading.Thread, dict[str, Any]]:
+    outcome: dict[str, Any] = {}
+
+    def post() -> None:
+        try:
+            outcome["response"] = hub.client(token).post(
+                "/v1/batches", json=items(*[volunteer(f"v{i}") for i in range(20)])
+            )
+        except httpx.HTTPError as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=post)
+    thread.start()
+    return thread, outcome
+
+
+def _stored(hub: RunningHub) -> int:
+    with hub.hub.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(db.records)).scalar_one())
+
+
+def test_shutdown_lets_an_in_flight_batch_finish(hub_settings: HubSettings) -> None:
+    hub = RunningHub(hub_settings, grace=30)
+    hub.start()
+    token = hub.token("w", "sys", write=True)
+    entered, _finished = _slow_submits(hub, 1.0)
+    thread, outcome = _post_in_background(hub, token)
+    assert entered.wait(30)
+    hub.server.should_exit = True  # what SIGTERM does
+    thread.join(60)
+    hub.thread.join(60)
+    assert outcome["response"].status_code == 200
+    assert outcome["response"].json()["accepted"] == 20
+    assert _stored(hub) == 20
+    hub.stop()
+
+
+def test_shutdown_rolls_back_a_batch_that_outlives_the_grace(hub_settings: HubSettings) -> None:
+    hub = RunningHub(hub_settings, grace=1)
+    hub.start()
+    token = hub.token("w", "sys", write=True)
+    entered, finished = _slow_submits(hub, 4.0)
+    thread, outcome = _post_in_background(hub, token)
+    assert entered.wait(30)
+    hub.server.should_exit = True
+    hub.thread.join(60)
+    assert finished.wait(60)  # the batch ran to its commit point and was abandoned there
+    thread.join(60)
+    assert "response" not in outcome or outcome["response"].status_code != 200
+    assert _stored(hub) == 0
+    hub.stop()
