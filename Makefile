@@ -49,6 +49,7 @@ system-deps:
 
 schemas: install
 	$(BIN)/vstd schema schemas
+	$(BIN)/vstd serve openapi schemas
 
 samples: install
 	$(BIN)/python -m volunteer_standard.samples examples

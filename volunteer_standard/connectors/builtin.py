@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from volunteer_standard.connectors.elicence import ElicenceConnector
+from volunteer_standard.connectors.exchange import ExchangeConnector
 from volunteer_standard.connectors.sql import SqlConnector
 from volunteer_standard.connectors.standard import StandardConnector
 from volunteer_standard.connectors.tabular import TabularConnector
@@ -17,6 +18,7 @@ def register_connectors(register: Callable[..., None]) -> None:
     register(StandardConnector)
     register(TabularConnector)
     register(SqlConnector)
+    register(ExchangeConnector)
     register(ElicenceConnector)
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "IdentifierPolicy",
     "InsurancePolicy",
     "MinorsPolicy",
+    "PointsPolicy",
     "Profile",
     "ProfileError",
     "ProfileSource",
@@ -92,6 +93,13 @@ class StarPolicy(_Strict):
         if any(b <= a for a, b in itertools.pairwise(value)):
             raise ValueError("thresholds must be strictly ascending (stars 1 to 5)")
         return value
+
+
+class PointsPolicy(_Strict):
+    """服务积分 / 时间储蓄: points deposited per effective hour (DB3205/T 1001-2020 converts
+    unit hours into points; domain.md §1g). The hub's time-bank ledger reads it."""
+
+    rate: Decimal = Field(Decimal(1), gt=0, le=1000)
 
 
 class MinorsPolicy(_Strict):
@@ -150,6 +158,7 @@ class Profile(_Strict):
         thresholds=tuple(Decimal(x) for x in (100, 300, 600, 1000, 1500))
     )
     minors: MinorsPolicy = MinorsPolicy()
+    points: PointsPolicy = PointsPolicy()
     insurance: InsurancePolicy = InsurancePolicy()
     hours: HoursPolicy = HoursPolicy()
     identifiers: IdentifierPolicy = IdentifierPolicy()
