@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated
 
@@ -17,10 +16,10 @@ from volunteer_standard.commands._common import (
     resolve_lang,
 )
 from volunteer_standard.profiles import ProfileError, load_profile
-from volunteer_standard.validation import REPORT_FORMAT_VERSION, Issue, validate
+from volunteer_standard.validation import Issue, validate
 from volunteer_standard.validation.baseline import Baseline, BaselineError
 from volunteer_standard.validation.html import render_html
-from volunteer_standard.validation.render import issue_json, issue_line, summary_text
+from volunteer_standard.validation.render import JsonReportStream, issue_line, summary_text
 from volunteer_standard.validation.validate import resolve_codes
 
 
@@ -79,18 +78,18 @@ def validate_command(
     as_json = output_format is OutputFormat.json
     as_html = output_format is OutputFormat.html
 
+    stream = JsonReportStream(out, language) if as_json else None
+
     def on_issue(issue: Issue) -> None:
         nonlocal listed
         if as_html or summary_only or (max_issues is not None and listed >= max_issues):
             return
-        if as_json:
-            out.write(("" if listed == 0 else ",\n") + issue_json(issue, language))
+        if stream is not None:
+            stream.issue(issue)
         else:
             out.write(issue_line(issue, language) + "\n")
         listed += 1
 
-    if as_json:
-        out.write(f'{{"report_version": "{REPORT_FORMAT_VERSION}", "issues": [\n')
     fmt = input_format.value if input_format is not None else None
     report = validate(
         input,
@@ -101,15 +100,14 @@ def validate_command(
         baseline=accepted,
         write_baseline=write_baseline,
     )
-    if as_json:
-        summary = json.dumps(report.to_dict(language), ensure_ascii=False, indent=1)
-        out.write(f'\n],\n"summary": {summary}\n}}\n')
+    if stream is not None:
+        stream.finish(report)
     elif as_html:
         out.write(render_html(report, language))
         if report.input_error is not None:
-            typer.echo(f"vstd: error: {report.input_error}", err=True)
+            typer.echo(f"vstd: error: {report.input_error_in(language)}", err=True)
     elif report.input_error is not None:
-        typer.echo(f"vstd: error: {report.input_error}", err=True)
+        typer.echo(f"vstd: error: {report.input_error_in(language)}", err=True)
     else:
         out.write(summary_text(report, language) + "\n")
     raise typer.Exit(report.exit_code)

@@ -18,6 +18,7 @@ from typing import IO, Any, Literal
 import orjson
 
 from volunteer_standard.errors import VstdError
+from volunteer_standard.text import Text
 
 Format = Literal["jsonl", "package"]
 
@@ -88,9 +89,23 @@ def _open_binary(source: str | Path | IO[bytes]) -> tuple[IO[bytes], str, bool]:
     return source, str(name) if isinstance(name, str) else "<stream>", False
 
 
+_SPREADSHEET_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"})
+_ZIP_MAGIC = b"PK\x03\x04"  # an XLSX workbook is a zip file
+_SPREADSHEET = Text(
+    "{name} 是电子表格，不是 JSON 数据包或 JSON Lines。请通过映射文件校验："
+    "vstd validate --from tabular --from-config mapping.toml {name}"
+    "（用 vstd mapping init {name} 起草映射文件）",
+    "{name} is a spreadsheet, not a JSON package or JSON Lines. Validate it through a "
+    "mapping: vstd validate --from tabular --from-config mapping.toml {name} "
+    "(draft the mapping with vstd mapping init {name})",
+)
+
+
 def detect_format(name: str, head: bytes) -> Format:
     """Decide between JSON Lines and a JSON package from the file name or first line."""
     suffix = Path(name).suffix.lower()
+    if suffix in _SPREADSHEET_SUFFIXES or head.startswith(_ZIP_MAGIC):
+        raise InputError(_SPREADSHEET.format(name=name))
     if suffix in _JSONL_SUFFIXES:
         return "jsonl"
     if suffix == ".json":

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from volunteer_standard.io.reader import Format, InputError, Location, iter_raw
+from pydantic import BaseModel
+
+from volunteer_standard.io.reader import Format, InputError, Location, RawRecord, iter_raw
+from volunteer_standard.models import Entity
 from volunteer_standard.profiles import Profile, load_profile
 from volunteer_standard.validation.baseline import Baseline
 from volunteer_standard.validation.catalogue import CATALOGUE
@@ -51,8 +54,12 @@ def resolve_codes(names: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+#: What :func:`validate` accepts besides files: standard objects in memory.
+Objects = Entity | Mapping[str, Any] | Iterable[Entity | Mapping[str, Any]]
+
+
 def validate(
-    source: str | Path | IO[bytes],
+    source: str | Path | IO[bytes] | Objects,
     *,
     fmt: Format | None = None,
     on_issue: Callable[[Issue], None] | None = None,
@@ -66,7 +73,8 @@ def validate(
     write_baseline: str | Path | None = None,
     workdir: str | Path | None = None,
 ) -> Report:
-    """Validate a JSON package or JSON Lines input (path, ``"-"`` for stdin, or a stream).
+    """Validate a JSON package or JSON Lines input (path, ``"-"`` for stdin, or a stream),
+    or standard objects in memory: one model or dict, or an iterable of them.
 
     The input is read once, record by record: structural checks and the profile's
     per-record rules run as each record is read; cross-record rules keep their state in a
@@ -84,12 +92,7 @@ def validate(
     """
     from volunteer_standard.validation.rules.engine import RuleEngine
 
-    if name is not None:
-        label = name
-    elif isinstance(source, (str, Path)):
-        label = "<stdin>" if str(source) == "-" else str(source)
-    else:
-        label = "<stream>"
+    label = name or _label(source)
     prof = load_profile(profile)
     ignored = resolve_codes(ignore)
     accepted = (
@@ -125,16 +128,16 @@ def validate(
     engine = RuleEngine(prof, source=label, today=today, now=now, emit=emit, workdir=workdir)
     try:
         try:
-            for raw in iter_raw(source, fmt=fmt, name=name):
+            for raw in _raw_records(source, fmt, label):
                 if report.format is None:
-                    report.format = "jsonl" if raw.collection is None else "package"
+                    report.format = _form(source, raw)
                 kind, obj = checker.check(raw, emit)
                 if raw.collection != "metadata":
                     report.records += 1
                     report.records_by_type[kind or "(unknown)"] += 1
                     engine.record(raw, kind, obj)
         except InputError as exc:
-            report.input_error = str(exc)
+            report.input_error, report.input_error_text = str(exc), exc.text
             return report
         if report.format == "package" and not checker.saw_metadata:
             emit(Issue("VS141", Location(label), ""))
@@ -144,3 +147,30 @@ def validate(
     if recorder is not None and write_baseline is not None:
         recorder.write(write_baseline)
     return report
+
+
+def _is_file_like(source: object) -> bool:
+    return isinstance(source, (str, Path)) or hasattr(source, "read")
+
+
+def _label(source: object) -> str:
+    if isinstance(source, (str, Path)):
+        return "<stdin>" if str(source) == "-" else str(source)
+    return "<stream>" if _is_file_like(source) else "<objects>"
+
+
+def _form(source: object, raw: RawRecord) -> str:
+    if not _is_file_like(source):
+        return "objects"
+    return "jsonl" if raw.collection is None else "package"
+
+
+def _raw_records(source: Any, fmt: Format | None, label: str) -> Iterator[RawRecord]:
+    """Records of a file or stream, or of objects in memory (each at its position)."""
+    if _is_file_like(source):
+        yield from iter_raw(source, fmt=fmt, name=label)
+        return
+    objects = [source] if isinstance(source, (BaseModel, Mapping)) else source
+    for number, obj in enumerate(objects, start=1):
+        data = obj.model_dump(mode="json", exclude_none=True) if isinstance(obj, BaseModel) else obj
+        yield RawRecord(data, Location(label, number, f"/{number - 1}"))
