@@ -377,7 +377,7 @@ def test_every_bad_cell_of_a_row_is_reported(tmp_path: Path) -> None:
         ("TAB114", "省"),
         ("TAB110", "特长"),
     ]
-    messages = [p.message for p in record.problems]
+    messages = [p.text() for p in record.problems]
     assert messages[0] == "row 2, column '编号': empty, but id is required"
     assert messages[2].startswith("row 2, column '性别': unknown value '男性' for gender")
     assert "allowed: 未知的性别, 男, 女, 未说明的性别; did you mean 男?" in messages[2]

@@ -62,7 +62,9 @@ from volunteer_standard.connectors.tabular.readers import (
     read_sheet,
     sheet_names,
 )
+from volunteer_standard.connectors.tabular.rowcheck import row_check
 from volunteer_standard.connectors.tabular.rows import RowTranslator
+from volunteer_standard.connectors.tabular.sensitive import SensitiveScan
 from volunteer_standard.connectors.tabular.transforms import parse_timezone
 from volunteer_standard.connectors.tabular.writers import CellOut, TableWriter
 from volunteer_standard.io.reader import Location
@@ -103,6 +105,12 @@ class TabularConfig(ConnectorConfig):
     )
     ignore_sheets: list[str] = Field(
         default_factory=list, description="Sheets to skip (hidden and '_' sheets always are)."
+    )
+    row_rules: str = Field(
+        "national",
+        description="When one row gives several records (a ledger), the rules they must all "
+        "pass before leaving the connector, so that a bad row is rejected whole: a profile "
+        "name or file, 'structure', or 'none'.",
     )
 
     @field_validator("entity")
@@ -356,40 +364,44 @@ class TabularConnector(Connector):
     # mapping
     def _mapped_tables(
         self, path: Path, mapping: TabularMapping
-    ) -> Iterator[tuple[EntityMapping, Table]]:
-        entities = mapping.entities
+    ) -> Iterator[tuple[list[EntityMapping], Table]]:
+        groups = mapping.table_groups()
         if path.is_dir():
-            for index, entity in enumerate(entities):
+            for group in groups:
+                entity = group[0]
                 if entity.file is None:
+                    index = mapping.entities.index(entity)
                     raise ConnectorError(
                         f"{mapping.source}: entities[{index}] ({entity.type}) needs 'file' to be "
                         "read from a folder"
                     )
                 file = path / entity.file
                 if not file.exists():
-                    raise ConnectorError(f"{file}: no such file (entities[{index}].file)")
-                yield entity, self._mapped_table(file, entity, mapping)
+                    raise ConnectorError(f"{file}: no such file ({entity.type}'s file)")
+                yield group, self._mapped_table(file, entity, mapping)
             return
         if self._is_xlsx(path):
-            for entity in entities:
-                yield entity, self._mapped_table(path, entity, mapping)
+            for group in groups:
+                yield group, self._mapped_table(path, group[0], mapping)
             return
-        matching = [e for e in entities if e.file is not None and Path(e.file).name == path.name]
+        matching = [
+            g for g in groups if g[0].file is not None and Path(g[0].file).name == path.name
+        ]
         if not matching:
-            if len(entities) != 1:
+            if len(groups) != 1:
                 raise ConnectorError(
                     f"{path}: no entity of the mapping has file: {path.name!r} "
-                    f"(files: {', '.join(str(e.file) for e in entities)})"
+                    f"(files: {', '.join(str(e.file) for e in mapping.entities)})"
                 )
-            matching = list(entities)
-        for entity in matching:
-            yield entity, self._mapped_table(path, entity, mapping)
+            matching = groups
+        for group in matching:
+            yield group, self._mapped_table(path, group[0], mapping)
 
     def _mapped_table(self, path: Path, entity: EntityMapping, mapping: TabularMapping) -> Table:
         if self._is_xlsx(path):
             sheet = (
                 self.settings.sheet
-                if len(mapping.entities) == 1 and self.settings.sheet
+                if len(mapping.table_groups()) == 1 and self.settings.sheet
                 else entity.sheet
             )
             if sheet is None:
@@ -401,18 +413,22 @@ class TabularConnector(Connector):
         return self._open(path, mapping, entity.header_row)
 
     def _read_mapped(
-        self, entity: EntityMapping, table: Table, mapping: TabularMapping
+        self, entities: list[EntityMapping], table: Table, mapping: TabularMapping
     ) -> Iterator[SourceRecord]:
         header = _unique(table.header)
-        translator = RowTranslator(mapping, [entity])
+        check = row_check(self.settings.row_rules) if len(entities) > 1 else None
+        translator = RowTranslator(mapping, entities, check=check)
         translator.check_columns(header, table.label)
+        notices = SensitiveScan(mapping, entities, header)
         for row in table.rows:
             if row.is_blank() and not row.problems:
                 continue
             problems = self._row_problems(row, header)
             cells: dict[str, Cell] = dict(zip(header, row.cells, strict=False))
+            notices.look(cells)
             location = Location(table.label, row.number, "")
             yield from translator.translate(cells, location, _raw(header, row), problems)
+        notices.report(table.label)
         yield from translator.finish()
 
     # -- writing -----------------------------------------------------------------------
