@@ -67,7 +67,7 @@ from volunteer_standard.connectors.tabular.rows import RowTranslator
 from volunteer_standard.connectors.tabular.sensitive import SensitiveScan
 from volunteer_standard.connectors.tabular.transforms import parse_timezone
 from volunteer_standard.connectors.tabular.writers import CellOut, TableWriter
-from volunteer_standard.io.reader import Location
+from volunteer_standard.io.reader import InputError, Location, iter_raw
 from volunteer_standard.models import COLLECTIONS, ENTITY_MODELS, Entity
 
 _CSV_SUFFIXES = (".csv", ".tsv")
@@ -105,6 +105,12 @@ class TabularConfig(ConnectorConfig):
     )
     ignore_sheets: list[str] = Field(
         default_factory=list, description="Sheets to skip (hidden and '_' sheets always are)."
+    )
+    existing: list[str] = Field(
+        default_factory=list,
+        description="Earlier outputs of the same mapping (JSON Lines or a JSON package): "
+        "records whose ids are already there are not written again, so converting a fixed "
+        "reject file adds only what was missing.",
     )
     row_rules: str = Field(
         "national",
@@ -417,7 +423,7 @@ class TabularConnector(Connector):
     ) -> Iterator[SourceRecord]:
         header = _unique(table.header)
         check = row_check(self.settings.row_rules) if len(entities) > 1 else None
-        translator = RowTranslator(mapping, entities, check=check)
+        translator = RowTranslator(mapping, entities, check=check, known=self._known_ids())
         translator.check_columns(header, table.label)
         notices = SensitiveScan(mapping, entities, header)
         for row in table.rows:
@@ -430,6 +436,19 @@ class TabularConnector(Connector):
             yield from translator.translate(cells, location, _raw(header, row), problems)
         notices.report(table.label)
         yield from translator.finish()
+
+    def _known_ids(self) -> dict[str, frozenset[str]]:
+        """Ids by entity type in the ``existing`` outputs (read once per table)."""
+        found: dict[str, set[str]] = {}
+        for path in self.settings.existing:
+            try:
+                for raw in iter_raw(path):
+                    data = raw.data
+                    if isinstance(data, dict) and isinstance(data.get("id"), str):
+                        found.setdefault(str(data.get("type")), set()).add(data["id"])
+            except (OSError, InputError) as exc:
+                raise ConnectorError(f"{path}: cannot read the existing output: {exc}") from None
+        return {kind: frozenset(ids) for kind, ids in found.items()}
 
     # -- writing -----------------------------------------------------------------------
     def open_writer(self, target: str) -> RecordWriter:

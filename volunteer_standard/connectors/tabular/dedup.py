@@ -93,8 +93,9 @@ class Verdict:
 class Deduplicator:
     """The keys seen so far for one entity mapping, and the records held back."""
 
-    def __init__(self, entity: EntityMapping) -> None:
+    def __init__(self, entity: EntityMapping, known: frozenset[str] = frozenset()) -> None:
         self.entity = entity
+        self.known = known
         self._seen: dict[bytes, tuple[int, Fingerprint]] = {}
         self._held: _Held | None = _Held() if entity.on_conflict == "last" else None
 
@@ -114,6 +115,8 @@ class Deduplicator:
     ) -> Verdict:
         key = self.key(data, cells)
         fingerprint = _fingerprint(data)
+        if data.get("id") in self.known:
+            return Verdict(None, fingerprint, False, None)
         if key is None:
             return Verdict(None, fingerprint, True, None)
         seen = self._seen.get(key)
@@ -137,7 +140,7 @@ class Deduplicator:
     ) -> bool:
         """Record the verdict of an accepted row; ``True`` when the record goes out now."""
         if verdict.key is None:
-            return True
+            return verdict.new
         row = location.line or 0
         replaces = verdict.conflict is not None and self.entity.on_conflict == "last"
         if not (verdict.new or replaces):

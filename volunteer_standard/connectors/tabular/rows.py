@@ -75,7 +75,8 @@ class RowTranslator:
     mapping's). ``problems`` given to :meth:`translate` are the row's own problems (bad
     bytes, mojibake …); they travel with the records so that the row is rejected. ``check``
     (optional) runs on a row's records before they are let out, so that a record failing
-    the rules takes its whole row to the reject file.
+    the rules takes its whole row to the reject file. ``known`` holds, by entity type, the
+    ids already written by an earlier run: those records are not written again.
     """
 
     def __init__(
@@ -84,6 +85,7 @@ class RowTranslator:
         entities: Sequence[EntityMapping] | None = None,
         *,
         check: RowCheck | None = None,
+        known: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self.mapping = mapping
         self.entities = list(mapping.entities if entities is None else entities)
@@ -97,8 +99,12 @@ class RowTranslator:
             for e in self.entities
         ]
         self._keeps = [not shared or i == len(self.entities) - 1 for i in range(len(self.entities))]
+        known = known or {}
         self._dedup = [
-            Deduplicator(e) if shared or e.key is not None else None for e in self.entities
+            Deduplicator(e, known.get(e.type, frozenset()))
+            if shared or e.key is not None or e.type in known
+            else None
+            for e in self.entities
         ]
         self.conflicts: list[Conflict] = []
 
