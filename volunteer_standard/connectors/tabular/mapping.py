@@ -966,6 +966,8 @@ def _label_maps(
             write.setdefault(entry.code, entry.label_zh)
             if not entry.deprecated and entry.label_zh not in labels:
                 labels.append(entry.label_zh)
+        for alias, code in codelists.aliases(codelist).items():
+            read.setdefault(alias, code)
     return read, write, labels
 
 
