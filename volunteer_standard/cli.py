@@ -7,6 +7,7 @@ import typer
 from volunteer_standard._version import SCHEMA_VERSION, __version__
 from volunteer_standard.commands import codelists as codelists_cmd
 from volunteer_standard.commands import connectors as connectors_cmd
+from volunteer_standard.commands import mapping as mapping_cmd
 from volunteer_standard.commands import plugin as plugin_cmd
 from volunteer_standard.commands.convert import convert_command
 from volunteer_standard.commands.plugins import plugins_command
@@ -31,6 +32,7 @@ app.command("rules")(rules_command)
 app.add_typer(codelists_cmd.app, name="codelists")
 app.add_typer(connectors_cmd.app, name="connectors")
 app.add_typer(plugin_cmd.app, name="plugin")
+app.add_typer(mapping_cmd.app, name="mapping")
 
 
 def _plugin_commands() -> None:

@@ -67,8 +67,8 @@ def id_key(env: str = DEFAULT_KEY_ENV) -> bytes:
                 f"{{digest:…}} 模板需要密钥：请设置环境变量 {env}（至少 16 个字符，"
                 "每次转换使用同一个密钥，编号才会一致；密钥不要写进映射文件）",
                 f"a {{digest:…}} template needs a key: set the environment variable {env} "
-                "(16 characters or more; the same key on every run gives the same ids; "
-                "never put the key in the mapping file)",
+                "to 16 characters or more, the same on every run (the same key gives the same "
+                "ids), and never put the key in the mapping file",
             )
         )
     return value.encode("utf-8")

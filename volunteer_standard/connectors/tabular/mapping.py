@@ -726,7 +726,13 @@ def _compile_field(
         columns=columns,
         template=spec.template,
         template_columns=list(
-            dict.fromkeys(c for _l, k, names in parts if k in ("column", "digest") for c in names)
+            dict.fromkeys(
+                c
+                for _l, k, names in parts
+                if k in ("column", "digest")
+                for c in names
+                if c not in PSEUDO_COLUMNS
+            )
         ),
         constant=spec.constant,
         has_constant="constant" in spec.model_fields_set,
