@@ -124,7 +124,8 @@ class RowTranslator:
     def check_columns(self, header: Sequence[str], label: str) -> None:
         """Raise :class:`ConnectorError` naming the missing columns (and close matches)."""
         missing = self.missing_columns(header)
-        if not missing:
+        if not missing or any(c in header for c in ROW_COLUMNS):
+            # A reject file lists only the columns its rows have: a missing one is empty.
             return
         hints = []
         for name in missing:
@@ -199,9 +200,12 @@ def _with_pseudo_columns(cells: Mapping[str, Cell], location: Location) -> dict[
     """The cells plus ``_row`` and ``_file``: from the reject-file columns when re-read."""
     context = dict(cells)
     row = next((cells[c] for c in ROW_COLUMNS if c in cells and not is_empty(cells[c])), None)
-    context["_row"] = cell_text(row) if row is not None else str(location.line or "")
+    # A row number read back from Excel may come as 12.0 (a number) or "12.0" (retyped).
+    context["_row"] = (
+        cell_text(row).strip().removesuffix(".0") if row is not None else str(location.line or "")
+    )
     file = next((cells[c] for c in FILE_COLUMNS if c in cells and not is_empty(cells[c])), None)
-    context["_file"] = cell_text(file) if file is not None else file_stem(location.file)
+    context["_file"] = file_stem(cell_text(file) if file is not None else location.file)
     return context
 
 
