@@ -83,8 +83,8 @@ def _fix(rejects: Path, broken: dict[int, tuple[str, str]]) -> int:
     out = xlsxwriter.Workbook(str(rejects))
     sheet = out.add_worksheet("退回记录")
     for r, cells in enumerate(rows):
-        for c, value in enumerate(cells):
-            sheet.write(r, c, value)
+        for c, cell in enumerate(cells):
+            sheet.write(r, c, cell)
     out.close()
     return fixed
 
