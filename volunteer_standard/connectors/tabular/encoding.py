@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from volunteer_standard.connectors.tabular.mojibake import detect as detect_garbled
 from volunteer_standard.errors import VstdError
 
 SNIFF_BYTES = 64 * 1024
@@ -203,13 +204,18 @@ def _utf8_behind_gbk(text: str) -> str | None:
 def mojibake_hint(text: str) -> str | None:
     """Why ``text`` looks garbled by a wrong decoding, or ``None`` when it looks fine.
 
-    Checks, in order: replacement characters (data already lost); UTF-8 bytes that were
+    Checks, in order: a strict UTF-8 re-decode of the cell's GB18030 bytes, whole or but
+    its cut last character (see ``mojibake``); replacement characters (data already lost);
+    UTF-8 bytes that were
     decoded as GBK/GB18030 (re-encoding as GB18030 gives valid UTF-8 that reads as common
     Chinese, while the text itself is mostly rare characters); UTF-8 bytes decoded as
     Latin-1 ("æ\x9d\x8e").
     """
     if text.isascii():
         return None
+    garbled = detect_garbled(text)
+    if garbled is not None:
+        return garbled.hint()
     for marker in _DAMAGE:
         if marker in text:
             return (
