@@ -717,7 +717,6 @@ def _compile_field(
     read_map, write_map, labels = _label_maps(codelist if kind == "code" else None, spec)
     if kind == "code" and codelist is None and not spec.values:
         kind = "text"
-    separators = _separators(spec.split)
     return FieldRule(
         path=path,
         steps=steps,
@@ -725,15 +724,7 @@ def _compile_field(
         is_list=is_list,
         columns=columns,
         template=spec.template,
-        template_columns=list(
-            dict.fromkeys(
-                c
-                for _l, k, names in parts
-                if k in ("column", "digest")
-                for c in names
-                if c not in PSEUDO_COLUMNS
-            )
-        ),
+        template_columns=_template_columns(parts),
         constant=spec.constant,
         has_constant="constant" in spec.model_fields_set,
         default=spec.default,
@@ -741,23 +732,37 @@ def _compile_field(
         read_map=read_map,
         write_map=write_map,
         labels=labels,
-        formats=[f for f in [spec.format, *spec.formats] if f and f != "names"],
-        out_format=spec.format,
-        unit=spec.unit,
-        decimals=spec.decimals,
-        separators=separators,
-        joiner=spec.join if spec.join is not None else separators[0],
-        to_halfwidth=spec.halfwidth if spec.halfwidth is not None else kind not in ("text",),
-        trim=spec.trim,
         tz=tz,
-        municipality_city=spec.municipality_city,
-        true_words=tuple(spec.true_values or TRUE_WORDS),
-        false_words=tuple(spec.false_values or FALSE_WORDS),
-        optional=spec.optional,
         required=len(steps) == 1 and steps[0] in root.required,
-        sensitive=spec.sensitive,
         template_parts=parts,
+        **_options(spec, kind),
     )
+
+
+def _template_columns(parts: Sequence[tuple[str, str | None, tuple[str, ...]]]) -> list[str]:
+    """The real columns a template reads (its ``{column}`` and ``{digest:…}`` ones)."""
+    found = (c for _l, k, names in parts if k in ("column", "digest") for c in names)
+    return list(dict.fromkeys(c for c in found if c not in PSEUDO_COLUMNS))
+
+
+def _options(spec: FieldSpec, kind: Kind) -> dict[str, Any]:
+    """The field options that are copied from the spec (with their defaults filled)."""
+    separators = _separators(spec.split)
+    return {
+        "formats": [f for f in [spec.format, *spec.formats] if f and f != "names"],
+        "out_format": spec.format,
+        "unit": spec.unit,
+        "decimals": spec.decimals,
+        "separators": separators,
+        "joiner": spec.join if spec.join is not None else separators[0],
+        "to_halfwidth": spec.halfwidth if spec.halfwidth is not None else kind != "text",
+        "trim": spec.trim,
+        "municipality_city": spec.municipality_city,
+        "true_words": tuple(spec.true_values or TRUE_WORDS),
+        "false_words": tuple(spec.false_values or FALSE_WORDS),
+        "optional": spec.optional,
+        "sensitive": spec.sensitive,
+    }
 
 
 def _field_target(

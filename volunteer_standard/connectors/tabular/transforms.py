@@ -414,23 +414,10 @@ class RegionIndex:
                 raise TransformError("the province is empty but the city or district is not")
             raise TransformError("no region names")
         prov = self.province(province)
-        pp = prov[:2]
-        under = self._children.get(pp, [])
-        municipality = pp in MUNICIPALITIES
-        city_code: str | None = None
-        if city and not (municipality and self._is_municipality_city(city, prov)):
-            if city in _PLACEHOLDER_CITIES:
-                city_code = None
-            else:
-                found = self._match([e for e in under if e.level == 2], city)
-                if found is None:
-                    # A county-level city directly under the province (仙桃市, 济源市).
-                    direct = self._match([e for e in under if e.level == 3], city)
-                    if direct is not None and county in ("", city, direct.name):
-                        return direct.code
-                    where = self._entries[prov].name
-                    raise TransformError(f"no city {city!r} in {where}{self._suggest(city, under)}")
-                city_code = found.code
+        under = self._children.get(prov[:2], [])
+        city_code, direct = self._city(prov, under, city, county)
+        if direct is not None:
+            return direct
         if not county:
             return city_code or prov
         scope = [e for e in under if e.level == 3]
@@ -443,6 +430,25 @@ class RegionIndex:
                 f"no district or county {county!r} in {parent}{self._suggest(county, scope)}"
             )
         return found.code
+
+    def _city(
+        self, prov: str, under: list[_Entry], city: str, county: str
+    ) -> tuple[str | None, str | None]:
+        """(the city's code, or the code of a county-level city directly under the province)."""
+        municipality = prov[:2] in MUNICIPALITIES
+        if not city or (municipality and self._is_municipality_city(city, prov)):
+            return None, None
+        if city in _PLACEHOLDER_CITIES:
+            return None, None
+        found = self._match([e for e in under if e.level == 2], city)
+        if found is not None:
+            return found.code, None
+        # A county-level city directly under the province (仙桃市, 济源市).
+        direct = self._match([e for e in under if e.level == 3], city)
+        if direct is not None and county in ("", city, direct.name):
+            return None, direct.code
+        where = self._entries[prov].name
+        raise TransformError(f"no city {city!r} in {where}{self._suggest(city, under)}")
 
     def _is_municipality_city(self, city: str, prov: str) -> bool:
         name = self._entries[prov].name
