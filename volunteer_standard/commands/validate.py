@@ -65,6 +65,14 @@ def validate_command(
         str | None,
         typer.Option("--write-baseline", help="Write every issue found to FILE as a baseline."),
     ] = None,
+    source_connector: Annotated[
+        str | None,
+        typer.Option("--from", help="Read INPUT with this connector (e.g. tabular)."),
+    ] = None,
+    source_config: Annotated[
+        str | None,
+        typer.Option("--from-config", help="Its config file (for tabular: or the mapping)."),
+    ] = None,
 ) -> None:
     """Validate INPUT; exit 0 when valid, 1 when the data has errors, 2 when unusable."""
     language = resolve_lang(lang)
@@ -100,6 +108,8 @@ def validate_command(
         ignore=ignored,
         baseline=accepted,
         write_baseline=write_baseline,
+        source_connector=source_connector,
+        source_config=source_config,
     )
     if as_json:
         summary = json.dumps(report.to_dict(language), ensure_ascii=False, indent=1)

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
-from volunteer_standard.io.reader import Format, InputError, Location, iter_raw
+from volunteer_standard.errors import VstdError
+from volunteer_standard.io.reader import Format, InputError, Location, RawRecord, iter_raw
 from volunteer_standard.profiles import Profile, load_profile
 from volunteer_standard.validation.baseline import Baseline
 from volunteer_standard.validation.catalogue import CATALOGUE
 from volunteer_standard.validation.report import Issue, Report
+from volunteer_standard.validation.sources import ConnectorSource, open_connector
 from volunteer_standard.validation.structure import RecordChecker
+
+if TYPE_CHECKING:
+    from volunteer_standard.connectors.base import Connector
 
 #: China Standard Time: "today" ends at midnight in Beijing unless ``now`` says otherwise.
 CST = timezone(timedelta(hours=8))
@@ -65,6 +70,8 @@ def validate(
     now: datetime | None = None,
     write_baseline: str | Path | None = None,
     workdir: str | Path | None = None,
+    source_connector: str | Connector | None = None,
+    source_config: str | Path | Mapping[str, Any] | None = None,
 ) -> Report:
     """Validate a JSON package or JSON Lines input (path, ``"-"`` for stdin, or a stream).
 
@@ -81,6 +88,11 @@ def validate(
     clock for "not in the future" checks. Unusable input is reported in
     ``report.input_error`` (exit code 2), never raised; an unknown profile or rule raises
     ``ValueError``.
+
+    With ``source_connector`` (and its ``source_config``; for ``tabular`` the mapping file
+    itself will do), the source is read by that connector instead: a spreadsheet is checked
+    through its mapping, with each issue at its file, sheet, row and column, and cells the
+    mapping cannot translate reported as ``VS160``.
     """
     from volunteer_standard.validation.rules.engine import RuleEngine
 
@@ -122,10 +134,19 @@ def validate(
         if on_issue is not None:
             on_issue(issue)
 
+    adapter = None
+    if source_connector is not None:
+        connector = open_connector(source_connector, source_config)
+        adapter = ConnectorSource(connector, str(source))
+        plain_emit = emit
+
+        def emit(issue: Issue) -> None:
+            plain_emit(adapter.locate(issue))
+
     engine = RuleEngine(prof, source=label, today=today, now=now, emit=emit, workdir=workdir)
     try:
         try:
-            for raw in iter_raw(source, fmt=fmt, name=name):
+            for raw in _raw_records(source, fmt, name, adapter, emit, report):
                 if report.format is None:
                     report.format = "jsonl" if raw.collection is None else "package"
                 kind, obj = checker.check(raw, emit)
@@ -133,7 +154,7 @@ def validate(
                     report.records += 1
                     report.records_by_type[kind or "(unknown)"] += 1
                     engine.record(raw, kind, obj)
-        except InputError as exc:
+        except (InputError, VstdError) as exc:
             report.input_error = str(exc)
             return report
         if report.format == "package" and not checker.saw_metadata:
@@ -144,3 +165,25 @@ def validate(
     if recorder is not None and write_baseline is not None:
         recorder.write(write_baseline)
     return report
+
+
+def _raw_records(
+    source: str | Path | IO[bytes],
+    fmt: Format | None,
+    name: str | None,
+    adapter: Any,
+    emit: Callable[[Issue], None],
+    report: Report,
+) -> Iterator[RawRecord]:
+    """The input's records; through a connector, untranslatable ones are counted only."""
+    if adapter is None:
+        yield from iter_raw(source, fmt=fmt, name=name)
+        return
+    report.format = "source"
+    for raw, translated in adapter.records(emit):
+        if translated:
+            yield raw
+        else:
+            report.records += 1
+            kind = raw.data.get("type") if isinstance(raw.data, dict) else None
+            report.records_by_type[str(kind or "(unknown)")] += 1

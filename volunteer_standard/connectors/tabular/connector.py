@@ -188,6 +188,7 @@ class TabularConnector(Connector):
         if not path.exists():
             raise ConnectorError(f"{source}: no such file or folder")
         mapping = self.mapping(source)
+        self._read_with = mapping
         if mapping is not None:
             for entity, table in self._mapped_tables(path, mapping):
                 yield from self._read_mapped(entity, table, mapping)
@@ -436,6 +437,22 @@ class TabularConnector(Connector):
             yield from translator.translate(cells, location, _raw(header, row), problems)
         notices.report(table.label)
         yield from translator.finish()
+
+    def column_of(self, entity_type: str, path: str) -> str | None:
+        """The source column a field of a record read last came from (``/phone`` → 手机号)."""
+        mapping: TabularMapping | None = getattr(self, "_read_with", None)
+        if mapping is None:
+            return None
+        steps = [s for s in path.split("/") if s]
+        for entity in mapping.entities:
+            if entity.type != entity_type:
+                continue
+            for rule in entity.rules:
+                named = [str(s) for s in rule.steps]
+                if named and named == steps[: len(named)]:
+                    found = rule.columns or rule.template_columns
+                    return found[0] if found else None
+        return None
 
     def _known_ids(self) -> dict[str, frozenset[str]]:
         """Ids by entity type in the ``existing`` outputs (read once per table)."""

@@ -68,6 +68,7 @@ def _problem(issue: Issue) -> Problem:
         issue.code,
         Text(f"{what}：{issue.message('zh')}", f"{what}: {issue.message('en')}"),
         issue.pointer or None,
+        {"entity_type": issue.entity_type or "", "pointer": issue.pointer},
     )
 
 
