@@ -11,6 +11,7 @@ import xlsxwriter
 from typer.testing import CliRunner
 
 from volunteer_standard.cli import app
+from volunteer_standard.validation.report import Issue
 from volunteer_standard.validation.validate import validate
 
 MAPPING = """
@@ -49,7 +50,7 @@ def test_the_library_validates_a_workbook_through_its_mapping(
     workbook: tuple[Path, Path],
 ) -> None:
     book, mapping = workbook
-    found = []
+    found: list[Issue] = []
     report = validate(
         book, source_connector="tabular", source_config=mapping, on_issue=found.append
     )
