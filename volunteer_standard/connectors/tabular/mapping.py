@@ -196,18 +196,22 @@ def _dotted(fields: Mapping[str, Any], root: Obj, prefix: str = "") -> dict[str,
     out: dict[str, Any] = {}
     for name, value in fields.items():
         path = f"{prefix}{name}"
-        if isinstance(value, Mapping) and _is_object(root, path):
+        if isinstance(value, Mapping) and _is_level(root, path, value):
             out.update(_dotted(value, root, f"{path}."))
         else:
             out[path] = value
     return out
 
 
-def _is_object(root: Obj, path: str) -> bool:
+def _is_level(root: Obj, path: str, value: Mapping[str, Any]) -> bool:
+    """An object of the model, or free JSON (extensions) given as a table of keys."""
     try:
-        return isinstance(resolve(root, parse_path(path)), Obj)
+        node = resolve(root, parse_path(path))
     except (ValueError, KeyError):
         return False
+    if isinstance(node, Obj):
+        return True
+    return isinstance(node, Json) and not set(value) <= set(FieldSpec.model_fields)
 
 
 class MappingSpec(BaseModel):
