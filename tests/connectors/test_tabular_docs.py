@@ -42,9 +42,9 @@ def test_every_mapping_example_comes_in_toml_and_yaml(page: str) -> None:
     assert len(examples) % 2 == 0, f"{page}: an example lacks its TOML or YAML twin"
     for (lang_a, a), (lang_b, b) in zip(examples[::2], examples[1::2], strict=True):
         assert {lang_a, lang_b} == {"toml", "yaml"}
-        assert MappingSpec.model_validate(a).model_dump() == MappingSpec.model_validate(
-            b
-        ).model_dump()
+        assert (
+            MappingSpec.model_validate(a).model_dump() == MappingSpec.model_validate(b).model_dump()
+        )
 
 
 @pytest.mark.parametrize("page", ["ledgers.md", "ledgers.zh.md"])
