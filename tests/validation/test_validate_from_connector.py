@@ -56,7 +56,7 @@ def test_the_library_validates_a_workbook_through_its_mapping(
     )
     assert report.records == 3
     places = {(i.location.file.rsplit("/", 1)[-1], i.location.line, i.pointer) for i in found}
-    assert ("ledger.xlsx#台账", 3, "[政治面貌]") in places  # an unknown label (VS160)
+    assert ("ledger.xlsx#台账", 3, "[政治面貌]") in places  # an unknown label (VC100)
     future = [i for i in found if i.location.line == 4]
     assert future and future[0].pointer.startswith("[手机]")  # a rule, at its column
 

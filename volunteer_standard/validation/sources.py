@@ -2,7 +2,7 @@
 
 ``validate(path, source_connector="tabular", source_config="mapping.toml")`` reads the
 source with the connector and checks every record it gives. A record the connector could
-not translate (a bad date in a cell …) is reported as ``VS160`` with the connector's own
+not translate (a bad date in a cell …) is reported as ``VC100`` with the connector's own
 reason; issues found in translated records are placed at their cell: the location is the
 file (and sheet) and row, and the pointer starts with the column in brackets when the
 connector can name it (``台账.xlsx#Sheet1:12 [手机号码]/phone``).
@@ -22,7 +22,7 @@ from volunteer_standard.validation.catalogue import CATALOGUE, IssueType, regist
 from volunteer_standard.validation.report import Issue
 
 SOURCE_PROBLEM = IssueType(
-    "VS160",
+    "VC100",
     "source-untranslatable",
     "error",
     "source",
@@ -114,7 +114,7 @@ class ConnectorSource:
 def problems_as_issues(
     record: SourceRecord, column_of: Callable[[str, str], str | None] | None = None
 ) -> list[Issue]:
-    """A connector's translation problems as ``VS160`` issues at their cell."""
+    """A connector's translation problems as ``VC100`` issues at their cell."""
     kind = record.data.get("type") if isinstance(record.data, dict) else None
     out = []
     for problem in record.problems:

@@ -92,7 +92,7 @@ def validate(
     With ``source_connector`` (and its ``source_config``; for ``tabular`` the mapping file
     itself will do), the source is read by that connector instead: a spreadsheet is checked
     through its mapping, with each issue at its file, sheet, row and column, and cells the
-    mapping cannot translate reported as ``VS160``.
+    mapping cannot translate reported as ``VC100``.
     """
     from volunteer_standard.validation.rules.engine import RuleEngine
 
