@@ -231,6 +231,9 @@ def test_a_bad_cell_rejects_the_whole_row_and_registers_nothing() -> None:
     broken = {**_row(1), "时长": "很久"}
     records = _translate(translator, [broken, _row(1)])
     assert all(r.problems for r in records[:3]) and len(records) == 6
+    (problem,) = records[0].problems
+    assert problem.text("zh") == "第 2 行，列 '时长'：'很久' 不是数字"
+    assert problem.text("en") == "row 2, column '时长': '很久' is not a number"
     assert [r.data["type"] for r in records[3:] if r.data] == [
         "volunteer",
         "organization",

@@ -85,6 +85,7 @@ from volunteer_standard.connectors.tabular.transforms import (
 )
 from volunteer_standard.errors import VstdError
 from volunteer_standard.models import COLLECTIONS, ENTITY_MODELS
+from volunteer_standard.text import Text
 
 Kind = Literal[
     "text", "code", "integer", "number", "boolean", "date", "datetime", "hours", "region"
@@ -352,14 +353,19 @@ class FieldRule:
             return region_index().code_for_text(cell_text(value))
         raise AssertionError(kind)
 
-    def _unknown_label(self, value: str) -> str:
+    def _unknown_label(self, value: str) -> Text:
         shown = self.labels[:40]
         more = f" … ({len(self.labels)} in all)" if len(self.labels) > 40 else ""
         close = difflib.get_close_matches(value, self.labels, n=3, cutoff=0.4)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         what = f"code list {self.codelist}" if self.codelist else "the value map"
         allowed = ", ".join(shown) + more
-        return f"unknown value {value!r} for {self.path} ({what}); allowed: {allowed}{hint}"
+        hint_zh = f"；是否为 {'、'.join(close)}？" if close else ""
+        what_zh = f"代码表 {self.codelist}" if self.codelist else "取值对照表"
+        return Text(
+            f"{self.path} 的值 {value!r} 不在{what_zh}中；可用：{'、'.join(shown)}{more}{hint_zh}",
+            f"unknown value {value!r} for {self.path} ({what}); allowed: {allowed}{hint}",
+        )
 
     # -- writing -----------------------------------------------------------------------
     def write(self, value: Any) -> dict[str, Cell]:

@@ -48,18 +48,31 @@ def row_check(profile: str | None) -> RowCheck | None:
 
         rules = RuleEngine(prof, source="row-check", today=today, now=now, emit=keep)
 
-    def check(datas: Sequence[dict[str, Any]], location: Location) -> list[Problem]:
+    return _RowChecker(checker, rules, found)
+
+
+class _RowChecker:
+    """The check itself; :meth:`close` frees the rule engine's temporary index."""
+
+    def __init__(self, checker: RecordChecker, rules: Any, found: list[Issue]) -> None:
+        self.checker = checker
+        self.rules = rules
+        self.found = found
+
+    def __call__(self, datas: Sequence[dict[str, Any]], location: Location) -> list[Problem]:
         problems: list[Problem] = []
         for data in datas:
-            found.clear()
+            self.found.clear()
             raw = RawRecord(data, location)
-            kind, obj = checker.check(raw, found.append)
-            if rules is not None and obj is not None:
-                rules.record(raw, kind, obj)
-            problems.extend(_problem(i) for i in found if i.severity == "error")
+            kind, obj = self.checker.check(raw, self.found.append)
+            if self.rules is not None and obj is not None:
+                self.rules.record(raw, kind, obj)
+            problems.extend(_problem(i) for i in self.found if i.severity == "error")
         return problems
 
-    return check
+    def close(self) -> None:
+        if self.rules is not None:
+            self.rules.close()
 
 
 def _problem(issue: Issue) -> Problem:

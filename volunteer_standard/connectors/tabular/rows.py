@@ -189,6 +189,9 @@ class RowTranslator:
 
     def finish(self) -> Iterator[SourceRecord]:
         """Records held back until every row is read (``on_conflict = "last"``)."""
+        close = getattr(self.check, "close", None)
+        if callable(close):
+            close()
         for dedup in self._dedup:
             if dedup is not None:
                 for data, location, raw in dedup.held():
@@ -279,7 +282,7 @@ def _transform_problem(rule: FieldRule, row: int | None, exc: TransformError) ->
     where = ", ".join(repr(c) for c in rule.columns or rule.template_columns)
     return Problem(
         KIND_CODES.get(rule.kind, "TAB119"),
-        f"row {row}, column {where}: {exc}",
+        Text(f"第 {row} 行，列 {where}：", f"row {row}, column {where}: ") + exc.text,
         (rule.columns or rule.template_columns or [rule.path])[0],
     )
 
