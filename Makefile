@@ -28,6 +28,8 @@ demo: install
 lint: install
 	$(BIN)/ruff check volunteer_standard tests bench plugins
 	$(BIN)/ruff format --check volunteer_standard tests bench plugins
+	@out="$$($(BIN)/radon cc -n D volunteer_standard/connectors/tabular)"; \
+		if [ -n "$$out" ]; then echo "radon: functions above grade C:"; echo "$$out"; exit 1; fi
 
 typecheck: install
 	$(BIN)/mypy --strict volunteer_standard
