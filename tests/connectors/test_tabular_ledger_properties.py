@@ -88,7 +88,7 @@ def test_each_person_comes_out_once_and_every_row_gives_a_record(people: list[in
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VSTD_ID_KEY", "a-property-test-key-long-enough")
         translator = RowTranslator(mapping_from_dict(MAPPING))
-    out = []
+    out: list[SourceRecord] = []
     for number, person in enumerate(people, start=2):
         cells = {"证件号码": _person(person), "姓名": f"测试{person}"}
         out += translator.translate(cells, Location("l.csv", number), {}, [])
