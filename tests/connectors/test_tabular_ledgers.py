@@ -357,3 +357,29 @@ def test_the_draft_guesses_hours_from_the_data_and_flags_sensitive_columns(
     assert [e.type for e in draft.entities] == ["volunteer", "organization", "service_record"]
     left = draft.left_to_decide()
     assert len(left) == 1 and "team_type" in left[0]
+
+
+def test_mapping_init_writes_once_and_speaks_chinese(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from volunteer_standard.cli import app
+
+    _write_csv(tmp_path / "l.csv", [_row(1), _row(2)])
+    target = tmp_path / "m.toml"
+    runner = CliRunner()
+    first = runner.invoke(app, ["mapping", "init", str(tmp_path / "l.csv"), "-o", str(target)])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(app, ["mapping", "init", str(tmp_path / "l.csv"), "-o", str(target)])
+    assert again.exit_code == 2 and "--force" in again.output
+    forced = runner.invoke(
+        app,
+        ["mapping", "init", str(tmp_path / "l.csv"), "-o", str(target), "--force", "--lang", "zh"],
+    )
+    assert forced.exit_code == 0 and "已写出" in forced.output and "转换前还需决定" in forced.output
+    finished = target.read_text("utf-8").replace("# team_type", "team_type")
+    target.write_text(finished, "utf-8")
+    assert [e.type for e in load_mapping(target).entities] == [
+        "volunteer",
+        "organization",
+        "service_record",
+    ]

@@ -41,7 +41,7 @@ from volunteer_standard.connectors.tabular.mapping import (
 from volunteer_standard.connectors.tabular.transforms import TransformError
 from volunteer_standard.io.reader import Location
 from volunteer_standard.models import ENTITY_MODELS
-from volunteer_standard.text import Text
+from volunteer_standard.text import Text, default_lang
 
 log = logging.getLogger("volunteer_standard.tabular")
 
@@ -183,7 +183,7 @@ class RowTranslator:
                 continue
             if verdict.conflict is not None:
                 self.conflicts.append(verdict.conflict)
-                log.warning("%s", verdict.conflict.text().en)
+                log.warning("%s", verdict.conflict.text().get(default_lang()))
             if dedup.accept(verdict, data, location, raw):
                 yield SourceRecord(data, location, raw, problems)
 

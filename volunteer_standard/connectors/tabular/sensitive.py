@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text, is_empty
 from volunteer_standard.connectors.tabular.ids import looks_like_resident_id
 from volunteer_standard.connectors.tabular.mapping import EntityMapping, TabularMapping
-from volunteer_standard.text import Text
+from volunteer_standard.text import Text, default_lang
 
 log = logging.getLogger("volunteer_standard.tabular")
 
@@ -108,7 +108,7 @@ class SensitiveScan:
             ]
             self._values.clear()
             for item in self.found:
-                log.warning("%s%s", f"{label}: " if label else "", item.text().en)
+                log.warning("%s%s", f"{label}: " if label else "", item.text().get(default_lang()))
         return self.found
 
 
