@@ -55,6 +55,7 @@ from volunteer_standard.connectors.tabular.mapping import (
     TabularMapping,
     load_mapping,
 )
+from volunteer_standard.connectors.tabular.mojibake import detect as detect_garbled
 from volunteer_standard.connectors.tabular.readers import (
     Row,
     Table,
@@ -69,6 +70,7 @@ from volunteer_standard.connectors.tabular.transforms import parse_timezone
 from volunteer_standard.connectors.tabular.writers import CellOut, TableWriter
 from volunteer_standard.io.reader import InputError, Location, iter_raw
 from volunteer_standard.models import COLLECTIONS, ENTITY_MODELS, Entity
+from volunteer_standard.text import Text
 
 _CSV_SUFFIXES = (".csv", ".tsv")
 
@@ -355,17 +357,7 @@ class TabularConnector(Connector):
                 )
             )
         if self.settings.mojibake == "reject" and not row.problems:
-            for name, cell in zip(header, row.cells, strict=False):
-                if isinstance(cell, str) and not cell.isascii():
-                    hint = mojibake_hint(cell)
-                    if hint is not None:
-                        problems.append(
-                            Problem(
-                                "TAB101",
-                                f"row {row.number}, column {name!r}: {cell!r} {hint}",
-                                name,
-                            )
-                        )
+            problems.extend(_mojibake_problems(row, header))
         return problems
 
     # mapping
@@ -499,6 +491,23 @@ class TabularConnector(Connector):
             encoding=encoding,
             delimiter=self._delimiter(mapping) or ",",
         )
+
+
+def _mojibake_problems(row: Row, header: Sequence[str]) -> list[Problem]:
+    """TAB101 for each cell that looks garbled, with the probable original."""
+    problems = []
+    for name, cell in zip(header, row.cells, strict=False):
+        if not isinstance(cell, str) or cell.isascii():
+            continue
+        where = Text(f"第 {row.number} 行，列 {name!r}：", f"row {row.number}, column {name!r}: ")
+        garbled = detect_garbled(cell)
+        if garbled is not None:
+            problems.append(Problem("TAB101", where + f"{cell!r} " + garbled.text(), name))
+            continue
+        hint = mojibake_hint(cell)
+        if hint is not None:
+            problems.append(Problem("TAB101", where + f"{cell!r} {hint}", name))
+    return problems
 
 
 def _unique(header: Sequence[str]) -> list[str]:

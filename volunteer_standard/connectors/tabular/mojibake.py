@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from volunteer_standard.text import Text
+
 MIN_CHARS = 3
 _CUT_MARKS = ("?", "\ufffd", "？")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -32,6 +34,16 @@ class Garbled:
 
     repaired: str
     last_lost: bool
+
+    def text(self) -> Text:
+        """The hint in Chinese and English."""
+        if self.last_lost:
+            return Text(
+                f"像是被当作 GBK 解码的 UTF-8 文字；原文可能是 {self.repaired!r}，"
+                "后面还有一个字已经丢失，需要重新录入",
+                self.hint(),
+            )
+        return Text(f"像是被当作 GBK 解码的 UTF-8 文字；原文可能是 {self.repaired!r}", self.hint())
 
     def hint(self) -> str:
         if self.last_lost:
