@@ -9,11 +9,12 @@ STAMP := $(VENV)/.installed
 .PHONY: install demo test lint typecheck pytest schemas samples clean
 
 # The reference plugin is installed like a vendor's connector (its own package, entry point).
-$(STAMP): pyproject.toml plugins/vstd-connector-nvsi/pyproject.toml
+$(STAMP): pyproject.toml plugins/vstd-connector-nvsi/pyproject.toml plugins/vstd-plugin-example/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet -e plugins/vstd-connector-nvsi
+	$(BIN)/python -m pip install --quiet -e plugins/vstd-plugin-example
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,13 +28,14 @@ demo: install
 
 lint: install
 	$(BIN)/ruff check volunteer_standard tests bench plugins
+	$(BIN)/lint-imports
+	$(BIN)/radon cc -n D volunteer_standard --total-average | tee /dev/stderr | (! grep -E '^ +[MFC] ')
 	$(BIN)/ruff format --check volunteer_standard tests bench plugins
-	@out="$$($(BIN)/radon cc -n D volunteer_standard/connectors/tabular)"; \
-		if [ -n "$$out" ]; then echo "radon: functions above grade C:"; echo "$$out"; exit 1; fi
 
 typecheck: install
 	$(BIN)/mypy --strict volunteer_standard
 	$(BIN)/mypy --strict plugins/vstd-connector-nvsi/src/vstd_connector_nvsi
+	$(BIN)/mypy --strict plugins/vstd-plugin-example/src/vstd_plugin_example
 
 pytest: install tests/js/node_modules/.installed
 	$(BIN)/pytest -q -n 2

@@ -11,8 +11,8 @@ import xlsxwriter
 from typer.testing import CliRunner
 
 from volunteer_standard.cli import app
+from volunteer_standard.connectors.validating import validate_source
 from volunteer_standard.validation.report import Issue
-from volunteer_standard.validation.validate import validate
 
 MAPPING = """
 [[entities]]
@@ -51,9 +51,7 @@ def test_the_library_validates_a_workbook_through_its_mapping(
 ) -> None:
     book, mapping = workbook
     found: list[Issue] = []
-    report = validate(
-        book, source_connector="tabular", source_config=mapping, on_issue=found.append
-    )
+    report = validate_source(book, "tabular", mapping, on_issue=found.append)
     assert report.records == 3
     places = {(i.location.file.rsplit("/", 1)[-1], i.location.line, i.pointer) for i in found}
     assert ("ledger.xlsx#台账", 3, "[政治面貌]") in places  # an unknown label (VC100)

@@ -16,6 +16,7 @@ from volunteer_standard.commands._common import (
     open_output,
     resolve_lang,
 )
+from volunteer_standard.errors import VstdError
 from volunteer_standard.profiles import ProfileError, load_profile
 from volunteer_standard.validation import REPORT_FORMAT_VERSION, Issue, validate
 from volunteer_standard.validation.baseline import Baseline, BaselineError
@@ -100,6 +101,14 @@ def validate_command(
     if as_json:
         out.write(f'{{"report_version": "{REPORT_FORMAT_VERSION}", "issues": [\n')
     fmt = input_format.value if input_format is not None else None
+    records = None
+    if source_connector is not None:
+        from volunteer_standard.connectors.validating import ConnectorSource, open_connector
+
+        try:
+            records = ConnectorSource(open_connector(source_connector, source_config), input)
+        except VstdError as exc:
+            fail(str(exc))
     report = validate(
         input,
         fmt=fmt,  # type: ignore[arg-type]
@@ -108,8 +117,7 @@ def validate_command(
         ignore=ignored,
         baseline=accepted,
         write_baseline=write_baseline,
-        source_connector=source_connector,
-        source_config=source_config,
+        records=records,
     )
     if as_json:
         summary = json.dumps(report.to_dict(language), ensure_ascii=False, indent=1)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO
 
 from volunteer_standard.errors import VstdError
 from volunteer_standard.io.reader import Format, InputError, Location, RawRecord, iter_raw
@@ -14,11 +14,8 @@ from volunteer_standard.profiles import Profile, load_profile
 from volunteer_standard.validation.baseline import Baseline
 from volunteer_standard.validation.catalogue import CATALOGUE
 from volunteer_standard.validation.report import Issue, Report
-from volunteer_standard.validation.sources import ConnectorSource, open_connector
+from volunteer_standard.validation.sources import RecordSource
 from volunteer_standard.validation.structure import RecordChecker
-
-if TYPE_CHECKING:
-    from volunteer_standard.connectors.base import Connector
 
 #: China Standard Time: "today" ends at midnight in Beijing unless ``now`` says otherwise.
 CST = timezone(timedelta(hours=8))
@@ -70,8 +67,7 @@ def validate(
     now: datetime | None = None,
     write_baseline: str | Path | None = None,
     workdir: str | Path | None = None,
-    source_connector: str | Connector | None = None,
-    source_config: str | Path | Mapping[str, Any] | None = None,
+    records: RecordSource | None = None,
 ) -> Report:
     """Validate a JSON package or JSON Lines input (path, ``"-"`` for stdin, or a stream).
 
@@ -89,10 +85,10 @@ def validate(
     ``report.input_error`` (exit code 2), never raised; an unknown profile or rule raises
     ``ValueError``.
 
-    With ``source_connector`` (and its ``source_config``; for ``tabular`` the mapping file
-    itself will do), the source is read by that connector instead: a spreadsheet is checked
-    through its mapping, with each issue at its file, sheet, row and column, and cells the
-    mapping cannot translate reported as ``VC100``.
+    With ``records`` (a :class:`RecordSource`, such as a connector reading a spreadsheet
+    through its mapping: see ``volunteer_standard.connectors.validating.validate_source``),
+    the records come from it instead of ``source``, cells it could not translate are
+    reported as ``VC100``, and each issue is placed where the source can say (a cell).
     """
     from volunteer_standard.validation.rules.engine import RuleEngine
 
@@ -134,10 +130,8 @@ def validate(
         if on_issue is not None:
             on_issue(issue)
 
-    adapter = None
-    if source_connector is not None:
-        connector = open_connector(source_connector, source_config)
-        adapter = ConnectorSource(connector, str(source))
+    adapter = records
+    if adapter is not None:
         plain_emit = emit
 
         def emit(issue: Issue) -> None:
@@ -171,7 +165,7 @@ def _raw_records(
     source: str | Path | IO[bytes],
     fmt: Format | None,
     name: str | None,
-    adapter: Any,
+    adapter: RecordSource | None,
     emit: Callable[[Issue], None],
     report: Report,
 ) -> Iterator[RawRecord]:
