@@ -383,3 +383,12 @@ def test_mapping_init_writes_once_and_speaks_chinese(tmp_path: Path) -> None:
         "organization",
         "service_record",
     ]
+
+
+def test_the_draft_of_a_reject_file_leaves_its_added_columns_alone(tmp_path: Path) -> None:
+    rows = [{**_row(i), "原行号": str(i + 2), "原文件": "l.csv", "问题说明": "x"} for i in range(2)]
+    _write_csv(tmp_path / "r.csv", rows)
+    draft = draft_mapping(tmp_path / "r.csv")
+    mapped = {str(ln.value) for e in draft.entities for ln in e.lines}
+    assert not any(c in m for m in mapped for c in ("原行号", "原文件", "问题说明"))
+    assert {c for c, _ in draft.unmatched} >= {"原行号", "原文件", "问题说明"}

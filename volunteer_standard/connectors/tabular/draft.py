@@ -38,6 +38,7 @@ from volunteer_standard.connectors.tabular.encoding import sniff_encoding
 from volunteer_standard.connectors.tabular.introspect import Scalar, model_node, parse_path, resolve
 from volunteer_standard.connectors.tabular.mapping import MappingError, mapping_from_dict
 from volunteer_standard.connectors.tabular.readers import read_csv, read_sheet, sheet_names
+from volunteer_standard.connectors.tabular.rows import ADDED_COLUMNS
 from volunteer_standard.connectors.tabular.sensitive import KIND_TEXT, classify
 from volunteer_standard.connectors.tabular.transforms import halfwidth
 from volunteer_standard.models import ENTITY_MODELS
@@ -199,7 +200,9 @@ class _Builder:
     def __init__(self, header: list[str], rows: list[dict[str, Cell]]) -> None:
         self.header = header
         self.rows = rows
-        self.taken: set[str] = set()
+        # The columns a reject file adds are never data (see ``rejects``).
+        self.added = {h for h in header if h in ADDED_COLUMNS}
+        self.taken: set[str] = set(self.added)
         self.uses_digest = False
         self.words = header_dictionary()
 
@@ -428,6 +431,8 @@ class _Builder:
         out = []
         for column in self.header:
             if not column or column in self.taken:
+                if column in self.added:
+                    out.append((column, "退回文件的附加列，读取时自动识别 added by a reject file"))
                 continue
             kind = classify(column, self.values(column))
             if kind is not None:
