@@ -24,6 +24,7 @@ from volunteer_standard.commands import certificate as certificate_cmd
 from volunteer_standard.commands import codelists as codelists_cmd
 from volunteer_standard.commands import connectors as connectors_cmd
 from volunteer_standard.commands import keys as keys_cmd
+from volunteer_standard.commands import mapping as mapping_cmd
 from volunteer_standard.commands import plugin as plugin_cmd
 from volunteer_standard.commands import serve as serve_cmd
 from volunteer_standard.commands.convert import convert_command
@@ -173,6 +174,7 @@ app.add_typer(plugin_cmd.app, name="plugin")
 app.add_typer(certificate_cmd.app, name="certificate")
 app.add_typer(keys_cmd.app, name="keys")
 app.add_typer(serve_cmd.app, name="serve")
+app.add_typer(mapping_cmd.app, name="mapping")
 
 
 def _version(value: bool) -> None:

@@ -132,7 +132,8 @@ def test_mojibake_rows_are_rejected_with_row_and_column(tmp_path: Path) -> None:
     assert first.problems == []
     (problem,) = second.problems
     assert (problem.code, problem.field) == ("TAB101", "name")
-    assert "row 3, column 'name'" in problem.message and "'李四'" in problem.message
+    assert "row 3, column 'name'" in problem.text("en") and "'李四'" in problem.text("en")
+    assert "第 3 行" in problem.text("zh") and "原文可能是 '李四'" in problem.text("zh")
     kept = list(
         get_connector("tabular")({"entity": "volunteer", "mojibake": "ignore"}).read(str(path))
     )

@@ -15,6 +15,7 @@ from volunteer_standard.commands._common import (
     open_output,
     resolve_lang,
 )
+from volunteer_standard.errors import VstdError
 from volunteer_standard.profiles import ProfileError, load_profile
 from volunteer_standard.validation import Issue, validate
 from volunteer_standard.validation.baseline import Baseline, BaselineError
@@ -64,6 +65,14 @@ def validate_command(
         str | None,
         typer.Option("--write-baseline", help="Write every issue found to FILE as a baseline."),
     ] = None,
+    source_connector: Annotated[
+        str | None,
+        typer.Option("--from", help="Read INPUT with this connector (e.g. tabular)."),
+    ] = None,
+    source_config: Annotated[
+        str | None,
+        typer.Option("--from-config", help="Its config file (for tabular: or the mapping)."),
+    ] = None,
 ) -> None:
     """Validate INPUT; exit 0 when valid, 1 when the data has errors, 2 when unusable."""
     language = resolve_lang(lang)
@@ -91,6 +100,14 @@ def validate_command(
         listed += 1
 
     fmt = input_format.value if input_format is not None else None
+    records = None
+    if source_connector is not None:
+        from volunteer_standard.connectors.validating import ConnectorSource, open_connector
+
+        try:
+            records = ConnectorSource(open_connector(source_connector, source_config), input)
+        except VstdError as exc:
+            fail(str(exc))
     report = validate(
         input,
         fmt=fmt,  # type: ignore[arg-type]
@@ -99,6 +116,7 @@ def validate_command(
         ignore=ignored,
         baseline=accepted,
         write_baseline=write_baseline,
+        records=records,
     )
     if stream is not None:
         stream.finish(report)

@@ -10,12 +10,14 @@ from typing import IO, Any
 
 from pydantic import BaseModel
 
-from volunteer_standard.io.reader import Format, InputError, Location, RawRecord, iter_raw
+from volunteer_standard.errors import VstdError
+from volunteer_standard.io.reader import Format, Location, RawRecord, iter_raw
 from volunteer_standard.models import Entity
 from volunteer_standard.profiles import Profile, load_profile
 from volunteer_standard.validation.baseline import Baseline
 from volunteer_standard.validation.catalogue import CATALOGUE
 from volunteer_standard.validation.report import Issue, Report
+from volunteer_standard.validation.sources import RecordSource
 from volunteer_standard.validation.structure import RecordChecker
 
 #: China Standard Time: "today" ends at midnight in Beijing unless ``now`` says otherwise.
@@ -72,6 +74,7 @@ def validate(
     now: datetime | None = None,
     write_baseline: str | Path | None = None,
     workdir: str | Path | None = None,
+    records: RecordSource | None = None,
 ) -> Report:
     """Validate a JSON package or JSON Lines input (path, ``"-"`` for stdin, or a stream),
     or standard objects in memory: one model or dict, or an iterable of them.
@@ -89,6 +92,11 @@ def validate(
     clock for "not in the future" checks. Unusable input is reported in
     ``report.input_error`` (exit code 2), never raised; an unknown profile or rule raises
     ``ValueError``.
+
+    With ``records`` (a :class:`RecordSource`, such as a connector reading a spreadsheet
+    through its mapping: see ``volunteer_standard.connectors.validating.validate_source``),
+    the records come from it instead of ``source``, cells it could not translate are
+    reported as ``VC100``, and each issue is placed where the source can say (a cell).
     """
     from volunteer_standard.validation.rules.engine import RuleEngine
 
@@ -125,10 +133,17 @@ def validate(
         if on_issue is not None:
             on_issue(issue)
 
+    adapter = records
+    if adapter is not None:
+        plain_emit = emit
+
+        def emit(issue: Issue) -> None:
+            plain_emit(adapter.locate(issue))
+
     engine = RuleEngine(prof, source=label, today=today, now=now, emit=emit, workdir=workdir)
     try:
         try:
-            for raw in _raw_records(source, fmt, label):
+            for raw in _raw_records(source, fmt, label, adapter, emit, report):
                 if report.format is None:
                     report.format = _form(source, raw)
                 kind, obj = checker.check(raw, emit)
@@ -136,7 +151,7 @@ def validate(
                     report.records += 1
                     report.records_by_type[kind or "(unknown)"] += 1
                     engine.record(raw, kind, obj)
-        except InputError as exc:
+        except VstdError as exc:  # InputError, or a connector's error
             report.input_error, report.input_error_text = str(exc), exc.text
             return report
         if report.format == "package" and not checker.saw_metadata:
@@ -165,12 +180,39 @@ def _form(source: object, raw: RawRecord) -> str:
     return "jsonl" if raw.collection is None else "package"
 
 
-def _raw_records(source: Any, fmt: Format | None, label: str) -> Iterator[RawRecord]:
-    """Records of a file or stream, or of objects in memory (each at its position)."""
-    if _is_file_like(source):
+def _raw_records(
+    source: Any,
+    fmt: Format | None,
+    label: str,
+    adapter: RecordSource | None,
+    emit: Callable[[Issue], None],
+    report: Report,
+) -> Iterator[RawRecord]:
+    """The input's records: of a file or stream, of objects in memory (each at its
+    position), or through a connector (untranslatable ones are counted only)."""
+    if adapter is not None:
+        yield from _adapted(adapter, emit, report)
+    elif _is_file_like(source):
         yield from iter_raw(source, fmt=fmt, name=label)
-        return
-    objects = [source] if isinstance(source, (BaseModel, Mapping)) else source
-    for number, obj in enumerate(objects, start=1):
-        data = obj.model_dump(mode="json", exclude_none=True) if isinstance(obj, BaseModel) else obj
-        yield RawRecord(data, Location(label, number, f"/{number - 1}"))
+    else:
+        objects = [source] if isinstance(source, (BaseModel, Mapping)) else source
+        for number, obj in enumerate(objects, start=1):
+            data = (
+                obj.model_dump(mode="json", exclude_none=True)
+                if isinstance(obj, BaseModel)
+                else obj
+            )
+            yield RawRecord(data, Location(label, number, f"/{number - 1}"))
+
+
+def _adapted(
+    adapter: RecordSource, emit: Callable[[Issue], None], report: Report
+) -> Iterator[RawRecord]:
+    report.format = "source"
+    for raw, translated in adapter.records(emit):
+        if translated:
+            yield raw
+        else:
+            report.records += 1
+            kind = raw.data.get("type") if isinstance(raw.data, dict) else None
+            report.records_by_type[str(kind or "(unknown)")] += 1
