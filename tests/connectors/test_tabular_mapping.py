@@ -129,7 +129,7 @@ def test_mapping_errors_are_precise(data: dict[str, Any], message: str) -> None:
 def test_yaml_syntax_errors_carry_the_line(tmp_path: Path) -> None:
     path = tmp_path / "m.yaml"
     path.write_text("entities:\n  - type: volunteer\n    fields: {id: [\n", encoding="utf-8")
-    with pytest.raises(MappingError, match=r"m.yaml: not valid yaml: .*line 4"):
+    with pytest.raises(MappingError, match=r"m.yaml: not valid YAML \(line 4, column 1\)"):
         load_mapping(path)
 
 

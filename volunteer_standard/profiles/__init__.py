@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from volunteer_standard.catalogue import CATALOGUE, Severity
 from volunteer_standard.errors import VstdError
+from volunteer_standard.io.config import ConfigError, read_config
 from volunteer_standard.models import ENTITY_MODELS
 from volunteer_standard.registry import REGISTRY, RegistrationError
 from volunteer_standard.text import Text
@@ -327,13 +328,15 @@ _seen: list[object] = [None]
 
 
 def _read(path: Path) -> dict[str, Any]:
+    if path.suffix.lower() != ".toml":
+        raise ProfileError(
+            Text(f"{path}：规则配置必须是 TOML 文件", f"{path}: a profile is a TOML file")
+        )
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: invalid TOML: {exc}") from None
+        loaded = read_config(path)
+    except ConfigError as exc:
+        raise ProfileError(exc.text) from None
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def _find(spec: str, relative_to: Path | None) -> Path:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import difflib
 import re
 import string
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -84,6 +83,7 @@ from volunteer_standard.connectors.tabular.transforms import (
     trim,
 )
 from volunteer_standard.errors import VstdError
+from volunteer_standard.io.config import ConfigError, read_config
 from volunteer_standard.models import COLLECTIONS, ENTITY_MODELS
 from volunteer_standard.text import Text
 
@@ -535,26 +535,10 @@ class TabularMapping:
 
 def load_mapping(path: str | Path) -> TabularMapping:
     """Read and check a mapping file (``.yaml``/``.yml``/``.toml``/``.json``)."""
-    location = Path(path)
     try:
-        text = location.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise MappingError(f"{path}: cannot read the mapping: {exc.strerror or exc}") from None
-    suffix = location.suffix.lower()
-    try:
-        if suffix == ".toml":
-            data: Any = tomllib.loads(text)
-        elif suffix == ".json":
-            import json
-
-            data = json.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as exc:  # yaml/toml/json syntax errors carry line numbers
-        detail = " ".join(str(exc).replace('"<unicode string>", ', "").split())
-        raise MappingError(f"{path}: not valid {suffix.lstrip('.') or 'yaml'}: {detail}") from None
+        data = read_config(path)
+    except ConfigError as exc:
+        raise MappingError(exc.text) from None
     return mapping_from_dict(data, str(path))
 
 
