@@ -58,5 +58,13 @@ def _root(
     """Validate and convert volunteer-service data against the volunteer standard."""
 
 
+#: Exit code of an internal error (a bug, not the data): distinct from 1 (the data has
+#: errors) and 2 (unusable input); sysexits' EX_SOFTWARE.
+EXIT_INTERNAL = 70
+
+
 def main() -> None:
-    app()
+    """Run the CLI; SIGINT/SIGTERM remove temporaries and exit 130/143 with a message."""
+    from volunteer_standard.interrupts import run_guarded
+
+    run_guarded(app, internal_exit=EXIT_INTERNAL)

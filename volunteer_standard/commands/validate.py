@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import IO, Annotated
 
 import typer
 
@@ -13,9 +15,11 @@ from volunteer_standard.commands._common import (
     OutputArg,
     OutputFormat,
     fail,
-    open_output,
     resolve_lang,
 )
+from volunteer_standard.errors import VstdError
+from volunteer_standard.io.atomic import AtomicFile
+from volunteer_standard.io.paths import check_distinct
 from volunteer_standard.profiles import ProfileError, load_profile
 from volunteer_standard.validation import REPORT_FORMAT_VERSION, Issue, validate
 from volunteer_standard.validation.baseline import Baseline, BaselineError
@@ -72,9 +76,15 @@ def validate_command(
         chosen = load_profile(profile)
         ignored = resolve_codes(ignore or ())
         accepted = Baseline.load(baseline) if baseline is not None else None
+        check_distinct(
+            {"input": input, "--baseline": baseline, "--profile": _profile_file(profile)},
+            {"--output": output, "--write-baseline": write_baseline},
+        )
     except (ProfileError, BaselineError, ValueError) as exc:
         fail(str(exc))
-    out = open_output(ctx, output)
+    except VstdError as exc:
+        fail(exc.message(language))
+    out, atomic = _open_report(ctx, output)
     listed = 0
     as_json = output_format is OutputFormat.json
     as_html = output_format is OutputFormat.html
@@ -112,4 +122,24 @@ def validate_command(
         typer.echo(f"vstd: error: {report.input_error}", err=True)
     else:
         out.write(summary_text(report, language) + "\n")
+    if atomic is not None:
+        atomic.commit()  # the report is complete: only now does it replace the old one
     raise typer.Exit(report.exit_code)
+
+
+def _profile_file(profile: str | None) -> str | None:
+    """The profile option when it names a file (a bundled name is no input to protect)."""
+    return profile if profile is not None and Path(profile).is_file() else None
+
+
+def _open_report(ctx: typer.Context, path: Path | None) -> tuple[IO[str], AtomicFile | None]:
+    """Standard output, or an atomic file: a crash or an interrupt leaves the previous
+    report (or none), never a half-written one."""
+    if path is None or str(path) == "-":
+        return sys.stdout, None
+    try:
+        atomic = AtomicFile(path, text=True)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+    ctx.call_on_close(atomic.discard)  # a no-op once committed
+    return atomic.handle, atomic

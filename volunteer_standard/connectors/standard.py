@@ -35,6 +35,10 @@ class _Writer:
     def close(self) -> None:
         self.inner.close()
 
+    def abort(self) -> None:
+        """Drop the output (atomic: the previous file, if any, is left as it was)."""
+        self.inner.abort()
+
 
 class StandardConnector(Connector):
     """JSON package (``.json``) and JSON Lines (``.jsonl``), exactly as the standard defines."""

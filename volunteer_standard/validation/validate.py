@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import IO
 
+from volunteer_standard.io.paths import check_distinct
 from volunteer_standard.io.reader import Format, InputError, Location, iter_raw
 from volunteer_standard.profiles import Profile, load_profile
 from volunteer_standard.validation.baseline import Baseline
 from volunteer_standard.validation.catalogue import CATALOGUE
+from volunteer_standard.validation.filter import profile_filter
 from volunteer_standard.validation.report import Issue, Report
 from volunteer_standard.validation.structure import RecordChecker
 
@@ -90,6 +91,8 @@ def validate(
         label = "<stdin>" if str(source) == "-" else str(source)
     else:
         label = "<stream>"
+    if write_baseline is not None and isinstance(source, (str, Path)):
+        check_distinct({"input": source}, {"--write-baseline": write_baseline})
     prof = load_profile(profile)
     ignored = resolve_codes(ignore)
     accepted = (
@@ -100,19 +103,15 @@ def validate(
 
     report = Report(source=label, max_examples=max_examples, profile=prof.name)
     checker = RecordChecker()
-    enabled = prof.enabled_codes()
-    severities = prof.severities()
+    keep = profile_filter(prof)
 
-    def emit(issue: Issue) -> None:
-        code = issue.code
-        if code not in enabled:
+    def emit(found: Issue) -> None:
+        issue = keep(found)
+        if issue is None:
             return
-        if code in ignored:
+        if issue.code in ignored:
             report.suppressed += 1
             return
-        override = severities.get(code)
-        if override is not None and override != issue.severity:
-            issue = dataclasses.replace(issue, severity_override=override)
         if recorder is not None:
             recorder.add(issue)
         if accepted is not None and accepted.absorb(issue):
