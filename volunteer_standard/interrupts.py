@@ -18,7 +18,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-from volunteer_standard.io.atomic import remove_temporaries
+from volunteer_standard.io.atomic import remove_temporaries, request_stop, stop_requested
 from volunteer_standard.text import Text, default_lang
 
 
@@ -36,6 +36,7 @@ class Interrupted(BaseException):
 
 
 def _raise(signum: int, frame: FrameType | None) -> None:
+    request_stop(signum)  # remembered even if a C extension swallows the exception
     raise Interrupted(signum)
 
 
@@ -63,23 +64,35 @@ def run_guarded(app: Callable[[], Any], *, internal_exit: int = 70) -> None:
     install_handlers()
     try:
         app()
-    except Interrupted as stop:
+    except SystemExit:
+        raise  # the command finished (its outputs were completed before any signal)
+    except BaseException as exc:
+        signum = stop_requested()
+        if signum is None:
+            _not_interrupted(exc, internal_exit)
+            raise
         # Ignore further signals while cleaning up, so the clean-up itself is not cut short.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         remove_temporaries()
-        name = signal.Signals(stop.signum).name
+        name = signal.Signals(signum).name
         _say(_STOPPED.format(name=name).get(default_lang()))
-        sys.exit(stop.exit_code)
+        sys.exit(128 + signum)
+
+
+def _not_interrupted(exc: BaseException, internal_exit: int) -> None:
+    """Exits for a run that was not interrupted; returns for exceptions to re-raise."""
+    try:
+        raise exc
     except BrokenPipeError:
         # A reader such as `head` closed the pipe: leave quietly, as Unix tools do.
         remove_temporaries()
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
-    except SystemExit:
-        raise
-    except Exception as exc:
+    except KeyboardInterrupt:
+        return
+    except Exception:
         remove_temporaries()
         if os.environ.get("VSTD_DEBUG"):
             traceback.print_exc()

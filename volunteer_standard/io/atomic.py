@@ -27,6 +27,21 @@ TEMP_SUFFIX = ".vstd-tmp"
 
 _LIVE: set[Path] = set()
 _LOCK = threading.Lock()
+_STOP: list[int] = []
+
+
+class StopRequested(BaseException):
+    """A signal asked the process to stop: no output may be completed any more."""
+
+
+def request_stop(signum: int) -> None:
+    """Record that the process was asked to stop (called from a signal handler)."""
+    _STOP.append(signum)
+
+
+def stop_requested() -> int | None:
+    """The signal that asked the process to stop, if any."""
+    return _STOP[0] if _STOP else None
 
 
 def _track(path: Path) -> None:
@@ -143,6 +158,9 @@ class AtomicFile:
         """Flush, fsync and rename over the target; afterwards the output is complete."""
         if self.done:
             return
+        if _STOP:  # a signal arrived (perhaps swallowed by a C extension): never complete
+            self.discard()
+            raise StopRequested(_STOP[0])
         try:
             if self.stream is not None:
                 self.stream.flush()
@@ -198,6 +216,9 @@ class AtomicFolder:
     def commit(self) -> None:
         if self.done:
             return
+        if _STOP:
+            self.discard()
+            raise StopRequested(_STOP[0])
         old: Path | None = None
         try:
             if self.target.exists():
@@ -273,9 +294,12 @@ __all__ = [
     "AtomicFile",
     "AtomicFolder",
     "SpoolDir",
+    "StopRequested",
     "live_temporaries",
     "remove_temporaries",
+    "request_stop",
     "spool_dir",
+    "stop_requested",
     "temp_path",
     "write_bytes",
     "write_text",
