@@ -9,6 +9,7 @@ from volunteer_standard.commands import codelists as codelists_cmd
 from volunteer_standard.commands import connectors as connectors_cmd
 from volunteer_standard.commands import plugin as plugin_cmd
 from volunteer_standard.commands.convert import convert_command
+from volunteer_standard.commands.fields import fields_command
 from volunteer_standard.commands.plugins import plugins_command
 from volunteer_standard.commands.rules import rules_command
 from volunteer_standard.commands.schema import schema_command
@@ -28,6 +29,7 @@ app.command("convert")(convert_command)
 app.command("plugins")(plugins_command)
 app.command("template")(template_command)
 app.command("rules")(rules_command)
+app.command("fields")(fields_command)
 app.add_typer(codelists_cmd.app, name="codelists")
 app.add_typer(connectors_cmd.app, name="connectors")
 app.add_typer(plugin_cmd.app, name="plugin")

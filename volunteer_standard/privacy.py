@@ -51,8 +51,10 @@ IdMask = Literal["6+4", "4"]
 #: Environment variable holding the pseudonym key (at least 16 bytes).
 KEY_ENV = "VSTD_PSEUDONYM_KEY"
 
+# An ID number may sit inside another value ("V310105…" as a volunteer number): only
+# digits around it end the match.
 _ID_RE = re.compile(
-    r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+    r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx](?![0-9])"
 )
 _PHONE_RE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -227,7 +229,13 @@ class Privacy:
             if current is None:
                 continue
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-            marked = bool(extra.get("x-sensitivity"))
+            marked = extra.get("x-sensitivity") in ("personal", "sensitive")
+            if (
+                marked
+                and self.mode == "masked"
+                and getattr(obj, f"{name}_visibility", None) == "public"
+            ):
+                continue  # 是否公开: the value was chosen to be published
             new = self._field(name, current, marked, changes)
             if new is not current:
                 changes[name] = new

@@ -35,6 +35,7 @@ _CATEGORIES: dict[str, tuple[str, str]] = {
     "certificates": ("志愿服务证明", "Certificates"),
     "stars": ("星级", "Star levels"),
     "integrity": ("完整性与重复", "Integrity and duplicates"),
+    "privacy": ("个人信息保护", "Personal information"),
 }
 _SEVERITY: dict[str, tuple[str, str]] = {
     "error": ("错误", "error"),

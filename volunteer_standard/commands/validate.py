@@ -20,12 +20,28 @@ from volunteer_standard.commands._common import (
 from volunteer_standard.errors import VstdError
 from volunteer_standard.io.atomic import AtomicFile
 from volunteer_standard.io.paths import check_distinct
+from volunteer_standard.privacy import scrub_text
 from volunteer_standard.profiles import ProfileError, load_profile
 from volunteer_standard.validation import REPORT_FORMAT_VERSION, Issue, validate
 from volunteer_standard.validation.baseline import Baseline, BaselineError
 from volunteer_standard.validation.html import render_html
 from volunteer_standard.validation.render import issue_json, issue_line, summary_text
 from volunteer_standard.validation.validate import resolve_codes
+
+
+class ReportPrivacy(StrEnum):
+    masked = "masked"
+    raw = "raw"
+
+
+class _Scrubbed:
+    """A text stream that masks ID, phone and e-mail values in everything written."""
+
+    def __init__(self, inner: IO[str]) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        return self.inner.write(scrub_text(text))
 
 
 class InputFormat(StrEnum):
@@ -69,6 +85,14 @@ def validate_command(
         str | None,
         typer.Option("--write-baseline", help="Write every issue found to FILE as a baseline."),
     ] = None,
+    privacy: Annotated[
+        ReportPrivacy,
+        typer.Option(
+            "--privacy",
+            help="masked (default): ID and phone numbers in the report are masked; raw "
+            "prints them as found.",
+        ),
+    ] = ReportPrivacy.masked,
 ) -> None:
     """Validate INPUT; exit 0 when valid, 1 when the data has errors, 2 when unusable."""
     language = resolve_lang(lang)
@@ -84,7 +108,8 @@ def validate_command(
         fail(str(exc))
     except VstdError as exc:
         fail(exc.message(language))
-    out, atomic = _open_report(ctx, output)
+    raw_out, atomic = _open_report(ctx, output)
+    out = raw_out if privacy is ReportPrivacy.raw else _Scrubbed(raw_out)
     listed = 0
     as_json = output_format is OutputFormat.json
     as_html = output_format is OutputFormat.html
@@ -117,9 +142,9 @@ def validate_command(
     elif as_html:
         out.write(render_html(report, language))
         if report.input_error is not None:
-            typer.echo(f"vstd: error: {report.input_error}", err=True)
+            typer.echo(f"vstd: error: {scrub_text(report.input_error)}", err=True)
     elif report.input_error is not None:
-        typer.echo(f"vstd: error: {report.input_error}", err=True)
+        typer.echo(f"vstd: error: {scrub_text(report.input_error)}", err=True)
     else:
         out.write(summary_text(report, language) + "\n")
     if atomic is not None:

@@ -169,18 +169,32 @@ def _read_config_file(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConnectorError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    # Syntax errors are reported by position only: parsers quote the offending line,
+    # which may hold a secret (api_key: "…"), so their messages are never shown.
     try:
         if path.suffix.lower() == ".toml":
             return tomllib.loads(text)
         if path.suffix.lower() in (".yaml", ".yml"):
             import yaml
 
-            loaded = yaml.safe_load(text)
+            try:
+                loaded = yaml.safe_load(text)
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+                raise ConnectorError(f"{path}: invalid YAML config at {where}") from None
             return loaded if isinstance(loaded, dict) else {}
         loaded = json.loads(text)
         return loaded if isinstance(loaded, dict) else {}
+    except tomllib.TOMLDecodeError as exc:
+        where = str(exc).rsplit("(", 1)[-1].rstrip(")") if "(at " in str(exc) else "?"
+        raise ConnectorError(f"{path}: invalid TOML config ({where})") from None
+    except json.JSONDecodeError as exc:
+        raise ConnectorError(
+            f"{path}: invalid JSON config at line {exc.lineno}, column {exc.colno}"
+        ) from None
     except (ValueError, ImportError) as exc:
-        raise ConnectorError(f"{path}: invalid config file: {exc}") from None
+        raise ConnectorError(f"{path}: invalid config file ({type(exc).__name__})") from None
 
 
 def load_config(

@@ -43,6 +43,7 @@ from volunteer_standard.validation.rules.minors import (
     InsuranceRule,
     MinorsRule,
 )
+from volunteer_standard.validation.rules.privacy import IdNumberAsIdRule
 
 __all__ = [
     "BUILTIN_RULES",
@@ -74,6 +75,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     ReferenceRule,
     DuplicateRule,
     RequiredFieldsRule,
+    IdNumberAsIdRule,
 )
 
 mark_builtin(CATALOGUE)  # the structural VS1xx codes
