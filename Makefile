@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest schemas samples clean
+.PHONY: install demo test lint typecheck audit pytest fuzz schemas samples clean
 
 # The reference plugin is installed like a vendor's connector (its own package, entry point).
 $(STAMP): pyproject.toml plugins/vstd-connector-nvsi/pyproject.toml
@@ -26,8 +26,8 @@ demo: install
 	$(BIN)/vstd validate examples/sample.json
 
 lint: install
-	$(BIN)/ruff check volunteer_standard tests bench plugins
-	$(BIN)/ruff format --check volunteer_standard tests bench plugins
+	$(BIN)/ruff check volunteer_standard tests bench plugins fuzz
+	$(BIN)/ruff format --check volunteer_standard tests bench plugins fuzz
 
 typecheck: install
 	$(BIN)/mypy --strict volunteer_standard
@@ -36,7 +36,16 @@ typecheck: install
 pytest: install tests/js/node_modules/.installed
 	$(BIN)/pytest -q -n 2
 
-test: lint typecheck pytest
+# Known vulnerabilities in the installed dependencies fail the build (needs the index only).
+audit: install
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
+
+# A longer fuzzing run of the readers (FUZZ_SECONDS, default 600); see fuzz/run.py.
+FUZZ_SECONDS ?= 600
+fuzz: install
+	$(BIN)/python fuzz/run.py $(FUZZ_SECONDS)
+
+test: lint typecheck audit pytest
 
 schemas: install
 	$(BIN)/vstd schema schemas
