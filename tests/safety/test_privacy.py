@@ -244,3 +244,12 @@ def test_reports_and_messages_never_hold_an_id_used_as_record_id(tmp_path: Path)
     assert not [m for m in messages if number in m]  # VR603 printed the full number on main
     text = runner.invoke(app, ["validate", str(path)]).stdout
     assert "VR603" in text and number not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_docs_sensitivity_table_is_generated(lang: str) -> None:
+    name = "sensitivity.md" if lang == "en" else "sensitivity.zh.md"
+    text = (Path(__file__).resolve().parents[2] / "docs" / name).read_text(encoding="utf-8")
+    assert text.endswith(markdown_table(lang)), (
+        f"run: vstd fields --sensitivity --format markdown --lang {lang} (docs/{name})"
+    )
