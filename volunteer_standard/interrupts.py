@@ -87,8 +87,11 @@ def _not_interrupted(exc: BaseException, internal_exit: int) -> None:
     except BrokenPipeError:
         # A reader such as `head` closed the pipe: leave quietly, as Unix tools do.
         remove_temporaries()
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        try:  # the interpreter flushes stdout at exit: point it at /dev/null first
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
         sys.exit(0)
     except KeyboardInterrupt:
         return
