@@ -253,3 +253,21 @@ def test_docs_sensitivity_table_is_generated(lang: str) -> None:
     assert text.endswith(markdown_table(lang)), (
         f"run: vstd fields --sensitivity --format markdown --lang {lang} (docs/{name})"
     )
+
+
+def test_children_without_guardian_consent_are_not_exported(tmp_path: Path) -> None:
+    """The national profile, now applied by convert too, rejects them (VR404, an error; a
+    profile decides by the rule's severity); ``--profile structure`` would export them."""
+    from tests.conftest import MINIMAL
+
+    child = {**MINIMAL["volunteer"], "birth_date": f"{date.today().year - 9}-01-01"}
+    src = tmp_path / "child.jsonl"
+    src.write_text(json.dumps(child, ensure_ascii=False) + "\n", encoding="utf-8")
+    summary = vs.convert(str(src), str(tmp_path / "out.jsonl"))
+    assert summary.written == 0 and "VR404" in summary.reject_codes
+    guarded = {
+        **child,
+        "guardian": {"name": "测试乙", "relation": "52", "consent_on": "2024-01-01"},
+    }
+    src.write_text(json.dumps(guarded, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert vs.convert(str(src), str(tmp_path / "ok.jsonl")).written == 1
