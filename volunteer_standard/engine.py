@@ -166,6 +166,7 @@ def plan_run(
     Nothing is opened for writing here: a refused run leaves every file as it was.
     """
     reject_path: Path | None = None
+    stream: IO[bytes] | None = None
     if isinstance(rejects, (str, Path)):
         reject_path = Path(rejects)
     elif rejects is None:
@@ -193,7 +194,7 @@ def plan_run(
         writer_connector=writer_connector,
         source=source,
         target=target,
-        rejects=reject_path if reject_path is not None else rejects,  # type: ignore[arg-type]
+        rejects=reject_path if reject_path is not None else stream,
         writes=writable_types(writer_connector, target),
         rules=rules,
         current=current,

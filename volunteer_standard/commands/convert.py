@@ -21,7 +21,7 @@ from volunteer_standard.engine import (
     load_state,
 )
 from volunteer_standard.errors import VstdError
-from volunteer_standard.privacy import Privacy
+from volunteer_standard.privacy import MODES, Mode, Privacy
 from volunteer_standard.text import Lang, Text
 
 if TYPE_CHECKING:
@@ -58,11 +58,10 @@ _RAW_WARNING = Text(
 def choose_privacy(requested: PrivacyMode | None, target_connector: str) -> Privacy:
     """The privacy mode of a run: raw for the standard's own lossless form, masked for an
     export to another system's format unless ``--privacy`` says otherwise."""
+    modes: dict[str, Mode] = {m: m for m in MODES}
     if requested is None:
-        mode = "raw" if target_connector == "standard" else "masked"
-    else:
-        mode = requested.value
-    return Privacy(mode)  # type: ignore[arg-type]
+        return Privacy("raw" if target_connector == "standard" else "masked")
+    return Privacy(modes[requested.value])
 
 
 def convert_command(

@@ -17,7 +17,6 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
@@ -257,18 +256,6 @@ def write_text(target: str | Path, text: str, *, mode: int | None = None) -> Non
     write_bytes(target, text.encode("utf-8"), mode=mode)
 
 
-@contextlib.contextmanager
-def spool_dir(prefix: str) -> Iterator[Path]:
-    """A private temporary folder (0700) for spool files, tracked for signal clean-up."""
-    path = Path(tempfile.mkdtemp(prefix=prefix))
-    _track(path)
-    try:
-        yield path
-    finally:
-        _remove(path)
-        _untrack(path)
-
-
 class SpoolDir:
     """A tracked private spool folder with an explicit :meth:`cleanup` (0700)."""
 
@@ -298,7 +285,6 @@ __all__ = [
     "live_temporaries",
     "remove_temporaries",
     "request_stop",
-    "spool_dir",
     "stop_requested",
     "temp_path",
     "write_bytes",

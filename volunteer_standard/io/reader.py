@@ -235,6 +235,16 @@ def _too_long(label: str, number: int, bounds: Limits) -> Text:
 _INT_LIMIT = 1 << 64
 
 
+def _leaf_problem(item: Any) -> str | None:
+    """What is wrong with a scalar: a lone surrogate or an integer beyond 64 bits."""
+    if item.__class__ is str:
+        if not item.isascii() and _has_surrogate(item):
+            return "a string with a lone surrogate (invalid Unicode)"
+    elif item.__class__ is int and not -_INT_LIMIT < item < _INT_LIMIT:
+        return f"an integer of {len(str(abs(item)))} digits (more than 64 bits)"
+    return None
+
+
 def _inspect(value: Any, bounds: Limits) -> tuple[int, str | None]:
     """Count the keys of ``value`` and find the first value beyond the limits.
 
@@ -244,35 +254,28 @@ def _inspect(value: Any, bounds: Limits) -> tuple[int, str | None]:
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        if not isinstance(item, (dict, list)):
+            problem = _leaf_problem(item)
+            if problem is not None:
+                return keys, problem
+            continue
+        if depth > bounds.max_depth:
+            return keys, f"nested deeper than {bounds.max_depth} levels"
         if isinstance(item, dict):
-            if depth > bounds.max_depth:
-                return keys, f"nested deeper than {bounds.max_depth} levels"
             keys += len(item)
-            for key, sub in item.items():
-                if not key.isascii() and _has_surrogate(key):
-                    return keys, "a key with a lone surrogate (invalid Unicode)"
-                if isinstance(sub, (dict, list)):
-                    stack.append((sub, depth + 1))
-                elif sub.__class__ is str:
-                    if not sub.isascii() and _has_surrogate(sub):
-                        return keys, "a string with a lone surrogate (invalid Unicode)"
-                elif sub.__class__ is int and not -_INT_LIMIT < sub < _INT_LIMIT:
-                    return keys, f"an integer of {len(str(abs(sub)))} digits (more than 64 bits)"
-        elif isinstance(item, list):
-            if depth > bounds.max_depth:
-                return keys, f"nested deeper than {bounds.max_depth} levels"
-            for sub in item:
-                if isinstance(sub, (dict, list)):
-                    stack.append((sub, depth + 1))
-                elif sub.__class__ is str:
-                    if not sub.isascii() and _has_surrogate(sub):
-                        return keys, "a string with a lone surrogate (invalid Unicode)"
-                elif sub.__class__ is int and not -_INT_LIMIT < sub < _INT_LIMIT:
-                    return keys, f"an integer of {len(str(abs(sub)))} digits (more than 64 bits)"
-        elif item.__class__ is str and not item.isascii() and _has_surrogate(item):
-            return keys, "a string with a lone surrogate (invalid Unicode)"
-        elif item.__class__ is int and not -_INT_LIMIT < item < _INT_LIMIT:
-            return keys, "an integer of more than 64 bits"
+            bad_key = next((k for k in item if _leaf_problem(k) is not None), None)
+            if bad_key is not None:
+                return keys, "a key with a lone surrogate (invalid Unicode)"
+            children: Any = item.values()
+        else:
+            children = item
+        for sub in children:
+            if isinstance(sub, (dict, list)):
+                stack.append((sub, depth + 1))
+            else:
+                problem = _leaf_problem(sub)
+                if problem is not None:
+                    return keys, problem
     return keys, None
 
 
