@@ -307,3 +307,17 @@ def test_state_is_saved_only_after_the_output_is_complete(tmp_path: Path) -> Non
     assert summary.state == {"done": True}
     assert json.loads(state.read_text(encoding="utf-8")) == {"done": True}
     _no_temporaries(tmp_path)
+
+
+def test_summary_table_in_the_users_language(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["convert", str(BROKEN), str(tmp_path / "o.jsonl"), "--format", "table", "--lang", "zh"],
+    )
+    assert result.exit_code == 1
+    assert "读取" in result.stderr and "拒收" in result.stderr and "主要拒收原因" in result.stderr
+    assert "VS100" in result.stderr
+    machine = runner.invoke(
+        app, ["convert", str(BROKEN), str(tmp_path / "p.jsonl"), "--format", "json"]
+    )
+    assert json.loads(machine.stderr.strip().splitlines()[-1])["balanced"] is True
