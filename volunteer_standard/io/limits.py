@@ -27,9 +27,8 @@ class Limits:
     #: Bytes of one JSON Lines line or one record of a package (and of a CSV line).
     max_record_bytes: int = 64 << 20
     #: Nesting depth of arrays and objects in one record (orjson's serialiser limit).
+    #: Integers are limited to 64 bits (beyond that no two JSON tools agree); fixed.
     max_depth: int = 254
-    #: Digits of an integer (beyond 64 bits no JSON tool agrees on the value).
-    max_int_digits: int = 19
     #: Physical lines one quoted CSV field may span (a stray quote swallows rows).
     max_field_lines: int = 50
     #: Rows and columns of a sheet, read from its dimension before any cell is read.
