@@ -21,7 +21,7 @@ from volunteer_standard.engine import (
     load_state,
 )
 from volunteer_standard.errors import VstdError
-from volunteer_standard.privacy import MODES, Mode, Privacy
+from volunteer_standard.privacy import MODES, Mode, Privacy, scrub_text
 from volunteer_standard.text import Lang, Text
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def convert_command(
                 privacy=chosen,
             )
         except VstdError as exc:
-            fail(exc.message(language))
+            fail(scrub_text(exc.message(language)))  # never an ID or phone number
         except OSError as exc:
             fail(f"{exc.strerror or type(exc).__name__}")
     report = summary.to_dict()
