@@ -220,7 +220,17 @@ class Privacy:
         """A copy of ``obj`` (a standard model) with this mode applied (``raw``: itself)."""
         if self.mode == "raw":
             return obj
+        if self.mode != "anonymized" and self._child(obj):
+            # PIPL art. 28/31: a child's record is sensitive as a whole; no masked or
+            # pseudonymized trace of its personal fields leaves, only the anonymized form.
+            return Privacy("anonymized", key=self.key, today=self.today)._model(obj)
         return self._model(obj)
+
+    def _child(self, obj: Any) -> bool:
+        birth = getattr(obj, "birth_date", None)
+        if getattr(obj, "type", None) != "volunteer" or not isinstance(birth, date):
+            return False
+        return age_band(birth, self.today) == "0-13"
 
     def _model(self, obj: BaseModel) -> BaseModel:
         changes: dict[str, Any] = {}

@@ -271,3 +271,11 @@ def test_children_without_guardian_consent_are_not_exported(tmp_path: Path) -> N
     }
     src.write_text(json.dumps(guarded, ensure_ascii=False) + "\n", encoding="utf-8")
     assert vs.convert(str(src), str(tmp_path / "ok.jsonl")).written == 1
+
+
+def test_a_childs_record_leaves_only_anonymized() -> None:
+    person = _volunteer()
+    child = person.model_copy(update={"birth_date": date(date.today().year - 9, 1, 1)})
+    masked = Privacy("masked").entity(child).model_dump(mode="json", exclude_none=True)
+    assert "name" not in masked and "phone" not in masked and "birth_date" not in masked
+    assert masked["extensions"]["vstd_privacy"]["age_band"] == "0-13"
