@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import IO, Annotated
 
 import typer
 
@@ -12,16 +14,33 @@ from volunteer_standard.commands._common import (
     OutputArg,
     OutputFormat,
     fail,
-    open_output,
     resolve_lang,
 )
 from volunteer_standard.errors import VstdError
+from volunteer_standard.io.atomic import AtomicFile
+from volunteer_standard.io.paths import check_distinct
+from volunteer_standard.privacy import scrub_text
 from volunteer_standard.profiles import ProfileError, load_profile
 from volunteer_standard.validation import Issue, validate
 from volunteer_standard.validation.baseline import Baseline, BaselineError
 from volunteer_standard.validation.html import render_html
 from volunteer_standard.validation.render import JsonReportStream, issue_line, summary_text
 from volunteer_standard.validation.validate import resolve_codes
+
+
+class ReportPrivacy(StrEnum):
+    masked = "masked"
+    raw = "raw"
+
+
+class _Scrubbed:
+    """A text stream that masks ID, phone and e-mail values in everything written."""
+
+    def __init__(self, inner: IO[str]) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        return self.inner.write(scrub_text(text))
 
 
 class InputFormat(StrEnum):
@@ -73,6 +92,14 @@ def validate_command(
         str | None,
         typer.Option("--from-config", help="Its config file (for tabular: or the mapping)."),
     ] = None,
+    privacy: Annotated[
+        ReportPrivacy,
+        typer.Option(
+            "--privacy",
+            help="masked (default): ID and phone numbers in the report are masked; raw "
+            "prints them as found.",
+        ),
+    ] = ReportPrivacy.masked,
 ) -> None:
     """Validate INPUT; exit 0 when valid, 1 when the data has errors, 2 when unusable."""
     language = resolve_lang(lang)
@@ -80,9 +107,16 @@ def validate_command(
         chosen = load_profile(profile)
         ignored = resolve_codes(ignore or ())
         accepted = Baseline.load(baseline) if baseline is not None else None
+        check_distinct(
+            {"input": input, "--baseline": baseline, "--profile": _profile_file(profile)},
+            {"--output": output, "--write-baseline": write_baseline},
+        )
     except (ProfileError, BaselineError, ValueError) as exc:
         fail(str(exc))
-    out = open_output(ctx, output)
+    except VstdError as exc:
+        fail(exc.message(language))
+    raw_out, atomic = _open_report(ctx, output)
+    out = raw_out if privacy is ReportPrivacy.raw else _Scrubbed(raw_out)
     listed = 0
     as_json = output_format is OutputFormat.json
     as_html = output_format is OutputFormat.html
@@ -118,14 +152,35 @@ def validate_command(
         write_baseline=write_baseline,
         records=records,
     )
+    unusable = scrub_text(report.input_error_in(language) or "")
     if stream is not None:
         stream.finish(report)
     elif as_html:
         out.write(render_html(report, language))
         if report.input_error is not None:
-            typer.echo(f"vstd: error: {report.input_error_in(language)}", err=True)
+            typer.echo(f"vstd: error: {unusable}", err=True)
     elif report.input_error is not None:
-        typer.echo(f"vstd: error: {report.input_error_in(language)}", err=True)
+        typer.echo(f"vstd: error: {unusable}", err=True)
     else:
         out.write(summary_text(report, language) + "\n")
+    if atomic is not None:
+        atomic.commit()  # the report is complete: only now does it replace the old one
     raise typer.Exit(report.exit_code)
+
+
+def _profile_file(profile: str | None) -> str | None:
+    """The profile option when it names a file (a bundled name is no input to protect)."""
+    return profile if profile is not None and Path(profile).is_file() else None
+
+
+def _open_report(ctx: typer.Context, path: Path | None) -> tuple[IO[str], AtomicFile | None]:
+    """Standard output, or an atomic file: a crash or an interrupt leaves the previous
+    report (or none), never a half-written one."""
+    if path is None or str(path) == "-":
+        return sys.stdout, None
+    try:
+        atomic = AtomicFile(path, text=True)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+    ctx.call_on_close(atomic.discard)  # a no-op once committed
+    return atomic.handle, atomic

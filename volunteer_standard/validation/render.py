@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from volunteer_standard import labels
 from volunteer_standard.text import Lang
@@ -327,11 +327,15 @@ def report_json(report: Report, lang: Lang) -> dict[str, Any]:
     return report.to_dict(lang)
 
 
+class _Writable(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
 class JsonReportStream:
     """The JSON report written as it is found: the issues one by one, the summary at the end
     (docs/report-format.md), so a report of millions of issues never sits in memory."""
 
-    def __init__(self, out: TextIO, lang: Lang) -> None:
+    def __init__(self, out: TextIO | _Writable, lang: Lang) -> None:
         self.out = out
         self.lang = lang
         self.count = 0

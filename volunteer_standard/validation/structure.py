@@ -308,7 +308,16 @@ class RecordChecker:
     ) -> tuple[str | None, Entity | None]:
         """Check one raw record, emitting issues; return its entity type and model if valid."""
         if raw.error is not None:
-            emit(Issue("VS100", raw.location, "", None, None, {"detail": raw.error}))
+            emit(
+                Issue(
+                    raw.code,
+                    raw.location,
+                    "",
+                    None,
+                    None,
+                    {"detail": raw.error, "value": raw.error},
+                )
+            )
             return None, None
         if raw.collection == "metadata":
             self._check_metadata(raw, emit)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -11,11 +10,13 @@ from typing import IO, Any
 from pydantic import BaseModel
 
 from volunteer_standard.errors import VstdError
+from volunteer_standard.io.paths import check_distinct
 from volunteer_standard.io.reader import Format, Location, RawRecord, iter_raw
 from volunteer_standard.models import Entity
 from volunteer_standard.profiles import Profile, load_profile
 from volunteer_standard.validation.baseline import Baseline
 from volunteer_standard.validation.catalogue import CATALOGUE
+from volunteer_standard.validation.filter import profile_filter
 from volunteer_standard.validation.report import Issue, Report
 from volunteer_standard.validation.sources import RecordSource
 from volunteer_standard.validation.structure import RecordChecker
@@ -101,6 +102,8 @@ def validate(
     from volunteer_standard.validation.rules.engine import RuleEngine
 
     label = name or _label(source)
+    if write_baseline is not None and isinstance(source, (str, Path)):
+        check_distinct({"input": source}, {"--write-baseline": write_baseline})
     prof = load_profile(profile)
     ignored = resolve_codes(ignore)
     accepted = (
@@ -111,19 +114,15 @@ def validate(
 
     report = Report(source=label, max_examples=max_examples, profile=prof.name)
     checker = RecordChecker()
-    enabled = prof.enabled_codes()
-    severities = prof.severities()
+    keep = profile_filter(prof)
 
-    def emit(issue: Issue) -> None:
-        code = issue.code
-        if code not in enabled:
+    def emit(found: Issue) -> None:
+        issue = keep(found)
+        if issue is None:
             return
-        if code in ignored:
+        if issue.code in ignored:
             report.suppressed += 1
             return
-        override = severities.get(code)
-        if override is not None and override != issue.severity:
-            issue = dataclasses.replace(issue, severity_override=override)
         if recorder is not None:
             recorder.add(issue)
         if accepted is not None and accepted.absorb(issue):
@@ -137,8 +136,8 @@ def validate(
     if adapter is not None:
         plain_emit = emit
 
-        def emit(issue: Issue) -> None:
-            plain_emit(adapter.locate(issue))
+        def emit(found: Issue) -> None:
+            plain_emit(adapter.locate(found))
 
     engine = RuleEngine(prof, source=label, today=today, now=now, emit=emit, workdir=workdir)
     try:

@@ -25,6 +25,7 @@ import orjson
 from volunteer_standard.connectors.base import SourceRecord
 from volunteer_standard.connectors.tabular.rows import FILE_COLUMNS, REASON_COLUMNS, ROW_COLUMNS
 from volunteer_standard.connectors.tabular.writers import CsvTable, XlsxBook
+from volunteer_standard.io.rejects import RejectEntry
 from volunteer_standard.text import Lang
 
 _ADDED = {
@@ -144,3 +145,29 @@ def _first(cells: dict[str, Any], names: tuple[str, ...]) -> Any:
 
 
 __all__ = ["SourceLayoutRejects"]
+
+
+class _EntrySink:
+    """:class:`SourceLayoutRejects` behind the engine's reject-sink protocol
+    (``volunteer_standard.io.rejects``): ``.csv``/``.xlsx`` reject paths come here."""
+
+    def __init__(self, path: Path, lang: Lang) -> None:
+        self._rejects = SourceLayoutRejects(path, lang=lang)
+        self._lang: Lang = lang
+        self.count = 0
+
+    def write(self, entry: RejectEntry) -> None:
+        record = SourceRecord(entry.record, entry.location, entry.raw)
+        self._rejects.write(record, [reason.get(self._lang) for reason in entry.reasons])
+        self.count += 1
+
+    def close(self) -> None:
+        self._rejects.commit()
+
+    def abort(self) -> None:
+        self._rejects.abort()
+
+
+def open_reject_sink(path: Path, lang: Lang = "en") -> _EntrySink:
+    """The engine's factory for ``.csv`` and ``.xlsx`` reject paths."""
+    return _EntrySink(Path(path), lang)

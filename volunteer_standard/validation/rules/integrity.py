@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from volunteer_standard.privacy import scrub_text
 from volunteer_standard.validation.rules.base import Emit, RecordRef, Rule, issue_type
 from volunteer_standard.validation.rules.index import KIND_NO, KINDS, DatasetIndex
 
@@ -316,8 +317,9 @@ class DuplicateRule(Rule):
     ) -> None:
         _kind, _rid, location = index.locate(first)
         line = str(location.line) if location.line is not None else "?"
+        shown = scrub_text(first_id)  # a record id that is an ID number is never printed whole
         for (seq,) in later:
-            emit(index.issue(code, seq, path, {"value": repr(first_id), "line": line}))
+            emit(index.issue(code, seq, path, {"value": repr(shown), "line": line}))
 
 
 class RequiredFieldsRule(Rule):
