@@ -188,6 +188,14 @@ def _debug(value: bool) -> None:
         os.environ[DEBUG_ENV] = "1"
 
 
+def _lang(value: str | None) -> None:
+    """``vstd --lang zh COMMAND``: every command's messages in that language."""
+    if value is not None:
+        if value not in ("zh", "en"):
+            raise typer.BadParameter("zh or en")
+        os.environ["VSTD_LANG"] = value
+
+
 @app.callback()
 def _root(
     version: bool = typer.Option(
@@ -199,6 +207,13 @@ def _root(
         callback=_debug,
         is_eager=True,
         help="Show the full traceback of an internal error.",
+    ),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        callback=_lang,
+        is_eager=True,
+        help="Language of every message: zh or en (default: from the locale).",
     ),
 ) -> None:
     """Validate and convert volunteer-service data against the volunteer standard."""

@@ -112,7 +112,7 @@ def validate_command(
             {"--output": output, "--write-baseline": write_baseline},
         )
     except (ProfileError, BaselineError, ValueError) as exc:
-        fail(str(exc))
+        fail(exc)
     except VstdError as exc:
         fail(exc.message(language))
     raw_out, atomic = _open_report(ctx, output)
@@ -141,7 +141,7 @@ def validate_command(
         try:
             records = ConnectorSource(open_connector(source_connector, source_config), input)
         except VstdError as exc:
-            fail(str(exc))
+            fail(exc)
     report = validate(
         input,
         fmt=fmt,  # type: ignore[arg-type]

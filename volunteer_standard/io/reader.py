@@ -94,7 +94,10 @@ def _open_binary(source: str | Path | IO[bytes]) -> tuple[IO[bytes], str, bool]:
         try:
             return path.open("rb"), str(source), True
         except OSError as exc:
-            raise InputError(f"{source}: cannot open: {exc.strerror or exc}") from None
+            reason = exc.strerror or type(exc).__name__
+            raise InputError(
+                Text(f"{source}：无法打开（{reason}）", f"{source}: cannot open: {reason}")
+            ) from None
     name = getattr(source, "name", "<stream>")
     return source, str(name) if isinstance(name, str) else "<stream>", False
 
@@ -122,10 +125,13 @@ def detect_format(name: str, head: bytes) -> Format:
         return "package"
     first = head.lstrip(b"\xef\xbb\xbf").strip()
     if not first:
-        raise InputError(f"{name}: the input is empty")
+        raise InputError(Text(f"{name}：输入为空", f"{name}: the input is empty"))
     if first[:1] != b"{":
         raise InputError(
-            f"{name}: not a JSON package or JSON Lines (the first character is not '{{')"
+            Text(
+                f"{name}：不是 JSON 数据包或 JSON Lines（第一个字符不是 '{{'）",
+                f"{name}: not a JSON package or JSON Lines (the first character is not '{{')",
+            )
         )
     try:
         value = orjson.loads(first)
@@ -151,7 +157,9 @@ def iter_raw(
         try:
             head = stream.readline(_HEAD_BYTES)  # never the whole of /dev/zero
         except OSError as exc:
-            raise InputError(f"{label}: cannot read: {exc}") from None
+            raise InputError(
+                Text(f"{label}：读取失败（{exc}）", f"{label}: cannot read: {exc}")
+            ) from None
         kind = fmt or detect_format(label, head)
         if kind == "jsonl":
             yield from _iter_jsonl(stream, head, label, bounds)
@@ -221,7 +229,11 @@ def _iter_jsonl(stream: IO[bytes], head: bytes, label: str, bounds: Limits) -> I
             except orjson.JSONDecodeError as exc:
                 if not seen_json:
                     raise InputError(
-                        f"{label}:{number}: not JSON Lines: the first record is not JSON ({exc})"
+                        Text(
+                            f"{label}:{number}：不是 JSON Lines：第一条记录不是 JSON（{exc}）",
+                            f"{label}:{number}: not JSON Lines: the first record is not JSON "
+                            f"({exc})",
+                        )
                     ) from None
                 raw = text[:200].decode("utf-8", "replace")
                 yield RawRecord(raw, location, None, str(exc))
@@ -230,7 +242,7 @@ def _iter_jsonl(stream: IO[bytes], head: bytes, label: str, bounds: Limits) -> I
                 yield _checked(value, location, None, text, bounds)
         line = stream.readline(_HEAD_BYTES)
     if not seen_json:
-        raise InputError(f"{label}: the input is empty")
+        raise InputError(Text(f"{label}：输入为空", f"{label}: the input is empty"))
 
 
 def _too_long_detail(bounds: Limits) -> Text:
@@ -363,8 +375,12 @@ class _PackageScanner:
             text = self.decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"{self.label}:{self.line}: not UTF-8 ({exc.reason}); JSON must be UTF-8 — "
-                "convert GB18030/GBK files with the tabular connector"
+                Text(
+                    f"{self.label}:{self.line}：不是 UTF-8 编码（{exc.reason}）；JSON 必须是 "
+                    "UTF-8，GB18030/GBK 文件请用 tabular 连接器转换",
+                    f"{self.label}:{self.line}: not UTF-8 ({exc.reason}); JSON must be UTF-8 — "
+                    "convert GB18030/GBK files with the tabular connector",
+                )
             ) from None
         if not data:
             self.eof = True
@@ -379,7 +395,9 @@ class _PackageScanner:
         try:
             self._feed(self.stream.read(size))
         except OSError as exc:
-            raise InputError(f"{self.label}: cannot read: {exc}") from None
+            raise InputError(
+                Text(f"{self.label}：读取失败（{exc}）", f"{self.label}: cannot read: {exc}")
+            ) from None
         return True
 
     def _advance(self, to: int) -> None:
@@ -401,7 +419,11 @@ class _PackageScanner:
     def _fail(self, expected: str) -> InputError:
         found = self.buf[self.pos : self.pos + 20] or "end of input"
         return InputError(
-            f"{self.label}:{self.line}: invalid JSON package: expected {expected}, found {found!r}"
+            Text(
+                f"{self.label}:{self.line}：JSON 数据包无效：应为 {expected}，实际为 {found!r}",
+                f"{self.label}:{self.line}: invalid JSON package: expected {expected}, "
+                f"found {found!r}",
+            )
         )
 
     def _expect(self, char: str, what: str) -> None:
@@ -430,9 +452,19 @@ class _PackageScanner:
                     size = min(size * 2, 1 << 24)
                     continue
                 line = self.line + self.buf.count("\n", self.pos, exc.pos)
-                raise InputError(f"{self.label}:{line}: invalid JSON: {exc.msg}") from None
+                raise InputError(
+                    Text(
+                        f"{self.label}:{line}：JSON 无效（{exc.msg}）",
+                        f"{self.label}:{line}: invalid JSON: {exc.msg}",
+                    )
+                ) from None
             except ValueError as exc:
-                raise InputError(f"{self.label}:{self.line}: invalid JSON: {exc}") from None
+                raise InputError(
+                    Text(
+                        f"{self.label}:{self.line}：JSON 无效（{exc}）",
+                        f"{self.label}:{self.line}: invalid JSON: {exc}",
+                    )
+                ) from None
             if end >= len(self.buf) and not self.eof:
                 # A number could continue in the next chunk: decode again with more input.
                 self._fill(size)
@@ -495,11 +527,15 @@ class _PackageScanner:
     def records(self) -> Iterator[RawRecord]:
         first = self._skip_ws()
         if first == "":
-            raise InputError(f"{self.label}: the input is empty")
+            raise InputError(Text(f"{self.label}：输入为空", f"{self.label}: the input is empty"))
         if first == "[":
             raise InputError(
-                f"{self.label}: a JSON array is not a package; use "
-                '{"metadata": {...}, "volunteers": [...]} or JSON Lines'
+                Text(
+                    f"{self.label}：JSON 数组不是数据包；请用 "
+                    '{"metadata": {...}, "volunteers": [...]} 或 JSON Lines',
+                    f"{self.label}: a JSON array is not a package; use "
+                    '{"metadata": {...}, "volunteers": [...]} or JSON Lines',
+                )
             )
         self._expect("{", "'{' at the start of a package")
         if self._skip_ws() == "}":
