@@ -73,8 +73,8 @@ def test_bad_bytes_are_reported_on_their_row(tmp_path: Path) -> None:
     assert records[0].problems == [] and records[2].problems == []
     (problem,) = records[1].problems
     assert problem.code == "TAB100"
-    assert problem.message.startswith("row 3: line 3 has bytes that are not valid utf-8")
-    assert "(first: ff at byte 6)" in problem.message
+    assert problem.text().startswith("row 3: line 3 has bytes that are not valid utf-8")
+    assert "(first: ff at byte 6)" in problem.text()
 
 
 def test_undetectable_encoding_stops_with_advice(tmp_path: Path) -> None:

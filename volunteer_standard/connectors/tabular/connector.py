@@ -344,9 +344,9 @@ class TabularConnector(Connector):
             problems.append(
                 Problem("TAB100", f"row {row.number}: NUL characters: the file is damaged")
             )
-        for message in row.problems:
-            code = "TAB120" if message.startswith("the row cannot be parsed") else "TAB100"
-            problems.append(Problem(code, f"row {row.number}: {message}"))
+        for found in row.problems:
+            where = Text(f"第 {row.number} 行：", f"row {row.number}: ")
+            problems.append(Problem(found.code, where + found.text))
         extra = row.cells[len(header) :]
         if any(not is_empty(c) for c in extra):
             problems.append(

@@ -28,8 +28,27 @@ from volunteer_standard.connectors.tabular.encoding import (
 )
 from volunteer_standard.io.limits import LimitExceeded, limits
 from volunteer_standard.io.workbook import check_workbook
+from volunteer_standard.text import Text
 
 _DELIMITERS = (",", "\t", ";", "|")
+
+
+@dataclass(slots=True)
+class RowProblem:
+    """Why a row could not be read: a code (TAB100 bytes, TAB120 CSV syntax) and words."""
+
+    code: str
+    text: Text
+
+
+def _bad_bytes(message: str) -> RowProblem:
+    return RowProblem("TAB100", Text(f"编码错误：{message}", message))
+
+
+def _bad_csv(zh: str, en: str) -> RowProblem:
+    return RowProblem(
+        "TAB120", Text(f"该行无法按 CSV 解析：{zh}", f"the row cannot be parsed as CSV: {en}")
+    )
 
 
 @dataclass(slots=True)
@@ -38,7 +57,7 @@ class Row:
 
     number: int
     cells: list[Cell]
-    problems: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
 
     def is_blank(self) -> bool:
         try:
@@ -135,11 +154,11 @@ def _split_rows(
     while True:
         try:
             cells: list[str] = next(reader)
-            problems: list[str] = []
+            problems: list[RowProblem] = []
         except StopIteration:
             return
         except csv.Error as exc:
-            cells, problems = [], [f"the row cannot be parsed as CSV: {exc}"]
+            cells, problems = [], [_bad_csv(str(exc), str(exc))]
         taken = tracked.take()
         number += 1
         if number == 1:
@@ -148,17 +167,20 @@ def _split_rows(
             len(taken) > max_lines or _looks_like_rows(taken[1:], delimiter, columns)
         ):
             problems.append(
-                f"the row cannot be parsed as CSV: a quoted field starting in row {number} "
-                f"runs over {len(taken)} lines (a stray quote?); the following lines are "
-                "read as rows of their own"
+                _bad_csv(
+                    f"第 {number} 行开始的带引号字段跨越了 {len(taken)} 行（多了一个引号？），"
+                    "其后各行按各自的行读取",
+                    f"a quoted field starting in row {number} runs over {len(taken)} lines "
+                    "(a stray quote?); the following lines are read as rows of their own",
+                )
             )
-            problems.extend(errors())
+            problems.extend(_bad_bytes(e) for e in errors())
             yield Row(number, [], problems)
             for line in taken[1:]:
                 number += 1
                 yield _single_line_row(line, delimiter, number)
             continue
-        problems.extend(errors())
+        problems.extend(_bad_bytes(e) for e in errors())
         yield Row(number, [restore(c) if c[:1] == "'" else c for c in cells], problems)
 
 
@@ -167,7 +189,7 @@ def _single_line_row(line: str, delimiter: str, number: int) -> Row:
     try:
         cells = next(csv.reader([line], delimiter=delimiter, strict=True), [])
     except csv.Error as exc:
-        return Row(number, [], [f"the row cannot be parsed as CSV: {exc}"])
+        return Row(number, [], [_bad_csv(str(exc), str(exc))])
     return Row(number, [restore(c) if c[:1] == "'" else c for c in cells])
 
 
@@ -201,7 +223,10 @@ def _with_header(label: str, rows: Iterator[Row], header_row: int) -> Table:
         if row.number < header_row:
             continue
         if row.problems:
-            raise ConnectorError(f"{label}: the header row cannot be read: {row.problems[0]}")
+            raise ConnectorError(
+                Text(f"{label}：无法读取表头行：", f"{label}: the header row cannot be read: ")
+                + row.problems[0].text
+            )
         header = [cell_text(c).strip() for c in row.cells]
         break
     if header is None:
