@@ -93,7 +93,18 @@ def test_hsds_csv_and_schema_org_publication(tmp_path: Path) -> None:
     config = tmp_path / "hsds.toml"
     config.write_text('form = "csv"\n', "utf-8")
     hsds = tmp_path / "hsds"
-    args = ["convert", "-q", str(source), str(hsds), "--to", "hsds", "--to-config", str(config)]
+    args = [
+        "convert",
+        "-q",
+        str(source),
+        str(hsds),
+        "--to",
+        "hsds",
+        "--to-config",
+        str(config),
+        "--privacy",
+        "raw",
+    ]
     assert runner.invoke(app, args).exit_code == 0
     assert (hsds / "organizations.csv").exists() and (hsds / "attributes.csv").exists()
     back = tmp_path / "back.jsonl"

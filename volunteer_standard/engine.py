@@ -113,6 +113,14 @@ def _connector(spec: str | Connector, config: str | Path | Mapping[str, Any] | N
     return cls(config)
 
 
+def default_privacy(connector: Connector) -> Privacy:
+    """Raw for a target that keeps the standard's own lossless form (the standard's files,
+    its flat tables, a database in its layout, a hub, which masks by scope itself); masked
+    for an export to another system's format (the brief: raw only when asked)."""
+    keeps = getattr(connector, "keeps_standard_form", None)
+    return Privacy("raw" if callable(keeps) and keeps() else "masked")
+
+
 def writable_types(connector: Connector, target: str) -> tuple[str, ...]:
     """The entity types ``connector`` writes to ``target``, known before ``open_writer``.
 
@@ -202,7 +210,7 @@ def plan_run(
         writes=writable_types(writer_connector, target),
         rules=rules,
         current=current,
-        privacy=privacy or Privacy("raw"),
+        privacy=privacy or default_privacy(writer_connector),
         lang=lang,
         on_invalid=on_invalid,
         state_path=Path(state_path) if state_path is not None else None,
@@ -330,12 +338,12 @@ def judge(record: SourceRecord, plan: RunPlan, checker: RecordChecker) -> Verdic
         if kind is not None and kind not in plan.writes:
             issues.append(
                 Issue(
-                    "VS103",
-                    record.location,
-                    "/type",
-                    kind,
-                    None,
-                    {
+                    code="VS103",
+                    location=record.location,
+                    path="/type",
+                    entity_type=kind,
+                    record_id=None,
+                    params={
                         "value": repr(kind),
                         "expected": f"types the {plan.writer_connector.name} connector writes",
                     },

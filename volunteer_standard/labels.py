@@ -36,6 +36,7 @@ CATEGORIES: dict[str, Text] = {
     "stars": Text("星级", "Star levels"),
     "integrity": Text("完整性与重复", "Integrity and duplicates"),
     "privacy": Text("个人信息保护", "Personal information"),
+    "source": Text("源数据", "Source data"),
 }
 
 SEVERITIES: dict[str, Text] = {

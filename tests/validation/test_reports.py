@@ -87,7 +87,13 @@ def test_issue_lines_are_grep_friendly() -> None:
     lines = [issue_line(i, "en") for examples in report.examples.values() for i in examples]
     assert lines and all(_ISSUE_LINE.match(line) for line in lines), lines
     # A control character in the data cannot split a line or reach the terminal raw.
-    bad = Issue("VS110", Location("a\nb.jsonl", 3), "/x", None, "id\x1b[31m")
+    bad = Issue(
+        code="VS110",
+        location=Location("a\nb.jsonl", 3),
+        path="/x",
+        entity_type=None,
+        record_id="id\x1b[31m",
+    )
     assert "\n" not in issue_line(bad, "en") and "\x1b" not in issue_line(bad, "en")
 
 
@@ -280,12 +286,12 @@ def _hostile_report() -> Report:
     report.profile = "<i>p</i>"
     report.add(
         Issue(
-            "VS103",
-            Location("<img src=x onerror=alert(1)>", 1),
-            "/type",
-            "<svg onload=alert(2)>",
-            '"><script>alert(3)</script>',
-            {"value": "'</title><script>alert(4)</script>'", "expected": "<u>"},
+            code="VS103",
+            location=Location("<img src=x onerror=alert(1)>", 1),
+            path="/type",
+            entity_type="<svg onload=alert(2)>",
+            record_id='"><script>alert(3)</script>',
+            params={"value": "'</title><script>alert(4)</script>'", "expected": "<u>"},
         )
     )
     return report
@@ -320,7 +326,7 @@ def test_html_chart_groups_the_long_tail(monkeypatch: pytest.MonkeyPatch) -> Non
         item = IssueType(code, f"rule-{n}", "warning", "test", "中", "en", "提示", "hint")
         monkeypatch.setitem(STRUCTURE, code, item)
         for _ in range(n + 1):
-            report.add(Issue(code, Location("many.jsonl", n + 1)))
+            report.add(Issue(code=code, location=Location("many.jsonl", n + 1)))
     page = render_html(report, "en")
     chart = page.split('id="chart-rules"')[1].split("</svg>")[0]
     assert chart.count('<g class="bar') == MAX_BARS and "6 other rules" in chart

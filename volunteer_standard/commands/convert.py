@@ -55,13 +55,11 @@ _RAW_WARNING = Text(
 )
 
 
-def choose_privacy(requested: PrivacyMode | None, target_connector: str) -> Privacy:
-    """The privacy mode of a run: raw for the standard's own lossless form, masked for an
-    export to another system's format unless ``--privacy`` says otherwise."""
+def choose_privacy(requested: PrivacyMode | None) -> Privacy | None:
+    """The privacy mode asked for with ``--privacy``; ``None`` lets the engine choose (raw
+    for the standard's own lossless forms, masked for another system's format)."""
     modes: dict[str, Mode] = {m: m for m in MODES}
-    if requested is None:
-        return Privacy("raw" if target_connector == "standard" else "masked")
-    return Privacy(modes[requested.value])
+    return None if requested is None else Privacy(modes[requested.value])
 
 
 def convert_command(
@@ -125,10 +123,10 @@ def convert_command(
     show = not quiet and sys.stderr.isatty()
     started = time.monotonic()
     try:
-        chosen = choose_privacy(privacy, to)
+        chosen = choose_privacy(privacy)
     except VstdError as exc:
         fail(exc.message(language))
-    if chosen.mode == "raw" and to != "standard":
+    if chosen is not None and chosen.mode == "raw" and to != "standard":
         typer.echo(_RAW_WARNING.format(to=to).get(language), err=True)
     with live_progress(started) if show else _no_progress() as progress:
         try:

@@ -150,6 +150,12 @@ class Connector(ABC):
         """Open ``target`` for writing standard objects."""
         raise ConnectorError(f"connector {self.name!r} cannot write")
 
+    def keeps_standard_form(self) -> bool:
+        """Whether this connector writes the standard's own lossless form (then personal
+        data is written as it is by default; otherwise ``vstd convert`` masks it unless
+        ``--privacy raw`` is asked for)."""
+        return False
+
     @classmethod
     def describe(cls) -> dict[str, Any]:
         """Name, version, entity types and the configuration's JSON Schema."""

@@ -82,6 +82,10 @@ class ExchangeConnector(Connector):
     writes = tuple(ENTITY_MODELS)
     config_model = ExchangeConfig
 
+    def keeps_standard_form(self) -> bool:
+        """The hub keeps the standard and masks personal fields by each token's scope."""
+        return True
+
     @property
     def settings(self) -> ExchangeConfig:
         assert isinstance(self.config, ExchangeConfig)

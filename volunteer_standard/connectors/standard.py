@@ -51,6 +51,9 @@ class StandardConnector(Connector):
     writes = tuple(ENTITY_MODELS)
     config_model = StandardConfig
 
+    def keeps_standard_form(self) -> bool:
+        return True
+
     def _form(self, location: str) -> Literal["jsonl", "package"] | None:
         assert isinstance(self.config, StandardConfig)
         if self.config.form != "auto":

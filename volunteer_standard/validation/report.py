@@ -23,7 +23,7 @@ class _Default(dict[str, Any]):
         return ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Issue:
     """One problem found in one record."""
 

@@ -22,8 +22,8 @@ SOURCE_PROBLEM = IssueType(
     "source-untranslatable",
     "error",
     "source",
-    "{detail}",
-    "{detail}",
+    "源数据无法转换：{detail}",
+    "the source cannot be translated: {detail}",
     "按原因修改源文件中的这个单元格（或映射），然后重新校验。",
     "fix the cell in the source file (or the mapping) as the reason says, then validate again.",
 )
@@ -69,12 +69,12 @@ def problem_issue(
         column = column_of(problem.params.get("entity_type", ""), column) or column
     pointer = f"[{column}]" if column else ""
     return Issue(
-        SOURCE_PROBLEM.code,
-        Location(location.file, location.line, pointer),
-        "",
-        entity_type,
-        None,
-        {"detail": f"{problem.code} {text.en}", "detail_zh": f"{problem.code} {text.zh}"},
+        code=SOURCE_PROBLEM.code,
+        location=Location(location.file, location.line, pointer),
+        path="",
+        entity_type=entity_type,
+        record_id=None,
+        params={"detail": f"{problem.code} {text.en}", "detail_zh": f"{problem.code} {text.zh}"},
     )
 
 

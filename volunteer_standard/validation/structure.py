@@ -281,7 +281,14 @@ def _pydantic_issues(
         )
         params = {"field": path or "(record)"}
         code = _translator(err["type"], error.codelist)(error, params)
-        yield Issue(code, raw.location, path, kind, rid, params)
+        yield Issue(
+            code=code,
+            location=raw.location,
+            path=path,
+            entity_type=kind,
+            record_id=rid,
+            params=params,
+        )
 
 
 @functools.cache
@@ -313,10 +320,24 @@ def _code_warnings(
             if entry is None:
                 if not codes.closed:
                     params = {"field": pointer, "value": repr(value), "codelist": name}
-                    yield Issue("VS121", raw.location, pointer, kind, rid, params)
+                    yield Issue(
+                        code="VS121",
+                        location=raw.location,
+                        path=pointer,
+                        entity_type=kind,
+                        record_id=rid,
+                        params=params,
+                    )
             elif entry.deprecated:
                 params = {"field": pointer, "value": repr(value), "codelist": name}
-                yield Issue("VS122", raw.location, pointer, kind, rid, params)
+                yield Issue(
+                    code="VS122",
+                    location=raw.location,
+                    path=pointer,
+                    entity_type=kind,
+                    record_id=rid,
+                    params=params,
+                )
 
 
 def _major(version: str) -> str:
@@ -340,12 +361,12 @@ class RecordChecker:
         if raw.error is not None:
             emit(
                 Issue(
-                    raw.code,
-                    raw.location,
-                    "",
-                    None,
-                    None,
-                    {**json_error_params(raw.error), "value": raw.error},
+                    code=raw.code,
+                    location=raw.location,
+                    path="",
+                    entity_type=None,
+                    record_id=None,
+                    params={**json_error_params(raw.error), "value": raw.error},
                 )
             )
             return None, None
@@ -359,12 +380,12 @@ class RecordChecker:
             if expected is None:
                 emit(
                     Issue(
-                        "VS104",
-                        raw.location,
-                        "",
-                        None,
-                        None,
-                        {
+                        code="VS104",
+                        location=raw.location,
+                        path="",
+                        entity_type=None,
+                        record_id=None,
+                        params={
                             "value": repr(raw.collection),
                             "expected": ", ".join(["metadata", *COLLECTION_TYPES]),
                         },
@@ -375,12 +396,12 @@ class RecordChecker:
             kind_en, kind_zh = _KINDS[_json_kind(data)]
             emit(
                 Issue(
-                    "VS101",
-                    raw.location,
-                    "",
-                    expected,
-                    None,
-                    {"detail": kind_en, "detail_zh": kind_zh},
+                    code="VS101",
+                    location=raw.location,
+                    path="",
+                    entity_type=expected,
+                    record_id=None,
+                    params={"detail": kind_en, "detail_zh": kind_zh},
                 )
             )
             return expected, None
@@ -388,19 +409,27 @@ class RecordChecker:
         kind = data.get("type")
         if kind is None:
             if expected is None:
-                emit(Issue("VS102", raw.location, "", None, rid))
+                emit(
+                    Issue(
+                        code="VS102",
+                        location=raw.location,
+                        path="",
+                        entity_type=None,
+                        record_id=rid,
+                    )
+                )
                 return None, None
             kind = expected
             data = {"type": kind, **data}
         elif kind not in ENTITY_MODELS:
             emit(
                 Issue(
-                    "VS103",
-                    raw.location,
-                    "/type",
-                    expected,
-                    rid,
-                    {
+                    code="VS103",
+                    location=raw.location,
+                    path="/type",
+                    entity_type=expected,
+                    record_id=rid,
+                    params={
                         "value": repr(kind),
                         "expected": ", ".join(ENTITY_MODELS),
                     },
@@ -410,12 +439,12 @@ class RecordChecker:
         elif expected is not None and kind != expected:
             emit(
                 Issue(
-                    "VS105",
-                    raw.location,
-                    "/type",
-                    expected,
-                    rid,
-                    {
+                    code="VS105",
+                    location=raw.location,
+                    path="/type",
+                    entity_type=expected,
+                    record_id=rid,
+                    params={
                         "value": repr(kind),
                         "expected": str(raw.collection),
                     },
@@ -428,12 +457,12 @@ class RecordChecker:
         if isinstance(version, str) and _major(version) != _major(SCHEMA_VERSION):
             emit(
                 Issue(
-                    "VS130",
-                    raw.location,
-                    "/schema_version",
-                    kind,
-                    rid,
-                    {
+                    code="VS130",
+                    location=raw.location,
+                    path="/schema_version",
+                    entity_type=kind,
+                    record_id=rid,
+                    params={
                         "value": repr(version),
                         "expected": f"{_major(SCHEMA_VERSION)}.x",
                     },
@@ -476,24 +505,24 @@ class RecordChecker:
                 self._warned_versions.add(declared)
                 emit(
                     Issue(
-                        "VS132",
-                        raw.location,
-                        "/schema_version",
-                        kind,
-                        rid,
-                        {"value": declared, "expected": SCHEMA_VERSION},
+                        code="VS132",
+                        location=raw.location,
+                        path="/schema_version",
+                        entity_type=kind,
+                        record_id=rid,
+                        params={"value": declared, "expected": SCHEMA_VERSION},
                     )
                 )
             return
         for key, added in sorted(versions.fields_unknown_to(declared, kind, set(data)).items()):
             emit(
                 Issue(
-                    "VS131",
-                    raw.location,
-                    f"/{key}",
-                    kind,
-                    rid,
-                    {"field": key, "expected": added, "value": declared},
+                    code="VS131",
+                    location=raw.location,
+                    path=f"/{key}",
+                    entity_type=kind,
+                    record_id=rid,
+                    params={"field": key, "expected": added, "value": declared},
                 )
             )
 
@@ -505,12 +534,12 @@ class RecordChecker:
             for err in exc.errors(include_url=False):
                 emit(
                     Issue(
-                        "VS140",
-                        raw.location,
-                        _pointer(err["loc"]),
-                        None,
-                        None,
-                        {
+                        code="VS140",
+                        location=raw.location,
+                        path=_pointer(err["loc"]),
+                        entity_type=None,
+                        record_id=None,
+                        params={
                             "field": _pointer(err["loc"]) or "metadata",
                             "expected": err["msg"],
                         },
@@ -521,12 +550,12 @@ class RecordChecker:
         if _major(version) != _major(SCHEMA_VERSION):
             emit(
                 Issue(
-                    "VS130",
-                    raw.location,
-                    "/schema_version",
-                    None,
-                    None,
-                    {
+                    code="VS130",
+                    location=raw.location,
+                    path="/schema_version",
+                    entity_type=None,
+                    record_id=None,
+                    params={
                         "value": repr(version),
                         "expected": f"{_major(SCHEMA_VERSION)}.x",
                     },
@@ -550,12 +579,12 @@ class RecordChecker:
             if self.declared_extensions is not None and namespace not in self.declared_extensions:
                 emit(
                     Issue(
-                        "VS150",
-                        raw.location,
-                        f"/extensions/{namespace}",
-                        kind,
-                        rid,
-                        {"value": repr(namespace)},
+                        code="VS150",
+                        location=raw.location,
+                        path=f"/extensions/{namespace}",
+                        entity_type=kind,
+                        record_id=rid,
+                        params={"value": repr(namespace)},
                     )
                 )
             registered = schemas.get(namespace)
@@ -564,11 +593,11 @@ class RecordChecker:
             for pointer, detail in registered.errors(value):
                 emit(
                     Issue(
-                        "VS151",
-                        raw.location,
-                        f"/extensions/{namespace}{pointer}",
-                        kind,
-                        rid,
-                        {"namespace": namespace, "detail": detail},
+                        code="VS151",
+                        location=raw.location,
+                        path=f"/extensions/{namespace}{pointer}",
+                        entity_type=kind,
+                        record_id=rid,
+                        params={"namespace": namespace, "detail": detail},
                     )
                 )

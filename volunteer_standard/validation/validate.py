@@ -154,7 +154,7 @@ def validate(
             report.input_error, report.input_error_text = str(exc), exc.text
             return report
         if report.format == "package" and not checker.saw_metadata:
-            emit(Issue("VS141", Location(label), ""))
+            emit(Issue(code="VS141", location=Location(label), path=""))
         engine.finish()
     finally:
         engine.close()

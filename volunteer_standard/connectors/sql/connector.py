@@ -82,6 +82,10 @@ class SqlConnector(Connector):
     writes = tuple(ENTITY_MODELS)
     config_model = SqlConfig
 
+    def keeps_standard_form(self) -> bool:
+        """Without a mapping, the standard's flat layout as tables (lossless)."""
+        return self.settings.mapping is None
+
     @property
     def settings(self) -> SqlConfig:
         assert isinstance(self.config, SqlConfig)

@@ -146,6 +146,11 @@ class TabularConnector(Connector):
     writes = tuple(ENTITY_MODELS)
     config_model = TabularConfig
 
+    def keeps_standard_form(self) -> bool:
+        """Without a mapping, the standard's flat layout (lossless); with one, another
+        system's layout."""
+        return self.settings.mapping is None
+
     @property
     def settings(self) -> TabularConfig:
         assert isinstance(self.config, TabularConfig)

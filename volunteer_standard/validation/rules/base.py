@@ -96,7 +96,15 @@ class RecordRef:
         """Report ``code`` at ``path`` (a JSON pointer inside the record)."""
         if code in self._enabled:
             self._emit(
-                Issue(code, self.location, path, self.kind, self.record_id, params or {}, None)
+                Issue(
+                    code=code,
+                    location=self.location,
+                    path=path,
+                    entity_type=self.kind,
+                    record_id=self.record_id,
+                    params=params or {},
+                    severity_override=None,
+                )
             )
 
 

@@ -309,7 +309,15 @@ class DatasetIndex:
     ) -> Issue:
         """An issue located at the record numbered ``seq``."""
         kind, rid, location = self.locate(seq)
-        return Issue(code, location, path, kind or None, rid, params or {}, None)
+        return Issue(
+            code=code,
+            location=location,
+            path=path,
+            entity_type=kind or None,
+            record_id=rid,
+            params=params or {},
+            severity_override=None,
+        )
 
     def close(self) -> None:
         try:
