@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from volunteer_standard import codes
 from volunteer_standard.registry import REGISTRY
 from volunteer_standard.text import Lang
 
@@ -39,7 +40,7 @@ class IssueType:
 
 _STRUCTURE: list[IssueType] = [
     IssueType(
-        "VS100",
+        codes.JSON_SYNTAX,
         "json-syntax",
         "error",
         "structure",
@@ -49,7 +50,7 @@ _STRUCTURE: list[IssueType] = [
         "each line must be one complete JSON object; check quotes, commas and brackets.",
     ),
     IssueType(
-        "VS101",
+        codes.NOT_AN_OBJECT,
         "not-an-object",
         "error",
         "structure",
@@ -59,7 +60,7 @@ _STRUCTURE: list[IssueType] = [
         'write every record as an object such as {"type": …, "id": …}.',
     ),
     IssueType(
-        "VS102",
+        codes.MISSING_TYPE,
         "missing-type",
         "error",
         "structure",
@@ -69,7 +70,7 @@ _STRUCTURE: list[IssueType] = [
         'every JSON Lines record needs a \'type\' such as "volunteer" or "service_record".',
     ),
     IssueType(
-        "VS103",
+        codes.UNKNOWN_TYPE,
         "unknown-type",
         "error",
         "structure",
@@ -79,7 +80,7 @@ _STRUCTURE: list[IssueType] = [
         "check the spelling of 'type'; data outside the standard goes under 'extensions'.",
     ),
     IssueType(
-        "VS104",
+        codes.UNKNOWN_COLLECTION,
         "unknown-collection",
         "error",
         "structure",
@@ -89,7 +90,7 @@ _STRUCTURE: list[IssueType] = [
         "a package holds only 'metadata' and the per-type arrays (volunteers, projects …).",
     ),
     IssueType(
-        "VS105",
+        codes.TYPE_MISMATCH,
         "type-mismatch",
         "error",
         "structure",
@@ -99,7 +100,7 @@ _STRUCTURE: list[IssueType] = [
         "move the record to the array of its type, or correct its 'type'.",
     ),
     IssueType(
-        "VS110",
+        codes.REQUIRED,
         "required",
         "error",
         "structure",
@@ -109,7 +110,7 @@ _STRUCTURE: list[IssueType] = [
         "add the field; see docs/data-model.md for what it holds.",
     ),
     IssueType(
-        "VS111",
+        codes.WRONG_TYPE,
         "wrong-type",
         "error",
         "structure",
@@ -119,7 +120,7 @@ _STRUCTURE: list[IssueType] = [
         "do not quote numbers or leave strings unquoted; lists must be JSON arrays.",
     ),
     IssueType(
-        "VS112",
+        codes.FORMAT,
         "format",
         "error",
         "structure",
@@ -129,7 +130,7 @@ _STRUCTURE: list[IssueType] = [
         "dates are YYYY-MM-DD, times ISO 8601 with an offset (2024-03-05T09:00:00+08:00).",
     ),
     IssueType(
-        "VS113",
+        codes.OUT_OF_RANGE,
         "out-of-range",
         "error",
         "structure",
@@ -139,7 +140,7 @@ _STRUCTURE: list[IssueType] = [
         "check the value's or the text's limits.",
     ),
     IssueType(
-        "VS114",
+        codes.UNKNOWN_FIELD,
         "unknown-field",
         "error",
         "structure",
@@ -149,7 +150,7 @@ _STRUCTURE: list[IssueType] = [
         "check the spelling; keep data outside the standard under extensions.<namespace>.",
     ),
     IssueType(
-        "VS115",
+        codes.HOURS_FORMAT,
         "hours-format",
         "error",
         "structure",
@@ -159,7 +160,7 @@ _STRUCTURE: list[IssueType] = [
         "hours are exact decimals written as strings, never floating-point numbers.",
     ),
     IssueType(
-        "VS119",
+        codes.INVALID_VALUE,
         "invalid-value",
         "error",
         "structure",
@@ -169,7 +170,7 @@ _STRUCTURE: list[IssueType] = [
         "correct the value as the data dictionary describes.",
     ),
     IssueType(
-        "VS120",
+        codes.CODE_NOT_IN_CLOSED_LIST,
         "code-not-in-closed-list",
         "error",
         "codes",
@@ -179,7 +180,7 @@ _STRUCTURE: list[IssueType] = [
         "use a code of the list (see vstd codelists show <list>), not its label.",
     ),
     IssueType(
-        "VS121",
+        codes.CODE_NOT_IN_OPEN_LIST,
         "code-not-in-open-list",
         "warning",
         "codes",
@@ -189,7 +190,7 @@ _STRUCTURE: list[IssueType] = [
         "open lists accept new codes; propose common ones for the list.",
     ),
     IssueType(
-        "VS122",
+        codes.CODE_DEPRECATED,
         "code-deprecated",
         "warning",
         "codes",
@@ -199,7 +200,7 @@ _STRUCTURE: list[IssueType] = [
         "use the code that replaces it.",
     ),
     IssueType(
-        "VS130",
+        codes.SCHEMA_VERSION_UNSUPPORTED,
         "schema-version",
         "error",
         "package",
@@ -209,7 +210,7 @@ _STRUCTURE: list[IssueType] = [
         "produce data for version 1.x of the standard.",
     ),
     IssueType(
-        "VS131",
+        codes.FIELD_NEWER_THAN_VERSION,
         "field-newer-than-version",
         "error",
         "package",
@@ -219,7 +220,7 @@ _STRUCTURE: list[IssueType] = [
         "upgrade the data with 'vstd upgrade', or remove the field.",
     ),
     IssueType(
-        "VS132",
+        codes.VERSION_NEWER_THAN_TOOLKIT,
         "version-newer-than-toolkit",
         "warning",
         "package",
@@ -229,7 +230,7 @@ _STRUCTURE: list[IssueType] = [
         "upgrade volunteer-standard; fields this toolkit does not know are reported as errors.",
     ),
     IssueType(
-        "VS140",
+        codes.PACKAGE_METADATA,
         "package-metadata",
         "error",
         "package",
@@ -239,7 +240,7 @@ _STRUCTURE: list[IssueType] = [
         "metadata needs schema_version, publisher.name and generated_at.",
     ),
     IssueType(
-        "VS141",
+        codes.PACKAGE_METADATA_MISSING,
         "package-metadata-missing",
         "warning",
         "package",
@@ -249,7 +250,7 @@ _STRUCTURE: list[IssueType] = [
         "add metadata (publisher, generated_at, schema_version) so the data can be traced.",
     ),
     IssueType(
-        "VS150",
+        codes.EXTENSION_UNDECLARED,
         "extension-undeclared",
         "warning",
         "package",
@@ -263,7 +264,7 @@ _STRUCTURE: list[IssueType] = [
 # -- data safety (issue 12): input that every JSON tool would not read the same way ------
 _SAFETY: list[IssueType] = [
     IssueType(
-        "VS106",
+        codes.DUPLICATE_KEY,
         "duplicate-key",
         "error",
         "structure",
@@ -273,7 +274,7 @@ _SAFETY: list[IssueType] = [
         "remove the repeated key: two systems reading this record could take different values.",
     ),
     IssueType(
-        "VS107",
+        codes.VALUE_BEYOND_LIMITS,
         "value-beyond-limits",
         "error",
         "structure",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from volunteer_standard import codes
 from volunteer_standard.connectors.base import (
     Checkpoint,
     Connector,
@@ -338,7 +339,7 @@ def judge(record: SourceRecord, plan: RunPlan, checker: RecordChecker) -> Verdic
         if kind is not None and kind not in plan.writes:
             issues.append(
                 Issue(
-                    code="VS103",
+                    code=codes.UNKNOWN_TYPE,
                     location=record.location,
                     path="/type",
                     entity_type=kind,
@@ -358,7 +359,7 @@ def _reasons(record: SourceRecord, errors: list[Issue]) -> tuple[list[str], list
         return [i.code for i in errors], [Text(i.message("zh"), i.message("en")) for i in errors]
     if record.problems:
         return [p.code for p in record.problems], [as_text(p.message) for p in record.problems]
-    return ["VS101"], [Text("记录无法转换", "the record could not be converted")]
+    return [codes.NOT_AN_OBJECT], [Text("记录无法转换", "the record could not be converted")]
 
 
 # -- stage 4: run ----------------------------------------------------------------------------

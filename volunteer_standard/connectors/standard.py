@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from volunteer_standard import codes
 from volunteer_standard.connectors.base import (
     Connector,
     ConnectorConfig,
@@ -75,20 +76,26 @@ class StandardConnector(Connector):
             data = raw.data
             if not isinstance(data, dict):
                 yield SourceRecord(
-                    None, raw.location, None, [Problem("VS101", "the record is not a JSON object")]
+                    None,
+                    raw.location,
+                    None,
+                    [Problem(codes.NOT_AN_OBJECT, "the record is not a JSON object")],
                 )
                 continue
             if raw.collection is not None:
                 kind = COLLECTION_TYPES.get(raw.collection)
                 if kind is None:
-                    problem = Problem("VS104", f"unknown array {raw.collection!r} in the package")
+                    problem = Problem(
+                        codes.UNKNOWN_COLLECTION, f"unknown array {raw.collection!r} in the package"
+                    )
                     yield SourceRecord(data, raw.location, None, [problem])
                     continue
                 if "type" not in data:
                     data = {"type": kind, **data}
                 elif data["type"] != kind:
                     problem = Problem(
-                        "VS105", f"type {data['type']!r} sits in the {raw.collection} array"
+                        codes.TYPE_MISMATCH,
+                        f"type {data['type']!r} sits in the {raw.collection} array",
                     )
                     yield SourceRecord(data, raw.location, None, [problem])
                     continue

@@ -23,6 +23,7 @@ from typing import IO, Any, Literal
 
 import orjson
 
+from volunteer_standard import codes
 from volunteer_standard.errors import VstdError
 from volunteer_standard.io.limits import Limits, limits
 from volunteer_standard.text import Text
@@ -72,7 +73,7 @@ class RawRecord:
     location: Location
     collection: str | None = None
     error: str | None = None
-    code: str = "VS100"
+    code: str = codes.JSON_SYNTAX
 
 
 def _pointer_token(key: str) -> str:
@@ -219,7 +220,7 @@ def _iter_jsonl(stream: IO[bytes], head: bytes, label: str, bounds: Limits) -> I
                 raise InputError(_too_long(label, number, bounds))
             _drop_line(stream, label, number, bounds.max_record_bytes)
             detail = _too_long_detail(bounds)
-            yield RawRecord(detail.en, location, None, detail.en, "VS107")
+            yield RawRecord(detail.en, location, None, detail.en, codes.VALUE_BEYOND_LIMITS)
             line = stream.readline(_HEAD_BYTES)
             continue
         text = line.strip()
@@ -345,11 +346,11 @@ def _checked(
     """``value`` as a record, or an error record when it breaks a limit or repeats a key."""
     keys, problem = _inspect(value, bounds)
     if problem is not None:
-        return RawRecord(problem, location, collection, problem, "VS107")
+        return RawRecord(problem, location, collection, problem, codes.VALUE_BEYOND_LIMITS)
     if _colons(text) > keys:
         key = _duplicate_key(text)
         if key is not None:
-            return RawRecord(value, location, collection, repr(key), "VS106")
+            return RawRecord(value, location, collection, repr(key), codes.DUPLICATE_KEY)
     return RawRecord(value, location, collection)
 
 
@@ -481,14 +482,14 @@ class _PackageScanner:
         except RecursionError:
             self._skip_value()
             detail = f"nested deeper than {self.bounds.max_depth} levels"
-            return RawRecord(detail, location, collection, detail, "VS107")
+            return RawRecord(detail, location, collection, detail, codes.VALUE_BEYOND_LIMITS)
         keys, problem = _inspect(value, self.bounds)
         if problem is not None:
-            return RawRecord(problem, location, collection, problem, "VS107")
+            return RawRecord(problem, location, collection, problem, codes.VALUE_BEYOND_LIMITS)
         if self.colons > keys:
             key = _duplicate_key(self.buf[self.span[0] : self.span[1]])
             if key is not None:
-                return RawRecord(value, location, collection, repr(key), "VS106")
+                return RawRecord(value, location, collection, repr(key), codes.DUPLICATE_KEY)
         return RawRecord(value, location, collection)
 
     def _skip_value(self) -> None:

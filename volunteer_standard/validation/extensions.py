@@ -17,7 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, validators  # type: ignore[import-untyped]
 from jsonschema.exceptions import SchemaError, ValidationError  # type: ignore[import-untyped]
 
-from volunteer_standard import codelists
+from volunteer_standard import codelists, codes
 from volunteer_standard.models._types import NAMESPACE_PATTERN
 from volunteer_standard.registry import REGISTRY, RegistrationError
 from volunteer_standard.text import Text
@@ -26,7 +26,7 @@ from volunteer_standard.validation.catalogue import IssueType, register
 _NAMESPACE = re.compile(NAMESPACE_PATTERN)
 
 EXTENSION_INVALID = IssueType(
-    "VS151",
+    codes.EXTENSION_INVALID,
     "extension-invalid",
     "error",
     "extensions",

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 
+from volunteer_standard import codes
 from volunteer_standard.io.reader import Location, RawRecord
 from volunteer_standard.text import Text, as_text
 from volunteer_standard.validation.catalogue import STRUCTURE, IssueType, register
 from volunteer_standard.validation.report import Issue
 
 SOURCE_PROBLEM = IssueType(
-    "VC100",
+    codes.SOURCE_UNTRANSLATABLE,
     "source-untranslatable",
     "error",
     "source",

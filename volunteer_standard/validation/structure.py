@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from volunteer_standard import codelists, versions
+from volunteer_standard import codes as issue_code
 from volunteer_standard._version import SCHEMA_VERSION
 from volunteer_standard.io.reader import RawRecord
 from volunteer_standard.models import COLLECTION_TYPES, ENTITY_MODELS, Entity, PackageMetadata
@@ -107,7 +108,7 @@ _POSITION = re.compile(r"line ([0-9]+) column ([0-9]+)(?: \(char [0-9]+\))?")
 
 
 def json_error_params(detail: str) -> dict[str, str]:
-    """VS100's ``detail`` in English as the parser said it, and in Chinese."""
+    """The JSON-syntax issue's ``detail`` in English as the parser said it, and in Chinese."""
     zh = next((z for en, z in _JSON_ERRORS_ZH if detail.startswith(en)), "JSON 语法错误")
     where = _POSITION.search(detail)
     if where is not None:
@@ -170,16 +171,16 @@ class _PydanticError:
 
 
 def _missing(e: _PydanticError, params: dict[str, str]) -> str:
-    return "VS110"
+    return issue_code.REQUIRED
 
 
 def _extra(e: _PydanticError, params: dict[str, str]) -> str:
-    return "VS114"
+    return issue_code.UNKNOWN_FIELD
 
 
 def _hours(e: _PydanticError, params: dict[str, str]) -> str:
     params.update(value=e.value, value_zh=e.value_zh)
-    return "VS115"
+    return issue_code.HOURS_FORMAT
 
 
 def _closed_code(e: _PydanticError, params: dict[str, str]) -> str:
@@ -194,7 +195,7 @@ def _closed_code(e: _PydanticError, params: dict[str, str]) -> str:
             f"; it is the label of code {code!r}",
             f"；它是代码 {code!r} 的名称",
         )
-    return "VS120"
+    return issue_code.CODE_NOT_IN_CLOSED_LIST
 
 
 def _pattern(e: _PydanticError, params: dict[str, str]) -> str:
@@ -209,24 +210,24 @@ def _pattern(e: _PydanticError, params: dict[str, str]) -> str:
         pattern = str(e.ctx.get("pattern", ""))
         _bi(params, "expected", f"must match {pattern}", f"应符合 {pattern}")
     params.update(value=e.value, value_zh=e.value_zh)
-    return "VS112"
+    return issue_code.FORMAT
 
 
 def _format(e: _PydanticError, params: dict[str, str]) -> str:
     _bi(params, "expected", *_FORMAT_ERRORS[e.err["type"]])
     params.update(value=e.value, value_zh=e.value_zh)
-    return "VS112"
+    return issue_code.FORMAT
 
 
 def _range(e: _PydanticError, params: dict[str, str]) -> str:
     _bi(params, "expected", e.err["msg"], _RANGE_ZH[e.err["type"]].format(**e.ctx))
-    return "VS113"
+    return issue_code.OUT_OF_RANGE
 
 
 def _json_type(e: _PydanticError, params: dict[str, str]) -> str:
     want, found = _KINDS[_JSON_TYPES[e.err["type"]]], _KINDS[_json_kind(e.err.get("input"))]
     _bi(params, "expected", f"{want[0]}, found {found[0]}", f"{want[1]}，实际为{found[1]}")
-    return "VS111"
+    return issue_code.WRONG_TYPE
 
 
 def _other(e: _PydanticError, params: dict[str, str]) -> str:
@@ -238,7 +239,7 @@ def _other(e: _PydanticError, params: dict[str, str]) -> str:
         e.err["msg"],
         zh.format(expected=expected) if expected is not None else zh,
     )
-    return "VS119"
+    return issue_code.INVALID_VALUE
 
 
 _TRANSLATORS = {
@@ -321,7 +322,7 @@ def _code_warnings(
                 if not codes.closed:
                     params = {"field": pointer, "value": repr(value), "codelist": name}
                     yield Issue(
-                        code="VS121",
+                        code=issue_code.CODE_NOT_IN_OPEN_LIST,
                         location=raw.location,
                         path=pointer,
                         entity_type=kind,
@@ -331,7 +332,7 @@ def _code_warnings(
             elif entry.deprecated:
                 params = {"field": pointer, "value": repr(value), "codelist": name}
                 yield Issue(
-                    code="VS122",
+                    code=issue_code.CODE_DEPRECATED,
                     location=raw.location,
                     path=pointer,
                     entity_type=kind,
@@ -380,7 +381,7 @@ class RecordChecker:
             if expected is None:
                 emit(
                     Issue(
-                        code="VS104",
+                        code=issue_code.UNKNOWN_COLLECTION,
                         location=raw.location,
                         path="",
                         entity_type=None,
@@ -396,7 +397,7 @@ class RecordChecker:
             kind_en, kind_zh = _KINDS[_json_kind(data)]
             emit(
                 Issue(
-                    code="VS101",
+                    code=issue_code.NOT_AN_OBJECT,
                     location=raw.location,
                     path="",
                     entity_type=expected,
@@ -411,7 +412,7 @@ class RecordChecker:
             if expected is None:
                 emit(
                     Issue(
-                        code="VS102",
+                        code=issue_code.MISSING_TYPE,
                         location=raw.location,
                         path="",
                         entity_type=None,
@@ -424,7 +425,7 @@ class RecordChecker:
         elif kind not in ENTITY_MODELS:
             emit(
                 Issue(
-                    code="VS103",
+                    code=issue_code.UNKNOWN_TYPE,
                     location=raw.location,
                     path="/type",
                     entity_type=expected,
@@ -439,7 +440,7 @@ class RecordChecker:
         elif expected is not None and kind != expected:
             emit(
                 Issue(
-                    code="VS105",
+                    code=issue_code.TYPE_MISMATCH,
                     location=raw.location,
                     path="/type",
                     entity_type=expected,
@@ -457,7 +458,7 @@ class RecordChecker:
         if isinstance(version, str) and _major(version) != _major(SCHEMA_VERSION):
             emit(
                 Issue(
-                    code="VS130",
+                    code=issue_code.SCHEMA_VERSION_UNSUPPORTED,
                     location=raw.location,
                     path="/schema_version",
                     entity_type=kind,
@@ -505,7 +506,7 @@ class RecordChecker:
                 self._warned_versions.add(declared)
                 emit(
                     Issue(
-                        code="VS132",
+                        code=issue_code.VERSION_NEWER_THAN_TOOLKIT,
                         location=raw.location,
                         path="/schema_version",
                         entity_type=kind,
@@ -517,7 +518,7 @@ class RecordChecker:
         for key, added in sorted(versions.fields_unknown_to(declared, kind, set(data)).items()):
             emit(
                 Issue(
-                    code="VS131",
+                    code=issue_code.FIELD_NEWER_THAN_VERSION,
                     location=raw.location,
                     path=f"/{key}",
                     entity_type=kind,
@@ -534,7 +535,7 @@ class RecordChecker:
             for err in exc.errors(include_url=False):
                 emit(
                     Issue(
-                        code="VS140",
+                        code=issue_code.PACKAGE_METADATA,
                         location=raw.location,
                         path=_pointer(err["loc"]),
                         entity_type=None,
@@ -550,7 +551,7 @@ class RecordChecker:
         if _major(version) != _major(SCHEMA_VERSION):
             emit(
                 Issue(
-                    code="VS130",
+                    code=issue_code.SCHEMA_VERSION_UNSUPPORTED,
                     location=raw.location,
                     path="/schema_version",
                     entity_type=None,
@@ -579,7 +580,7 @@ class RecordChecker:
             if self.declared_extensions is not None and namespace not in self.declared_extensions:
                 emit(
                     Issue(
-                        code="VS150",
+                        code=issue_code.EXTENSION_UNDECLARED,
                         location=raw.location,
                         path=f"/extensions/{namespace}",
                         entity_type=kind,
@@ -593,7 +594,7 @@ class RecordChecker:
             for pointer, detail in registered.errors(value):
                 emit(
                     Issue(
-                        code="VS151",
+                        code=issue_code.EXTENSION_INVALID,
                         location=raw.location,
                         path=f"/extensions/{namespace}{pointer}",
                         entity_type=kind,

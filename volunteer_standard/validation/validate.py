@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from pydantic import BaseModel
 
+from volunteer_standard import codes
 from volunteer_standard.errors import VstdError
 from volunteer_standard.io.paths import check_distinct
 from volunteer_standard.io.reader import Format, Location, RawRecord, iter_raw
@@ -154,7 +155,7 @@ def validate(
             report.input_error, report.input_error_text = str(exc), exc.text
             return report
         if report.format == "package" and not checker.saw_metadata:
-            emit(Issue(code="VS141", location=Location(label), path=""))
+            emit(Issue(code=codes.PACKAGE_METADATA_MISSING, location=Location(label), path=""))
         engine.finish()
     finally:
         engine.close()
