@@ -28,8 +28,8 @@ demo: install
 	$(BIN)/vstd validate examples/sample.json
 
 lint: install
-	$(BIN)/ruff check volunteer_standard tests bench plugins fuzz
-	$(BIN)/ruff format --check volunteer_standard tests bench plugins fuzz
+	$(BIN)/ruff check volunteer_standard tests bench plugins fuzz scripts
+	$(BIN)/ruff format --check volunteer_standard tests bench plugins fuzz scripts
 	$(BIN)/lint-imports
 	$(BIN)/radon cc -n D volunteer_standard --total-average | tee /dev/stderr | (! grep -E '^ +[MFC] ')
 
@@ -42,7 +42,7 @@ pytest: install tests/js/node_modules/.installed
 
 # Known vulnerabilities in the installed dependencies fail the build (needs the index only).
 audit: install
-	$(BIN)/pip-audit --skip-editable --progress-spinner off
+	$(BIN)/python scripts/audit.py
 
 # A longer fuzzing run of the readers (FUZZ_SECONDS, default 600); see fuzz/run.py.
 FUZZ_SECONDS ?= 600
