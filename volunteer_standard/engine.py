@@ -122,6 +122,14 @@ def default_privacy(connector: Connector) -> Privacy:
     return Privacy("raw" if callable(keeps) and keeps() else "masked")
 
 
+def _with_marked_columns(privacy: Privacy, reader: Connector, source: str) -> Privacy:
+    """Columns the source's mapping marks sensitive are sensitive on every output path."""
+    marked = getattr(reader, "sensitive_columns", None)
+    if callable(marked):
+        privacy.sensitive_columns = privacy.sensitive_columns | frozenset(marked(source))
+    return privacy
+
+
 def writable_types(connector: Connector, target: str) -> tuple[str, ...]:
     """The entity types ``connector`` writes to ``target``, known before ``open_writer``.
 
@@ -211,7 +219,7 @@ def plan_run(
         writes=writable_types(writer_connector, target),
         rules=rules,
         current=current,
-        privacy=privacy or default_privacy(writer_connector),
+        privacy=_with_marked_columns(privacy or default_privacy(writer_connector), reader, source),
         lang=lang,
         on_invalid=on_invalid,
         state_path=Path(state_path) if state_path is not None else None,

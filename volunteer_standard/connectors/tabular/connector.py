@@ -151,6 +151,12 @@ class TabularConnector(Connector):
         system's layout."""
         return self.settings.mapping is None
 
+    def sensitive_columns(self, source: str) -> frozenset[str]:
+        """Source columns the mapping marks sensitive: privacy modes treat them as such
+        wherever they travel (extensions, reject files)."""
+        mapping = self.mapping(source) if self.settings.mapping is not None else None
+        return mapping.sensitive_columns if mapping is not None else frozenset()
+
     @property
     def settings(self) -> TabularConfig:
         assert isinstance(self.config, TabularConfig)
