@@ -316,18 +316,8 @@ class Transport:
         origin = base or _origin(url)
         while True:
             tries.number += 1
-            request = OutgoingRequest(
-                method=method,
-                url=url,
-                params={k: str(v) for k, v in (params or {}).items()},
-                headers={},
-                form={k: str(v) for k, v in form.items()} if form is not None else None,
-                json=json,
-            )
-            if authenticate:
-                self._authorise(request, origin)
-            request = apply_request_hooks(request, self.request_hooks)
-            self.limiter.wait()
+            request = _outgoing(method, url, params, form, json)
+            request = self._ready(request, origin if authenticate else None)
             try:
                 response, content = self._send(request)
             except httpx.TransportError as exc:
@@ -336,6 +326,15 @@ class Transport:
             answer = self._judge(response, content, tries)
             if answer is not None:
                 return answer
+
+    def _ready(self, request: OutgoingRequest, origin: str | None) -> OutgoingRequest:
+        """A try's request as sent: authorised (unless ``origin`` is None), hooks applied
+        afresh (signatures, nonces), after the rate limit's wait."""
+        if origin is not None:
+            self._authorise(request, origin)
+        request = apply_request_hooks(request, self.request_hooks)
+        self.limiter.wait()
+        return request
 
     def _judge(self, response: httpx.Response, content: bytes, tries: _Tries) -> Answer | None:
         """The answer to one try, or None when the call should be tried again.
@@ -511,6 +510,24 @@ class Transport:
                 "lower page_size or raise max_response_bytes",
             )
         )
+
+
+def _outgoing(
+    method: str,
+    url: str,
+    params: Mapping[str, Any] | None,
+    form: Mapping[str, Any] | None,
+    json: Any | None,
+) -> OutgoingRequest:
+    """A fresh request for one try (hooks may change it, so every try gets its own)."""
+    return OutgoingRequest(
+        method=method,
+        url=url,
+        params={k: str(v) for k, v in (params or {}).items()},
+        headers={},
+        form={k: str(v) for k, v in form.items()} if form is not None else None,
+        json=json,
+    )
 
 
 def _parse_json(content: bytes) -> tuple[bool, Any]:
