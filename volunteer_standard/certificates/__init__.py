@@ -45,6 +45,7 @@ from volunteer_standard.certificates.numbering import (
     is_well_formed,
     verification_code,
 )
+from volunteer_standard.certificates.output import IssueOutput, write_issued
 from volunteer_standard.certificates.pdf import pdf_bytes, write_pdf
 from volunteer_standard.certificates.revocation import (
     RevocationList,
@@ -67,6 +68,7 @@ __all__ = [
     "Certificate",
     "CertificateError",
     "IssueOptions",
+    "IssueOutput",
     "IssueResult",
     "IssueStats",
     "KeyRing",
@@ -100,5 +102,6 @@ __all__ = [
     "verify_file",
     "write_certificate",
     "write_html",
+    "write_issued",
     "write_pdf",
 ]

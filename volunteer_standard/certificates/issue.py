@@ -240,10 +240,33 @@ def _build_certificate(
     options: IssueOptions,
 ) -> Certificate:
     """One certificate from the summed lines of one volunteer."""
-    cert_lines: list[CertificateLine] = []
+    cert_lines = _certificate_lines(organization, lines, projects)
+    period = _covered_period(cert_lines, options)
+    number = _certificate_number(volunteer, organization, cert_lines, period, options)
+    certificate = Certificate(
+        id=f"cert-{number.lower()}",
+        certificate_no=number,
+        volunteer=_holder(volunteer),
+        issuer=_issuer(organization, options),
+        lines=cert_lines,
+        total_hours=sum((line.hours for line in cert_lines), Decimal("0")),
+        period=period,
+        issued_on=options.issued_on,
+        purpose=options.purpose,
+        status="issued",
+    )
+    certificate.verification = _verification(certificate, number, options.verify_url)
+    return certificate
+
+
+def _certificate_lines(
+    organization: Organization, lines: dict[str | None, _Line], projects: dict[str, _ProjectInfo]
+) -> list[CertificateLine]:
+    """One line per project, in the order the service began."""
+    out: list[CertificateLine] = []
     for project_id, line in sorted(lines.items(), key=lambda item: (item[1].first, item[0] or "")):
         project = projects.get(project_id) if project_id else None
-        cert_lines.append(
+        out.append(
             CertificateLine(
                 project_id=project_id,
                 project_title=project.title if project else (project_id or NO_PROJECT_TITLE),
@@ -254,27 +277,47 @@ def _build_certificate(
                 service_record_ids=sorted(line.record_ids),
             )
         )
-    total = sum((line.hours for line in cert_lines), Decimal("0"))
+    return out
+
+
+def _covered_period(cert_lines: list[CertificateLine], options: IssueOptions) -> Period:
+    """The period asked for, else the one from the first service to the last."""
     first = min(line.period.start for line in cert_lines if line.period and line.period.start)
     last = max(line.period.end for line in cert_lines if line.period and line.period.end)
+    return Period(start=options.start or first, end=options.end or last)
+
+
+def _holder(volunteer: Volunteer) -> CertificateHolder:
+    """The volunteer as a certificate names them: the ID number masked."""
     document = volunteer.id_document
-    holder = CertificateHolder(
+    return CertificateHolder(
         volunteer_id=volunteer.id,
         volunteer_no=volunteer.volunteer_no,
         name=volunteer.name,
         id_type=document.type if document else None,
         id_number_masked=mask_id_number(document.type, document.number) if document else None,
     )
-    contact = organization.contact
-    issuer = CertificateIssuer(
+
+
+def _issuer(organization: Organization, options: IssueOptions) -> CertificateIssuer:
+    return CertificateIssuer(
         organization_id=organization.id,
         name=organization.name,
         uscc=organization.uscc,
         responsible_person=options.responsible_person or organization.leader_name,
         handler=options.handler,
-        contact=_public_contact(contact),
+        contact=_public_contact(organization.contact),
     )
-    period = Period(start=options.start or first, end=options.end or last)
+
+
+def _certificate_number(
+    volunteer: Volunteer,
+    organization: Organization,
+    cert_lines: list[CertificateLine],
+    period: Period,
+    options: IssueOptions,
+) -> str:
+    """The certificate number, derived from what the certificate attests."""
     attested = {
         "issuer": organization.id,
         "volunteer": volunteer.volunteer_no,
@@ -282,32 +325,23 @@ def _build_certificate(
         "lines": [[line.service_record_ids, str(line.hours)] for line in cert_lines],
         "issued_on": options.issued_on.isoformat(),
     }
-    number = certificate_number(
+    return certificate_number(
         issued_on=options.issued_on,
         organization_id=organization.id,
         uscc=organization.uscc,
         content=attested,
         serial=options.serial,
     )
-    certificate = Certificate(
-        id=f"cert-{number.lower()}",
-        certificate_no=number,
-        volunteer=holder,
-        issuer=issuer,
-        lines=cert_lines,
-        total_hours=total,
-        period=period,
-        issued_on=options.issued_on,
-        purpose=options.purpose,
-        status="issued",
-    )
+
+
+def _verification(certificate: Certificate, number: str, verify_url: str | None) -> Verification:
+    """The check code of the certificate's content, and the URL to check it at (if any)."""
     code = verification_code(certificate.model_dump(mode="json", exclude_none=True))
     url = None
-    if options.verify_url:
-        glue = "&" if "?" in options.verify_url else "?"
-        url = f"{options.verify_url}{glue}no={number}&code={code}"
-    certificate.verification = Verification(url=url, code=code)
-    return certificate
+    if verify_url:
+        glue = "&" if "?" in verify_url else "?"
+        url = f"{verify_url}{glue}no={number}&code={code}"
+    return Verification(url=url, code=code)
 
 
 @dataclass
@@ -318,6 +352,19 @@ class IssueResult:
     stats: IssueStats
     #: Requested volunteers that had no effective hours at the organization in the period.
     without_hours: list[str]
+
+    def summary(self) -> Text:
+        """How many certificates were issued and which records they count or left out."""
+        stats = self.stats
+        return Text(
+            f"已出具 {len(self.certificates)} 份证明；计入 {stats.records_counted} 条已生效记录，"
+            f"未计入：其他组织 {stats.other_organization}、未生效 {stats.not_effective}、"
+            f"期间外 {stats.outside_period}、无效 {stats.invalid}",
+            f"issued {len(self.certificates)} certificate(s); counted {stats.records_counted} "
+            f"effective records; not counted: other organization {stats.other_organization}, "
+            f"not effective {stats.not_effective}, outside the period {stats.outside_period}, "
+            f"invalid {stats.invalid}",
+        )
 
 
 def issue(source: str | Path, options: IssueOptions) -> IssueResult:

@@ -98,9 +98,9 @@ def issue_command(
         options = vc.IssueOptions(
             organization_id=org,
             volunteers=None if batch else frozenset(volunteer or ()),
-            start=date.fromisoformat(start) if start else None,
-            end=date.fromisoformat(end) if end else None,
-            issued_on=date.fromisoformat(issued_on) if issued_on else date.today(),
+            start=_day(start),
+            end=_day(end),
+            issued_on=_day(issued_on) or date.today(),
             purpose=purpose,
             handler=handler,
             responsible_person=responsible,
@@ -111,37 +111,21 @@ def issue_command(
     try:
         signing_key = vc.load_private_key(key) if key else None
         result = vc.issue(data, options)
-        several = batch or len(result.certificates) > 1 or bool(output and output.is_dir())
-        target = output or Path("certificates" if several else "certificate.json")
-        if several:
-            target.mkdir(parents=True, exist_ok=True)
-        for certificate in result.certificates:
-            if signing_key is not None:
-                certificate = vc.sign_certificate(certificate, signing_key)
-            path = target / f"{certificate.certificate_no}.json" if several else target
-            vc.write_certificate(certificate, path)
-            if pdf:
-                vc.write_pdf(certificate, path.with_suffix(".pdf"))
-            if html:
-                vc.write_html(certificate, path.with_suffix(".html"))
+        files = vc.IssueOutput(output, folder=batch, key=signing_key, pdf=pdf, html=html)
+        for certificate, path in vc.write_issued(result.certificates, files):
             typer.echo(f"{certificate.certificate_no}\t{certificate.total_hours}\t{path}")
     except VstdError as exc:
         fail(exc.message(language), 1)
     except OSError as exc:
         fail(_cannot_write(exc, language))
-    stats = result.stats
-    _say(
-        language,
-        f"已出具 {len(result.certificates)} 份证明；计入 {stats.records_counted} 条已生效记录，"
-        f"未计入：其他组织 {stats.other_organization}、未生效 {stats.not_effective}、"
-        f"期间外 {stats.outside_period}、无效 {stats.invalid}",
-        f"issued {len(result.certificates)} certificate(s); counted {stats.records_counted} "
-        f"effective records; not counted: other organization {stats.other_organization}, "
-        f"not effective {stats.not_effective}, outside the period {stats.outside_period}, "
-        f"invalid {stats.invalid}",
-    )
+    typer.echo(result.summary().get(language), err=True)
     for missing in result.without_hours:
         _say(language, f"无可出具的时长：{missing}", f"no hours to certify for {missing}")
+
+
+def _day(text: str | None) -> date | None:
+    """A YYYY-MM-DD option (ValueError when it is not one)."""
+    return date.fromisoformat(text) if text else None
 
 
 @app.command("sign")

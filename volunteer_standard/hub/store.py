@@ -25,7 +25,7 @@ from volunteer_standard.hub import db
 from volunteer_standard.hub.aggregate.identity import person_key
 from volunteer_standard.hub.checks import batch_checker, issue_json
 from volunteer_standard.hub.regions import own_region, volunteer_ref
-from volunteer_standard.hub.tokens import Principal
+from volunteer_standard.hub.tokens import Principal, Scopes
 from volunteer_standard.models import ENTITY_MODELS
 from volunteer_standard.models.introspect import sensitive_fields, values_at
 from volunteer_standard.profiles import Profile
@@ -246,12 +246,39 @@ class Store:
                 )
 
     def _regions(self, conn: Connection, principal: Principal, prepared: list[_Prepared]) -> None:
+        """Give each accepted record its region and refuse those outside the token's scope.
+
+        A record's region is its own, else its volunteer's (in this batch or stored), else
+        the token's home region; a deletion keeps the region the record had.
+        """
         scopes = principal.scopes
+        system = principal.source_system
         home = next((r for r in scopes.regions if r != "*"), "")
-        refs: dict[str, str] = {}
+        refs = self._volunteer_regions(conn, system, prepared)
+        existing = self._existing(conn, system, prepared, deletes_only=True)
         for prep in prepared:
-            if prep.data is not None and prep.kind == "volunteer":
-                refs[prep.rid] = own_region("volunteer", prep.data)
+            if prep.result.status != "accepted" or prep.result.replayed:
+                continue
+            if prep.data is None:
+                prep.region = existing.get((prep.kind, f"{system}/{prep.rid}"), home)
+            else:
+                prep.region = _record_region(prep.kind, prep.data, refs) or home
+            if not _in_scope(prep.region, scopes):
+                prep.result.status = "rejected"
+                prep.result.issues.append(hub_issue("HUB102", region=prep.region or "?"))
+                prep.issue_codes.append("HUB102")
+
+    @staticmethod
+    def _volunteer_regions(
+        conn: Connection, system: str, prepared: list[_Prepared]
+    ) -> dict[str, str]:
+        """The region of every volunteer the batch's records refer to (record id → region):
+        from the batch itself, else from the store."""
+        refs: dict[str, str] = {
+            prep.rid: own_region("volunteer", prep.data)
+            for prep in prepared
+            if prep.data is not None and prep.kind == "volunteer"
+        }
         wanted = {
             ref
             for p in prepared
@@ -260,30 +287,14 @@ class Store:
             if ref is not None and ref not in refs
         }
         for chunk in _chunks(sorted(wanted), 500):
-            ids = [f"{principal.source_system}/{r}" for r in chunk]
+            ids = [f"{system}/{r}" for r in chunk]
             rows = conn.execute(
                 select(db.records.c.record_id, db.records.c.region).where(
                     db.records.c.entity_type == "volunteer", db.records.c.item_id.in_(ids)
                 )
             )
             refs.update({row.record_id: row.region for row in rows})
-        existing = self._existing(conn, principal.source_system, prepared, deletes_only=True)
-        for prep in prepared:
-            if prep.result.status != "accepted" or prep.result.replayed:
-                continue
-            if prep.data is None:  # a deletion keeps the region the record had
-                key = (prep.kind, f"{principal.source_system}/{prep.rid}")
-                prep.region = existing.get(key, home)
-            else:
-                ref = volunteer_ref(prep.kind, prep.data)
-                region = own_region(prep.kind, prep.data) or (refs.get(ref, "") if ref else "")
-                prep.region = region or home
-            if (prep.region and not scopes.allows_region(prep.region)) or (
-                not prep.region and "*" not in scopes.regions
-            ):
-                prep.result.status = "rejected"
-                prep.result.issues.append(hub_issue("HUB102", region=prep.region or "?"))
-                prep.issue_codes.append("HUB102")
+        return refs
 
     def _existing(
         self, conn: Connection, system: str, prepared: list[_Prepared], *, deletes_only: bool
@@ -485,6 +496,20 @@ class Store:
                 item["data"] = row.data
             items.append(item)
         return items
+
+
+def _record_region(kind: str, data: dict[str, Any], refs: dict[str, str]) -> str:
+    """A record's own region, else its volunteer's ("" when neither is known)."""
+    own = own_region(kind, data)
+    if own:
+        return own
+    ref = volunteer_ref(kind, data)
+    return refs.get(ref, "") if ref else ""
+
+
+def _in_scope(region: str, scopes: Scopes) -> bool:
+    """A known region must be in scope; an unknown one only under an all-regions token."""
+    return scopes.allows_region(region) if region else "*" in scopes.regions
 
 
 def _rows_by_key(conn: Connection, keys: Sequence[tuple[str, str]], *columns: Any) -> list[Any]:

@@ -32,12 +32,18 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from volunteer_standard.connectors.http.spec import ApiSpec, EndpointSpec, WriteSpec
+from volunteer_standard.connectors.http.spec import (
+    ApiSpec,
+    EndpointSpec,
+    PaginationSpec,
+    WriteSpec,
+)
 
 
 def _set(body: dict[str, Any], path: str, value: Any) -> None:
@@ -168,46 +174,43 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(
         self, method: str, path: str, query: dict[str, str], form: dict[str, str], body: Any
     ) -> None:
-        state, spec = self.state, self.state.spec
-        if path == "/__faults__":
-            with state.lock:
-                state.faults = list(body or [])
-            self._send(200, {"ok": True})
+        control = _CONTROL_ROUTES.get(path)
+        if control is not None:
+            with self.state.lock:
+                control(self, body)
             return
-        if path == "/__log__":
-            with state.lock:
-                self._send(200, state.log)
-            return
-        if path == "/__reset__":
-            with state.lock:
-                state.faults, state.log, state.tokens = [], [], {}
-            self._send(200, {"ok": True})
-            return
-        if path == "/__expire__":
-            with state.lock:
-                state.tokens = dict.fromkeys(state.tokens, 0.0)
-            self._send(200, {"ok": True})
-            return
-        auth = spec.auth
+        auth = self.state.spec.auth
         if auth.kind == "token" and auth.token_path and path.endswith(auth.token_path):
             self._token(form if auth.token_style == "form" else (body or {}))
             return
-        for write in spec.writes:
-            if method == write.method and path.endswith(write.path):
-                if self._authorised(query):
-                    self._write(write, path[: -len(write.path)], form, body)
-                return
-        for endpoint in spec.endpoints:
-            if method == endpoint.method and path.endswith(endpoint.path):
-                params = dict(query)
-                if endpoint.body == "form":
-                    params.update(form)
-                elif endpoint.body == "json" and isinstance(body, dict):
-                    params.update({k: str(v) for k, v in body.items()})
-                if self._authorised(params):
-                    self._list(endpoint, path[: -len(endpoint.path)], params, path)
-                return
+        write = next((w for w in self.state.spec.writes if _serves(w, method, path)), None)
+        if write is not None:
+            if self._authorised(query):
+                self._write(write, path[: -len(write.path)], form, body)
+            return
+        endpoint = next((e for e in self.state.spec.endpoints if _serves(e, method, path)), None)
+        if endpoint is not None:
+            params = _list_params(endpoint, query, form, body)
+            if self._authorised(params):
+                self._list(endpoint, path[: -len(endpoint.path)], params, path)
+            return
         self._error(404, "404", "no such endpoint")
+
+    # -- control routes (see _CONTROL_ROUTES) ------------------------------------------
+    def _set_faults(self, body: Any) -> None:
+        self.state.faults = list(body or [])
+        self._send(200, {"ok": True})
+
+    def _send_log(self, body: Any) -> None:
+        self._send(200, self.state.log)
+
+    def _reset(self, body: Any) -> None:
+        self.state.faults, self.state.log, self.state.tokens = [], [], {}
+        self._send(200, {"ok": True})
+
+    def _expire_tokens(self, body: Any) -> None:
+        self.state.tokens = dict.fromkeys(self.state.tokens, 0.0)
+        self._send(200, {"ok": True})
 
     def _authorised(self, params: dict[str, str]) -> bool:
         state, auth = self.state, self.state.spec.auth
@@ -285,30 +288,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(404, "404", "no such folder")
             return
         items = self._items(folder / f"{endpoint.name}.jsonl")
-        inc = endpoint.incremental
-        if inc is not None and inc.param and params.get(inc.param):
-            since = params[inc.param]
-            items = [
-                i
-                for i in items
-                if not isinstance(i, dict) or str(_get(i, inc.field) or "") >= since
-            ]
+        items = _changed_since(items, endpoint, params)
         pag = endpoint.pagination
-        size = int(params.get(pag.size_param or "", pag.size)) if pag.size_param else pag.size
         body = self._envelope()
-        if pag.kind == "page":
-            number = int(params.get(pag.parameter(), pag.start))
-            start = (number - pag.start) * size
-            page, chunk = number - pag.start + 1, items[start : start + size]
-        elif pag.kind == "offset":
-            start = int(params.get(pag.parameter(), pag.start))
-            page, chunk = (start - pag.start) // size + 1, items[start : start + size]
-        elif pag.kind == "cursor":
-            start = int(params.get(pag.parameter()) or 0)
-            page, chunk = start // size + 1, items[start : start + size]
-            _set(body, pag.cursor_field, str(start + size) if start + size < len(items) else "")
-        else:
-            page, chunk = 1, items
+        page, chunk = _slice_page(pag, params, items, body)
         if pag.total_field:
             _set(body, pag.total_field, len(items))
         self._entry["page"] = page
@@ -362,41 +345,52 @@ class _Handler(BaseHTTPRequestHandler):
         return False
 
     def _write(self, write: WriteSpec, prefix: str, form: dict[str, str], body: Any) -> None:
-        spec = self.state.spec
-        target = next(
-            (
-                e
-                for e in spec.endpoints
-                if e.name == write.fields_from or (not write.fields_from and e.type == write.type)
-            ),
-            None,
-        )
+        target = self._write_target(write)
         fault = self.state.fault(self.path, None)
-        if (
-            fault is not None
-            and fault["kind"] != "refuse"
-            and self._inject(fault, self._envelope(), target)
-        ):
+        refuse = fault is not None and fault["kind"] == "refuse"
+        if fault is not None and not refuse and self._inject(fault, self._envelope(), target):
             return
-        if write.body == "json":
-            items = (body or {}).get(write.items_key) if isinstance(body, dict) else None
-        else:
-            items = json.loads(form.get(write.items_key, "null"))
+        items = _posted_items(write, form, body)
         if not isinstance(items, list) or target is None:
             self._error(400, "400", "no item list")
             return
         folder = self._folder(prefix)
         folder.mkdir(parents=True, exist_ok=True)
-        file = folder / f"{target.name}.jsonl"
+        results = self._upsert(folder / f"{target.name}.jsonl", target, write, items, refuse)
+        answer = self._envelope()
+        _set(answer, write.results, results)
+        self._send(200, answer)
+
+    def _write_target(self, write: WriteSpec) -> EndpointSpec | None:
+        """The endpoint whose file a write endpoint stores into."""
+        return next(
+            (
+                e
+                for e in self.state.spec.endpoints
+                if e.name == write.fields_from or (not write.fields_from and e.type == write.type)
+            ),
+            None,
+        )
+
+    def _upsert(
+        self,
+        file: Path,
+        target: EndpointSpec,
+        write: WriteSpec,
+        items: list[Any],
+        refuse: bool,
+    ) -> list[dict[str, Any]]:
+        """Store ``items`` in ``file`` by key (stamped when incremental), one result each;
+        with ``refuse``, every second item is refused."""
+        spec = self.state.spec
         inc = target.incremental
         key = inc.key if inc is not None else "id"
+        ok_code = spec.envelope.ok[0] if spec.envelope else "0"
         results: list[dict[str, Any]] = []
         with self.state.lock:
             existing = self._items(file)
         index = {str(_get(i, key)): n for n, i in enumerate(existing) if isinstance(i, dict)}
-        refuse = fault is not None and fault["kind"] == "refuse"
         for n, item in enumerate(items):
-            ok_code = spec.envelope.ok[0] if spec.envelope else "0"
             ident = _get(item, key) if isinstance(item, dict) else None
             if ident in (None, "") or (refuse and n % 2 == 1):
                 results.append(self._result(write, False, "4001", "missing id or refused"))
@@ -408,13 +402,8 @@ class _Handler(BaseHTTPRequestHandler):
             index[str(ident)] = len(existing)
             existing.append(item)
             results.append(self._result(write, True, ok_code, "ok"))
-        lines = [json.dumps(i, ensure_ascii=False) for i in existing if i is not None]
-        temp = file.with_name(file.name + ".tmp")
-        temp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        os.replace(temp, file)
-        answer = self._envelope()
-        _set(answer, write.results, results)
-        self._send(200, answer)
+        _replace_lines(file, existing)
+        return results
 
     @staticmethod
     def _result(write: WriteSpec, ok: bool, code: str, msg: str) -> dict[str, Any]:
@@ -425,6 +414,74 @@ class _Handler(BaseHTTPRequestHandler):
         if write.result_message:
             _set(out, write.result_message, msg)
         return out
+
+
+#: Control routes (``FakeApi`` calls them); each runs holding the state lock.
+_CONTROL_ROUTES: dict[str, Callable[[_Handler, Any], None]] = {
+    "/__faults__": _Handler._set_faults,
+    "/__log__": _Handler._send_log,
+    "/__reset__": _Handler._reset,
+    "/__expire__": _Handler._expire_tokens,
+}
+
+
+def _serves(route: EndpointSpec | WriteSpec, method: str, path: str) -> bool:
+    return method == route.method and path.endswith(route.path)
+
+
+def _list_params(
+    endpoint: EndpointSpec, query: dict[str, str], form: dict[str, str], body: Any
+) -> dict[str, str]:
+    """A list request's parameters: the query plus the form or JSON body it sends."""
+    params = dict(query)
+    if endpoint.body == "form":
+        params.update(form)
+    elif endpoint.body == "json" and isinstance(body, dict):
+        params.update({k: str(v) for k, v in body.items()})
+    return params
+
+
+def _changed_since(items: list[Any], endpoint: EndpointSpec, params: dict[str, str]) -> list[Any]:
+    """The items at or after the incremental parameter (all when it is not sent)."""
+    inc = endpoint.incremental
+    if inc is None or not inc.param or not params.get(inc.param):
+        return items
+    since = params[inc.param]
+    return [i for i in items if not isinstance(i, dict) or str(_get(i, inc.field) or "") >= since]
+
+
+def _slice_page(
+    pag: PaginationSpec, params: dict[str, str], items: list[Any], body: dict[str, Any]
+) -> tuple[int, list[Any]]:
+    """(page number from 1, its items) as the pagination asks; sets a cursor's next value."""
+    size = int(params.get(pag.size_param or "", pag.size)) if pag.size_param else pag.size
+    if pag.kind == "page":
+        number = int(params.get(pag.parameter(), pag.start))
+        start = (number - pag.start) * size
+        return number - pag.start + 1, items[start : start + size]
+    if pag.kind == "offset":
+        start = int(params.get(pag.parameter(), pag.start))
+        return (start - pag.start) // size + 1, items[start : start + size]
+    if pag.kind == "cursor":
+        start = int(params.get(pag.parameter()) or 0)
+        _set(body, pag.cursor_field, str(start + size) if start + size < len(items) else "")
+        return start // size + 1, items[start : start + size]
+    return 1, items
+
+
+def _posted_items(write: WriteSpec, form: dict[str, str], body: Any) -> Any:
+    """The item list a write request carries (whatever it is: the caller checks)."""
+    if write.body == "json":
+        return (body or {}).get(write.items_key) if isinstance(body, dict) else None
+    return json.loads(form.get(write.items_key, "null"))
+
+
+def _replace_lines(file: Path, rows: list[Any]) -> None:
+    """Rewrite a JSON Lines file atomically, leaving out the rows set to None."""
+    lines = [json.dumps(i, ensure_ascii=False) for i in rows if i is not None]
+    temp = file.with_name(file.name + ".tmp")
+    temp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    os.replace(temp, file)
 
 
 def _load_spec(path: Path) -> ApiSpec:

@@ -31,6 +31,7 @@ from volunteer_standard.connectors.base import (
 from volunteer_standard.connectors.elicence.fields import (
     LICENCE_NAME,
     OTHER_ID_TYPE,
+    LicenceField,
     id_type_codes,
     licence_fields,
     status_codes,
@@ -153,60 +154,53 @@ class ElicenceConnector(Connector):
         problems: list[Problem] = []
         surface = licence.get("surface")
         data: dict[str, Any] = copy.deepcopy(surface) if isinstance(surface, dict) else {}
-        known = {spec.key for spec in licence_fields()}
         for spec in licence_fields():
             value = licence.get(spec.key)
-            if value is None:
-                if spec.required:
-                    problems.append(
-                        Problem(
-                            "EL101",
-                            Text(
-                                "电子证照缺少必填字段 {key}（{label}）",
-                                "the licence lacks the required field {key} ({label_en})",
-                            ).format(key=spec.key, label=spec.label_zh, label_en=spec.label_en),
-                            field=spec.key,
-                            params={"key": spec.key},
-                        )
-                    )
-                continue
-            if spec.key == "licence_type_code" and value != self._config.item_code:
-                problems.append(
-                    Problem(
-                        "EL102",
-                        Text(
-                            "证照类型代码不是志愿服务记录证明（{expected}）",
-                            "the licence item code is not that of a volunteer service "
-                            "certificate ({expected})",
-                        ).format(expected=self._config.item_code),
-                        field=spec.key,
-                        params={"expected": self._config.item_code},
-                    )
-                )
-            if spec.direction != "both" or spec.path == "*":
-                continue
-            if spec.key == "status":
-                back = {v: k for k, v in self._statuses().items()}
-                value = back.get(value, value)
-            _put(data, spec.path, value)
-        if "id_type" not in data.get("volunteer", {}) and licence.get("holder_id_type"):
-            back = {v: k for k, v in self._id_types().items()}
-            standard = back.get(str(licence["holder_id_type"]))
-            if standard is not None:
-                _put(data, "volunteer.id_type", standard)
-        unknown = {k: v for k, v in licence.items() if k not in known}
-        if unknown:
-            _put(
-                data,
-                f"extensions.{NAMESPACE}",
-                {**data.get("extensions", {}).get(NAMESPACE, {}), **unknown},
-            )
+            problem = self._field_problem(spec, value)
+            if problem is not None:
+                problems.append(problem)
+            if value is not None and spec.direction == "both" and spec.path != "*":
+                _put(data, spec.path, self._standard_value(spec, value))
+        self._restore_id_type(data, licence)
+        _keep_unknown_fields(data, licence)
         data.setdefault("type", "certificate")
         if "id" not in data and isinstance(licence.get("licence_number"), str):
-            data["id"] = "cert-" + "".join(
-                c if c.isalnum() or c in "._:-" else "-" for c in licence["licence_number"]
-            )
+            data["id"] = _certificate_id(licence["licence_number"])
         return data, problems
+
+    def _field_problem(self, spec: LicenceField, value: Any) -> Problem | None:
+        """A required field that is missing, or an item code not ours."""
+        if value is None:
+            return _missing_field(spec) if spec.required else None
+        if spec.key == "licence_type_code" and value != self._config.item_code:
+            return Problem(
+                "EL102",
+                Text(
+                    "证照类型代码不是志愿服务记录证明（{expected}）",
+                    "the licence item code is not that of a volunteer service "
+                    "certificate ({expected})",
+                ).format(expected=self._config.item_code),
+                field=spec.key,
+                params={"expected": self._config.item_code},
+            )
+        return None
+
+    def _standard_value(self, spec: LicenceField, value: Any) -> Any:
+        """A licence field's value in the standard's terms (status codes mapped back)."""
+        if spec.key != "status":
+            return value
+        back = {v: k for k, v in self._statuses().items()}
+        return back.get(value, value)
+
+    def _restore_id_type(self, data: dict[str, Any], licence: dict[str, Any]) -> None:
+        """The holder's ID type from the licence's code, unless the surface kept it."""
+        code = licence.get("holder_id_type")
+        if "id_type" in data.get("volunteer", {}) or not code:
+            return
+        back = {v: k for k, v in self._id_types().items()}
+        standard = back.get(str(code))
+        if standard is not None:
+            _put(data, "volunteer.id_type", standard)
 
     def read(self, source: str, state: Mapping[str, Any] | None = None) -> Iterator[SourceRecord]:
         for raw in iter_raw(source, fmt="jsonl"):
@@ -225,6 +219,35 @@ class ElicenceConnector(Connector):
                 continue
             data, problems = self.from_licence(raw.data)
             yield SourceRecord(data, raw.location, raw.data, problems)
+
+
+def _missing_field(spec: LicenceField) -> Problem:
+    return Problem(
+        "EL101",
+        Text(
+            "电子证照缺少必填字段 {key}（{label}）",
+            "the licence lacks the required field {key} ({label_en})",
+        ).format(key=spec.key, label=spec.label_zh, label_en=spec.label_en),
+        field=spec.key,
+        params={"key": spec.key},
+    )
+
+
+def _keep_unknown_fields(data: dict[str, Any], licence: dict[str, Any]) -> None:
+    """Fields the catalogue does not know travel on in our extension: nothing lost."""
+    known = {spec.key for spec in licence_fields()}
+    unknown = {k: v for k, v in licence.items() if k not in known}
+    if unknown:
+        _put(
+            data,
+            f"extensions.{NAMESPACE}",
+            {**data.get("extensions", {}).get(NAMESPACE, {}), **unknown},
+        )
+
+
+def _certificate_id(licence_number: str) -> str:
+    """A certificate id made of the licence number (characters ids allow, others as -)."""
+    return "cert-" + "".join(c if c.isalnum() or c in "._:-" else "-" for c in licence_number)
 
 
 class _LicenceWriter:

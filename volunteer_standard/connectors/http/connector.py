@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -323,6 +324,36 @@ class HttpConnector(Connector):
         endpoint: EndpointSpec,
         state: dict[str, Any],
     ) -> Iterator[ReadItem]:
+        run = self._start_endpoint(base, endpoint, state)
+        kind = endpoint.pagination.kind
+        while True:
+            run.number += 1
+            try:
+                answer, items = self._fetch_page(transport, run)
+            except (PageError, RemoteError) as exc:
+                if not self._rejects_bad_page(exc, kind):
+                    raise
+                run.frozen = True  # after a rejected page the bookmark must not move past it
+                run.bad_in_row += 1
+                yield _rejected_page(run, exc, transport)
+                if _stop_after_bad_page(run):
+                    return
+                run.params = _advance(run.params, kind, endpoint.pagination.parameter(), run.size)
+                continue
+            run.bad_in_row = 0
+            yield from _page_records(run, items)
+            if endpoint.incremental is not None and not run.frozen:
+                state[endpoint.name] = run.mark.dump()
+                yield Checkpoint(dict(state))
+            following = self._next(kind, run.params, answer, items, run.size, endpoint)
+            if following is None:
+                return
+            run.turn_to(following)
+
+    def _start_endpoint(
+        self, base: str, endpoint: EndpointSpec, state: Mapping[str, Any]
+    ) -> _EndpointRead:
+        """The first page's parameters (from the saved bookmark) and an empty page count."""
         mapper = ItemMapper(self.api().endpoint_map(endpoint.name))
         inc = endpoint.incremental
         tz = self._tz()
@@ -330,96 +361,41 @@ class HttpConnector(Connector):
         params = self._first_params(endpoint)
         if inc is not None and inc.param and mark.since is not None:
             params[inc.param] = mark.since.astimezone(tz).strftime(inc.format)
-        pag = endpoint.pagination
-        size = self._page_size(endpoint)
-        pointer = "/" + "/".join(endpoint.items.split(".")) if endpoint.items else ""
-        frozen = False  # after a rejected page the bookmark must not move past it
-        bad_in_row = 0
-        seen: set[bytes] = set()
-        number = 0
-        where = safe_url(join_url(base, endpoint.path))
-        while True:
-            number += 1
-            method, url, kwargs = self._request(base, endpoint, params)
-            label = Text(f"{endpoint.name} 第 {number} 页", f"{endpoint.name} page {number}")
-            try:
-                answer = transport.call(method, url, base=base, what=label, **kwargs)
-                items = dig(answer.payload, endpoint.items)
-                if items is None:
-                    items = []
-                if not isinstance(items, list):
-                    raise PageError(
-                        Text(
-                            f"{where}（{label.zh}）：{endpoint.items or '应答'} 不是列表",
-                            f"{where} ({label.en}): {endpoint.items or 'the body'} is not a list",
-                        )
-                    )
-            except (PageError, RemoteError) as exc:
-                if isinstance(exc, RemoteError) and exc.code is None:
-                    raise  # HTTP status after retries: the run stops, the bookmark stays
-                if self.options.on_bad_page == "fail" or pag.kind == "cursor":
-                    raise
-                frozen = True
-                bad_in_row += 1
-                code = REMOTE_ERROR if isinstance(exc, RemoteError) else BAD_PAGE
-                raw = {"page": number, "params": _public(params, transport)}
-                yield SourceRecord(
-                    None, Location(where, number, ""), raw, [Problem(code, exc.text)]
+        return _EndpointRead(
+            endpoint=endpoint,
+            base=base,
+            where=safe_url(join_url(base, endpoint.path)),
+            mapper=mapper,
+            tz=tz,
+            mark=mark,
+            size=self._page_size(endpoint),
+            pointer="/" + "/".join(endpoint.items.split(".")) if endpoint.items else "",
+            params=params,
+        )
+
+    def _fetch_page(self, transport: Transport, run: _EndpointRead) -> tuple[Answer, list[Any]]:
+        """The current page's answer and its item list (a missing list is an empty one)."""
+        endpoint = run.endpoint
+        method, url, kwargs = self._request(run.base, endpoint, run.params)
+        label = run.label()
+        answer = transport.call(method, url, base=run.base, what=label, **kwargs)
+        items = dig(answer.payload, endpoint.items)
+        if items is None:
+            return answer, []
+        if not isinstance(items, list):
+            raise PageError(
+                Text(
+                    f"{run.where}（{label.zh}）：{endpoint.items or '应答'} 不是列表",
+                    f"{run.where} ({label.en}): {endpoint.items or 'the body'} is not a list",
                 )
-                if bad_in_row >= MAX_BAD_PAGES or pag.kind == "none":
-                    if pag.kind == "none":
-                        return
-                    raise ConnectorError(
-                        Text(
-                            f"{where}：连续 {bad_in_row} 页无法使用，停止读取",
-                            f"{where}: {bad_in_row} pages in a row were unusable; stopping",
-                        )
-                    ) from None
-                params = _advance(params, pag.kind, pag.parameter(), size)
-                continue
-            bad_in_row = 0
-            for index, item in enumerate(items):
-                location = Location(where, number, f"{pointer}/{index}")
-                if not isinstance(item, dict):
-                    shown = item if isinstance(item, str | int | float | bool) else None
-                    yield SourceRecord(
-                        None,
-                        location,
-                        {"item": shown},
-                        [
-                            Problem(
-                                BAD_SHAPE,
-                                Text(
-                                    f"{location}：条目不是 JSON 对象",
-                                    f"{location}: the item is not a JSON object",
-                                ),
-                            )
-                        ],
-                    )
-                    continue
-                if inc is not None:
-                    moment, key = _stamp(item, inc.field, inc.key, tz)
-                    if moment is not None and mark.skip(moment, key):
-                        continue
-                    if moment is not None and not frozen:
-                        mark.observe(moment, key)
-                yield mapper.record(item, location)
-            if inc is not None and not frozen:
-                state[endpoint.name] = mark.dump()
-                yield Checkpoint(dict(state))
-            following = self._next(pag.kind, params, answer, items, size, endpoint)
-            if following is None:
-                return
-            key_bytes = orjson.dumps(following, option=orjson.OPT_SORT_KEYS, default=str)
-            if key_bytes in seen:
-                raise ConnectorError(
-                    Text(
-                        f"{where}：分页出现循环（第 {number} 页之后重复）",
-                        f"{where}: pagination loops (repeats after page {number})",
-                    )
-                )
-            seen.add(key_bytes)
-            params = following
+            )
+        return answer, items
+
+    def _rejects_bad_page(self, exc: PageError | RemoteError, kind: str) -> bool:
+        """Whether an unusable page becomes a reject record (else the run stops)."""
+        if isinstance(exc, RemoteError) and exc.code is None:
+            return False  # HTTP status after retries: the run stops, the bookmark stays
+        return self.options.on_bad_page != "fail" and kind != "cursor"
 
     def _next(
         self,
@@ -660,6 +636,97 @@ class _TimeMark:
         if self.since is None:
             return {}
         return {"since": self.since.isoformat(), "ids": sorted(self.ids)}
+
+
+@dataclass
+class _EndpointRead:
+    """One endpoint's reading in progress: where it is, and what guards its bookmark."""
+
+    endpoint: EndpointSpec
+    base: str
+    where: str
+    mapper: ItemMapper
+    tz: tzinfo
+    mark: _TimeMark
+    size: int
+    pointer: str
+    params: dict[str, Any]
+    number: int = 0
+    frozen: bool = False
+    bad_in_row: int = 0
+    seen: set[bytes] = field(default_factory=set)
+
+    def label(self) -> Text:
+        name = self.endpoint.name
+        return Text(f"{name} 第 {self.number} 页", f"{name} page {self.number}")
+
+    def fresh(self, item: Mapping[str, Any]) -> bool:
+        """False for an item the bookmark says was handed on already; notes the others."""
+        inc = self.endpoint.incremental
+        if inc is None:
+            return True
+        moment, key = _stamp(item, inc.field, inc.key, self.tz)
+        if moment is None:
+            return True
+        if self.mark.skip(moment, key):
+            return False
+        if not self.frozen:
+            self.mark.observe(moment, key)
+        return True
+
+    def turn_to(self, following: dict[str, Any]) -> None:
+        """Move to the next page's parameters, refusing a pagination that loops."""
+        key_bytes = orjson.dumps(following, option=orjson.OPT_SORT_KEYS, default=str)
+        if key_bytes in self.seen:
+            raise ConnectorError(
+                Text(
+                    f"{self.where}：分页出现循环（第 {self.number} 页之后重复）",
+                    f"{self.where}: pagination loops (repeats after page {self.number})",
+                )
+            )
+        self.seen.add(key_bytes)
+        self.params = following
+
+
+def _rejected_page(
+    run: _EndpointRead, exc: PageError | RemoteError, transport: Transport
+) -> SourceRecord:
+    code = REMOTE_ERROR if isinstance(exc, RemoteError) else BAD_PAGE
+    raw = {"page": run.number, "params": _public(run.params, transport)}
+    return SourceRecord(None, Location(run.where, run.number, ""), raw, [Problem(code, exc.text)])
+
+
+def _stop_after_bad_page(run: _EndpointRead) -> bool:
+    """True when an unpaged endpoint is done; raises after too many bad pages in a row."""
+    if run.endpoint.pagination.kind == "none":
+        return True
+    if run.bad_in_row >= MAX_BAD_PAGES:
+        raise ConnectorError(
+            Text(
+                f"{run.where}：连续 {run.bad_in_row} 页无法使用，停止读取",
+                f"{run.where}: {run.bad_in_row} pages in a row were unusable; stopping",
+            )
+        ) from None
+    return False
+
+
+def _page_records(run: _EndpointRead, items: list[Any]) -> Iterator[SourceRecord]:
+    """One record per item not handed on before; a reject for an item that is no object."""
+    for index, item in enumerate(items):
+        location = Location(run.where, run.number, f"{run.pointer}/{index}")
+        if not isinstance(item, dict):
+            yield _not_an_object(item, location)
+        elif run.fresh(item):
+            yield run.mapper.record(item, location)
+
+
+def _not_an_object(item: Any, location: Location) -> SourceRecord:
+    shown = item if isinstance(item, str | int | float | bool) else None
+    problem = Problem(
+        BAD_SHAPE,
+        Text(f"{location}：条目不是 JSON 对象", f"{location}: the item is not a JSON object"),
+    )
+    return SourceRecord(None, location, {"item": shown}, [problem])
 
 
 def _write_jsonl_atomically(path: Path, rows: list[dict[str, Any]]) -> None:

@@ -118,6 +118,22 @@ class _Token:
     expires_at: float | None
 
 
+@dataclass
+class _Tries:
+    """Where one call stands across its tries: what messages name, and what is left."""
+
+    where: str
+    label: Text
+    authenticate: bool
+    allowed: int
+    number: int = 0
+    refreshed: bool = False
+
+    @property
+    def last(self) -> bool:
+        return self.number >= self.allowed
+
+
 class _HttpxLogFilter(logging.Filter):
     """httpx logs full URLs at INFO; an API key sent as a parameter must not reach a log."""
 
@@ -291,126 +307,158 @@ class Transport:
         ``what`` names the request in messages (e.g. "page 3"); ``base`` is the URL the
         token endpoint path is relative to (default: ``url``'s origin).
         """
-        where = _query_free(url)
-        label = what or Text("请求", "request")
-        policy = self.retry
-        refreshed = False
-        attempt = 0
+        tries = _Tries(
+            where=_query_free(url),
+            label=what or Text("请求", "request"),
+            authenticate=authenticate,
+            allowed=self.retry.attempts,
+        )
         origin = base or _origin(url)
         while True:
-            attempt += 1
-            last = attempt >= policy.attempts
-            request = OutgoingRequest(
-                method=method,
-                url=url,
-                params={k: str(v) for k, v in (params or {}).items()},
-                headers={},
-                form={k: str(v) for k, v in form.items()} if form is not None else None,
-                json=json,
-            )
-            if authenticate:
-                self._authorise(request, origin)
-            request = apply_request_hooks(request, self.request_hooks)
-            self.limiter.wait()
+            tries.number += 1
+            request = _outgoing(method, url, params, form, json)
+            request = self._ready(request, origin if authenticate else None)
             try:
                 response, content = self._send(request)
             except httpx.TransportError as exc:
-                if last:
-                    raise ConnectorError(
-                        Text(
-                            f"{where}（{label.zh}）：{attempt} 次尝试后仍然失败："
-                            f"{type(exc).__name__}",
-                            f"{where} ({label.en}): {type(exc).__name__} after {attempt} attempts",
-                        )
-                    ) from None
-                wait = policy.delay(attempt)
-                log.info("%s (%s): %s, retry in %.1f s", where, label.en, type(exc).__name__, wait)
-                policy.sleep(wait)
+                self._back_off(tries, self._transport_failure(tries, exc), type(exc).__name__)
                 continue
-            status = response.status_code
-            if status == 401 and authenticate and self.can_refresh and not refreshed:
-                log.info("%s (%s): HTTP 401, fetching a new token", where, label.en)
-                self.invalidate_token()
-                refreshed = True
-                attempt -= 1  # a refresh is not a failed try
-                continue
-            if status in policy.statuses:
-                if last:
-                    raise RemoteError(
-                        Text(
-                            f"{where}（{label.zh}）：{attempt} 次尝试后仍返回 HTTP {status}",
-                            f"{where} ({label.en}): HTTP {status} after {attempt} attempts",
-                        ),
-                        status=status,
-                    )
-                wait = policy.delay(attempt, response)
-                log.info("%s (%s): HTTP %s, retry in %.1f s", where, label.en, status, wait)
-                policy.sleep(wait)
-                continue
-            if response.is_redirect:
-                target = _query_free(response.headers.get("location", ""))
-                raise RemoteError(
-                    Text(
-                        f"{where}（{label.zh}）：HTTP {status} 重定向到 {target}；"
-                        "请把 base_url 改为新地址",
-                        f"{where} ({label.en}): HTTP {status} redirect to {target}; "
-                        "point base_url at the new address",
-                    ),
-                    status=status,
-                )
-            body: Any = None
-            parsed = True
-            try:
-                body = orjson.loads(content) if content.strip() else None
-            except orjson.JSONDecodeError:
-                parsed = False
-            if response.is_error:
-                raise RemoteError(self._status_text(where, label, response, body), status=status)
-            if not parsed:
-                if last:
-                    raise PageError(
-                        Text(
-                            f"{where}（{label.zh}）：应答不是 JSON（{len(content)} 字节，"
-                            f"已尝试 {attempt} 次）",
-                            f"{where} ({label.en}): the answer is not JSON ({len(content)} "
-                            f"bytes, {attempt} attempts)",
-                        )
-                    )
-                log.info("%s (%s): the answer is not JSON, retrying", where, label.en)
-                policy.sleep(policy.delay(attempt))
-                continue
-            if self.envelope is not None and isinstance(body, dict):
-                code = dig(body, self.envelope.code)
-                code_text = "" if code is None else str(code)
-                if code is not None and code_text not in self.envelope.ok:
-                    message = dig(body, self.envelope.message)
-                    msg = "" if message is None else str(message)[:200]
-                    if (
-                        code_text in self.envelope.token_expired
-                        and authenticate
-                        and self.can_refresh
-                        and not refreshed
-                    ):
-                        log.info("%s (%s): token expired, fetching a new one", where, label.en)
-                        self.invalidate_token()
-                        refreshed = True
-                        attempt -= 1
-                        continue
-                    if code_text in self.envelope.retry and not last:
-                        log.info("%s (%s): remote busy (%s), retrying", where, label.en, code_text)
-                        policy.sleep(policy.delay(attempt))
-                        continue
-                    raise RemoteError(
-                        Text(
-                            f"{where}（{label.zh}）：对方系统返回错误 {code_text}：{msg}",
-                            f"{where} ({label.en}): the remote system answered error "
-                            f"{code_text}: {msg}",
-                        ),
-                        status=status,
-                        code=code_text,
-                    )
-            payload = apply_response_hooks(response, body, self.response_hooks)
-            return Answer(response, body, payload)
+            answer = self._judge(response, content, tries)
+            if answer is not None:
+                return answer
+
+    def _ready(self, request: OutgoingRequest, origin: str | None) -> OutgoingRequest:
+        """A try's request as sent: authorised (unless ``origin`` is None), hooks applied
+        afresh (signatures, nonces), after the rate limit's wait."""
+        if origin is not None:
+            self._authorise(request, origin)
+        request = apply_request_hooks(request, self.request_hooks)
+        self.limiter.wait()
+        return request
+
+    def _judge(self, response: httpx.Response, content: bytes, tries: _Tries) -> Answer | None:
+        """The answer to one try, or None when the call should be tried again.
+
+        Raises when the try failed for good (an error status, a redirect, an error
+        envelope, or a retryable failure on the last try).
+        """
+        status = response.status_code
+        if status == 401 and self._may_refresh(tries):
+            self._refresh_token(tries, "HTTP 401")
+            return None
+        if status in self.retry.statuses:
+            self._back_off(tries, self._status_failure(tries, status), f"HTTP {status}", response)
+            return None
+        if response.is_redirect:
+            raise self._redirect_failure(tries, response)
+        parsed, body = _parse_json(content)
+        if response.is_error:
+            raise RemoteError(
+                self._status_text(tries.where, tries.label, response, body), status=status
+            )
+        if not parsed:
+            self._back_off(tries, self._not_json_failure(tries, len(content)), "not JSON")
+            return None
+        if not self._envelope_accepts(body, status, tries):
+            return None
+        payload = apply_response_hooks(response, body, self.response_hooks)
+        return Answer(response, body, payload)
+
+    def _envelope_accepts(self, body: Any, status: int, tries: _Tries) -> bool:
+        """True when the error envelope (if any) says OK; False when worth another try."""
+        if self.envelope is None or not isinstance(body, dict):
+            return True
+        code = dig(body, self.envelope.code)
+        code_text = "" if code is None else str(code)
+        if code is None or code_text in self.envelope.ok:
+            return True
+        if code_text in self.envelope.token_expired and self._may_refresh(tries):
+            self._refresh_token(tries, "token expired")
+            return False
+        message = dig(body, self.envelope.message)
+        msg = "" if message is None else str(message)[:200]
+        failure = RemoteError(
+            Text(
+                f"{tries.where}（{tries.label.zh}）：对方系统返回错误 {code_text}：{msg}",
+                f"{tries.where} ({tries.label.en}): the remote system answered error "
+                f"{code_text}: {msg}",
+            ),
+            status=status,
+            code=code_text,
+        )
+        if code_text not in self.envelope.retry:
+            raise failure
+        self._back_off(tries, failure, f"remote busy ({code_text})")
+        return False
+
+    def _may_refresh(self, tries: _Tries) -> bool:
+        """A rejected token is replaced once per call, and only if it can be fetched."""
+        return tries.authenticate and self.can_refresh and not tries.refreshed
+
+    def _refresh_token(self, tries: _Tries, why: str) -> None:
+        log.info("%s (%s): %s, fetching a new token", tries.where, tries.label.en, why)
+        self.invalidate_token()
+        tries.refreshed = True
+        tries.number -= 1  # a refresh is not a failed try
+
+    def _back_off(
+        self,
+        tries: _Tries,
+        failure: ConnectorError,
+        why: str,
+        response: httpx.Response | None = None,
+    ) -> None:
+        """Wait before the next try, or raise ``failure`` if this was the last one."""
+        if tries.last:
+            raise failure from None
+        wait = self.retry.delay(tries.number, response)
+        log.info("%s (%s): %s, retry in %.1f s", tries.where, tries.label.en, why, wait)
+        self.retry.sleep(wait)
+
+    @staticmethod
+    def _transport_failure(tries: _Tries, exc: httpx.TransportError) -> ConnectorError:
+        name = type(exc).__name__
+        return ConnectorError(
+            Text(
+                f"{tries.where}（{tries.label.zh}）：{tries.number} 次尝试后仍然失败：{name}",
+                f"{tries.where} ({tries.label.en}): {name} after {tries.number} attempts",
+            )
+        )
+
+    @staticmethod
+    def _status_failure(tries: _Tries, status: int) -> RemoteError:
+        return RemoteError(
+            Text(
+                f"{tries.where}（{tries.label.zh}）：{tries.number} 次尝试后仍返回 HTTP {status}",
+                f"{tries.where} ({tries.label.en}): HTTP {status} after {tries.number} attempts",
+            ),
+            status=status,
+        )
+
+    @staticmethod
+    def _redirect_failure(tries: _Tries, response: httpx.Response) -> RemoteError:
+        status = response.status_code
+        target = _query_free(response.headers.get("location", ""))
+        return RemoteError(
+            Text(
+                f"{tries.where}（{tries.label.zh}）：HTTP {status} 重定向到 {target}；"
+                "请把 base_url 改为新地址",
+                f"{tries.where} ({tries.label.en}): HTTP {status} redirect to {target}; "
+                "point base_url at the new address",
+            ),
+            status=status,
+        )
+
+    @staticmethod
+    def _not_json_failure(tries: _Tries, size: int) -> PageError:
+        return PageError(
+            Text(
+                f"{tries.where}（{tries.label.zh}）：应答不是 JSON（{size} 字节，"
+                f"已尝试 {tries.number} 次）",
+                f"{tries.where} ({tries.label.en}): the answer is not JSON ({size} "
+                f"bytes, {tries.number} attempts)",
+            )
+        )
 
     def _status_text(self, where: str, label: Text, response: httpx.Response, body: Any) -> Text:
         detail = ""
@@ -462,6 +510,32 @@ class Transport:
                 "lower page_size or raise max_response_bytes",
             )
         )
+
+
+def _outgoing(
+    method: str,
+    url: str,
+    params: Mapping[str, Any] | None,
+    form: Mapping[str, Any] | None,
+    json: Any | None,
+) -> OutgoingRequest:
+    """A fresh request for one try (hooks may change it, so every try gets its own)."""
+    return OutgoingRequest(
+        method=method,
+        url=url,
+        params={k: str(v) for k, v in (params or {}).items()},
+        headers={},
+        form={k: str(v) for k, v in form.items()} if form is not None else None,
+        json=json,
+    )
+
+
+def _parse_json(content: bytes) -> tuple[bool, Any]:
+    """(parsed, body): an empty answer parses as None; bytes that are not JSON do not."""
+    try:
+        return True, orjson.loads(content) if content.strip() else None
+    except orjson.JSONDecodeError:
+        return False, None
 
 
 def _origin(url: str) -> str:
