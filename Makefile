@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest schemas samples clean system-deps
+.PHONY: install demo test lint typecheck pytest docs docs-reference schemas samples clean system-deps
 
 # Reference plugins, each installed like a vendor's package (its own pyproject, entry point).
 PLUGINS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
@@ -28,19 +28,29 @@ demo: install
 	$(BIN)/vstd validate examples/sample.json
 
 lint: install
-	$(BIN)/ruff check volunteer_standard tests bench plugins
+	$(BIN)/ruff check volunteer_standard tests bench plugins docs/gen
 	$(BIN)/lint-imports
 	$(BIN)/radon cc -n D volunteer_standard --total-average | tee /dev/stderr | (! grep -E '^ +[MFC] ')
-	$(BIN)/ruff format --check volunteer_standard tests bench plugins
+	$(BIN)/ruff format --check volunteer_standard tests bench plugins docs/gen
 
 typecheck: install
 	$(BIN)/mypy --strict volunteer_standard
 	for plugin in $(PLUGINS); do $(BIN)/mypy --strict $$plugin/src/* || exit 1; done
+	$(BIN)/mypy --strict --explicit-package-bases docs/gen
 
 pytest: install tests/js/node_modules/.installed
 	$(BIN)/pytest -q -n 2
 
-test: lint typecheck pytest
+# The documentation site (mkdocs.yml) in strict mode: a broken link, a page without its
+# other-language twin or a stale generated reference fails. Output in site/.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+# Regenerate the references in docs/ that come from the code (docs/gen/reference.py).
+docs-reference: install
+	$(BIN)/python -m docs.gen.reference
+
+test: lint typecheck pytest docs
 
 # Debian/Ubuntu packages that printed certificates and their tests use (run as root; .ci/run does):
 # pdftoppm/pdftotext render and read the PDF, and a CJK font is embedded in it.
@@ -50,9 +60,10 @@ system-deps:
 schemas: install
 	$(BIN)/vstd schema schemas
 	$(BIN)/vstd serve openapi schemas
+	$(BIN)/python -m docs.gen.reference
 
 samples: install
 	$(BIN)/python -m volunteer_standard.samples examples
 
 clean:
-	rm -rf $(VENV) tests/js/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) tests/js/node_modules .pytest_cache .mypy_cache .ruff_cache site build/docs-src
