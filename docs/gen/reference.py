@@ -233,6 +233,7 @@ def hooks(lang: Lang) -> str:
             "",
             f"## `{name}`",
             "",
+            "<!-- skip-test: a signature, not a program -->",
             "```python",
             f"def {name}{signature}",
             "```",
