@@ -72,9 +72,9 @@ class MarkerError(ValueError):
 
 
 def markdown_files() -> list[Path]:
-    """The READMEs and every page of docs/ (not docs/gen)."""
+    """The READMEs, CONTRIBUTING.md and every page of docs/ (not docs/gen)."""
     docs = sorted(p for p in (ROOT / "docs").rglob("*.md") if "gen" not in p.parts)
-    return [ROOT / "README.md", ROOT / "README.zh.md", *docs]
+    return [ROOT / "README.md", ROOT / "README.zh.md", ROOT / "CONTRIBUTING.md", *docs]
 
 
 @dataclass(frozen=True)
