@@ -30,6 +30,11 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCE_DOCS = ROOT / "docs"
 STAGED_DOCS = ROOT / "build" / "docs-src"
 LINK = re.compile(r"\[(?P<label>[^\]\n]*)\]\((?P<target>[^)\s]+)\)")
+# Chinese is wrapped in the sources at 100 columns; a line break between two Chinese
+# characters or punctuation marks would show as a space in the browser.
+CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+CJK_BREAK = re.compile(rf"(?<=[{CJK}])\n(?=[{CJK}])")
+FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
@@ -84,4 +89,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_: Any) 
             return f"[{match['label']}]({config.repo_url.rstrip('/')}/blob/main/{relative})"
         return match["label"]
 
-    return LINK.sub(replace, markdown)
+    return join_cjk_lines(LINK.sub(replace, markdown))
+
+
+def join_cjk_lines(markdown: str) -> str:
+    """Remove line breaks between Chinese characters outside fenced code blocks."""
+    parts, last = [], 0
+    for block in FENCED.finditer(markdown):
+        parts.append(CJK_BREAK.sub("", markdown[last : block.start()]))
+        parts.append(block.group(0))
+        last = block.end()
+    parts.append(CJK_BREAK.sub("", markdown[last:]))
+    return "".join(parts)

@@ -57,3 +57,12 @@ def test_exchange_api_reference_lists_every_operation() -> None:
     text = reference.exchange_api("zh")
     for path in document["paths"]:
         assert f"`{path}`" in text
+
+
+def test_chinese_lines_are_joined_outside_code() -> None:
+    from docs.gen import hooks
+
+    text = "得到一份\n可以直接发给\nvstd 的报告。\n\n```text\n第一行\n第二行\n```\n中文\n换行\n"
+    assert hooks.join_cjk_lines(text) == (
+        "得到一份可以直接发给\nvstd 的报告。\n\n```text\n第一行\n第二行\n```\n中文换行\n"
+    )
