@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck audit pytest fuzz schemas samples clean system-deps
+.PHONY: install demo test lint typecheck audit pytest fuzz docs docs-reference schemas samples clean system-deps
 
 # Reference plugins, each installed like a vendor's package (its own pyproject, entry point).
 PLUGINS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
@@ -28,14 +28,15 @@ demo: install
 	$(BIN)/vstd validate examples/sample.json
 
 lint: install
-	$(BIN)/ruff check volunteer_standard tests bench plugins fuzz scripts
-	$(BIN)/ruff format --check volunteer_standard tests bench plugins fuzz scripts
+	$(BIN)/ruff check volunteer_standard tests bench plugins fuzz scripts docs/gen
+	$(BIN)/ruff format --check volunteer_standard tests bench plugins fuzz scripts docs/gen
 	$(BIN)/lint-imports
 	$(BIN)/radon cc -n D volunteer_standard --total-average | tee /dev/stderr | (! grep -E '^ +[MFC] ')
 
 typecheck: install
 	$(BIN)/mypy --strict volunteer_standard
 	for plugin in $(PLUGINS); do $(BIN)/mypy --strict $$plugin/src/* || exit 1; done
+	$(BIN)/mypy --strict --explicit-package-bases docs/gen
 
 pytest: install tests/js/node_modules/.installed
 	$(BIN)/pytest -q -n 2
@@ -49,7 +50,16 @@ FUZZ_SECONDS ?= 600
 fuzz: install
 	$(BIN)/python fuzz/run.py $(FUZZ_SECONDS)
 
-test: lint typecheck audit pytest
+# The documentation site (mkdocs.yml) in strict mode: a broken link, a page without its
+# other-language twin or a stale generated reference fails. Output in site/.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+# Regenerate the references in docs/ that come from the code (docs/gen/reference.py).
+docs-reference: install
+	$(BIN)/python -m docs.gen.reference
+
+test: lint typecheck audit pytest docs
 
 # Debian/Ubuntu packages that printed certificates and their tests use (run as root; .ci/run does):
 # pdftoppm/pdftotext render and read the PDF, and a CJK font is embedded in it.
@@ -59,9 +69,10 @@ system-deps:
 schemas: install
 	$(BIN)/vstd schema schemas
 	$(BIN)/vstd serve openapi schemas
+	$(BIN)/python -m docs.gen.reference
 
 samples: install
 	$(BIN)/python -m volunteer_standard.samples examples
 
 clean:
-	rm -rf $(VENV) tests/js/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) tests/js/node_modules .pytest_cache .mypy_cache .ruff_cache site build/docs-src
