@@ -36,6 +36,7 @@ from volunteer_standard.connectors.base import (
 from volunteer_standard.connectors.helpers.http import RetryPolicy, request, safe_url
 from volunteer_standard.io.reader import Location
 from volunteer_standard.models import ENTITY_MODELS, Entity
+from volunteer_standard.text import Text
 
 
 class ExchangeConfig(ConnectorConfig):
@@ -191,10 +192,19 @@ class ExchangeWriter:
         if rejected:
             self.rejected.extend(rejected)
             first = rejected[0]
-            codes = sorted({i.get("code", "?") for r in rejected for i in r.get("issues", [])})
+            which = (
+                f"{first['type']} {first['id']}"
+                if first.get("type") and first.get("id")
+                else str(first.get("key") or "?")
+            )
+            codes = ", ".join(
+                sorted({i.get("code", "?") for r in rejected for i in r.get("issues", [])})
+            )
             raise ConnectorError(
-                f"the hub rejected {len(rejected)} record(s) (first: {first.get('type')} "
-                f"{first.get('id')}; codes {', '.join(codes)})"
+                Text(
+                    f"数据汇聚中心拒收了 {len(rejected)} 条记录（第一条：{which}；问题代码 {codes}）",
+                    f"the hub rejected {len(rejected)} record(s) (first: {which}; codes {codes})",
+                )
             )
 
     def close(self) -> None:
