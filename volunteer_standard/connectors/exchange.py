@@ -202,7 +202,8 @@ class ExchangeWriter:
             )
             raise ConnectorError(
                 Text(
-                    f"数据汇聚中心拒收了 {len(rejected)} 条记录（第一条：{which}；问题代码 {codes}）",
+                    f"数据汇聚中心拒收了 {len(rejected)} 条记录"
+                    f"（第一条：{which}；问题代码 {codes}）",
                     f"the hub rejected {len(rejected)} record(s) (first: {which}; codes {codes})",
                 )
             )
