@@ -42,6 +42,7 @@ from volunteer_standard.connectors.tabular.rows import ADDED_COLUMNS
 from volunteer_standard.connectors.tabular.sensitive import KIND_TEXT, classify
 from volunteer_standard.connectors.tabular.transforms import halfwidth
 from volunteer_standard.models import ENTITY_MODELS
+from volunteer_standard.text import Lang, Text
 
 SAMPLE_ROWS = 200
 TO_DECIDE = "待定 TO DECIDE"
@@ -118,12 +119,15 @@ class Draft:
     def to_toml(self) -> str:
         return _toml(self)
 
-    def left_to_decide(self) -> list[str]:
-        """What keeps the draft from converting (empty: it converts as is)."""
+    def left_to_decide(self, lang: Lang = "en") -> list[str]:
+        """What keeps the draft from converting, in ``lang`` (empty: it converts as is)."""
         try:
             mapping_from_dict(self.as_dict(), "draft")
         except MappingError as exc:
-            return [p.strip() for p in str(exc).split(": ", 1)[-1].split("; ")]
+            if exc.problems:
+                return [p.get(lang) for p in exc.problems]
+            prefix = "draft：" if lang == "zh" else "draft: "
+            return [exc.message(lang).removeprefix(prefix)]
         return []
 
 
@@ -159,7 +163,12 @@ def _sample(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str, Ce
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         chosen = sheet or next((n for n, visible in sheet_names(path) if visible), None)
         if chosen is None:
-            raise MappingError(f"{path}: the workbook has no visible sheet")
+            raise MappingError(
+                Text(
+                    f"{path}：工作簿里没有可见的工作表",
+                    f"{path}: the workbook has no visible sheet",
+                )
+            )
         table = read_sheet(path, chosen)
         encoding = None
     else:

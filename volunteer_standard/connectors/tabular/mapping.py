@@ -54,6 +54,7 @@ from volunteer_standard.connectors.tabular.ids import (
 from volunteer_standard.connectors.tabular.introspect import (
     Json,
     ListOf,
+    Node,
     Obj,
     Scalar,
     Step,
@@ -94,7 +95,28 @@ NUMERIC_KINDS = frozenset({"integer", "number", "hours"})
 
 
 class MappingError(VstdError):
-    """The mapping file is unusable; the message lists every problem with its place."""
+    """The mapping file is unusable; the message lists every problem with its place.
+
+    ``problems`` holds each problem on its own (in both languages), without the source.
+    """
+
+    def __init__(self, message: Text | str, problems: Sequence[Text] = ()) -> None:
+        super().__init__(message)
+        self.problems: list[Text] = list(problems)
+
+
+def _at(where: str, zh: str, en: str) -> Text:
+    """A problem at ``where`` (a place in the mapping file) in both languages."""
+    return Text(f"{where}：{zh}", f"{where}: {en}")
+
+
+def _problems(source: str, problems: Sequence[Text]) -> MappingError:
+    """One error listing every problem, prefixed with the mapping's source."""
+    message = Text(
+        f"{source}：" + "；".join(p.zh for p in problems),
+        f"{source}: " + "; ".join(p.en for p in problems),
+    )
+    return MappingError(message, problems)
 
 
 class FieldSpec(BaseModel):
@@ -545,22 +567,47 @@ def load_mapping(path: str | Path) -> TabularMapping:
 def mapping_from_dict(data: Any, source: str = "<mapping>") -> TabularMapping:
     """Check a mapping given as a dict (as read from YAML/TOML)."""
     if not isinstance(data, Mapping):
-        raise MappingError(f"{source}: a mapping must be an object with an 'entities' list")
+        raise MappingError(
+            Text(
+                f"{source}：映射必须是一个含 entities 列表的对象",
+                f"{source}: a mapping must be an object with an 'entities' list",
+            )
+        )
     try:
         spec = MappingSpec.model_validate(data)
     except ValidationError as exc:
-        raise MappingError(
-            f"{source}: " + "; ".join(_describe(e, data) for e in exc.errors())
-        ) from None
-    errors: list[str] = []
+        raise _problems(source, [_describe(e, data) for e in exc.errors()]) from None
+    errors: list[Text] = []
     entities = [_compile_entity(spec, i, e, errors) for i, e in enumerate(spec.entities)]
     _check_ids(spec, entities, errors)
     if errors:
-        raise MappingError(f"{source}: " + "; ".join(errors))
+        raise _problems(source, errors)
     return TabularMapping(spec, entities, source)
 
 
-def _describe(error: Any, data: Any) -> str:
+#: Chinese for the pydantic errors a mapping file commonly has (``{…}`` from the error's
+#: context); other errors read "取值无效" with pydantic's own words.
+_PYDANTIC_ZH = {
+    "missing": "缺少必填项",
+    "literal_error": "取值应为 {expected}",
+    "too_short": "至少需要 {min_length} 项",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表",
+    "dict_type": "应为对象（键值表）",
+    "model_type": "应为对象（键值表）",
+    "model_attributes_type": "应为对象（键值表）",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "string_pattern_mismatch": "不符合格式 {pattern}",
+}
+
+
+def _describe(error: Any, data: Any) -> Text:
     loc = _where(error["loc"])
     if error["type"] == "extra_forbidden":
         name = str(error["loc"][-1])
@@ -573,11 +620,18 @@ def _describe(error: Any, data: Any) -> str:
         )
         close = difflib.get_close_matches(name, options, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return f"{loc}: unknown option{hint}"
-    return f"{loc}: {error['msg']}"
+        hint_zh = f"（是否为 {close[0]!r}？）" if close else ""
+        return Text(f"{loc.zh}：未知的键{hint_zh}", f"{loc.en}: unknown option{hint}")
+    template = _PYDANTIC_ZH.get(error["type"])
+    context = {k: str(v).replace(" or ", " 或 ") for k, v in (error.get("ctx") or {}).items()}
+    try:
+        zh = template.format(**context) if template else None
+    except (KeyError, IndexError, ValueError):
+        zh = None
+    return Text(f"{loc.zh}：{zh or '取值无效：' + str(error['msg'])}", f"{loc.en}: {error['msg']}")
 
 
-def _where(loc: Sequence[Any]) -> str:
+def _where(loc: Sequence[Any]) -> Text:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -586,19 +640,23 @@ def _where(loc: Sequence[Any]) -> str:
             continue
         else:
             out += ("." if out else "") + str(part)
-    return out or "(top level)"
+    return Text(out, out) if out else Text("（顶层）", "(top level)")
 
 
 def _compile_entity(
-    spec: MappingSpec, index: int, entity: EntitySpec, errors: list[str]
+    spec: MappingSpec, index: int, entity: EntitySpec, errors: list[Text]
 ) -> EntityMapping:
     where = f"entities[{index}]"
     if entity.type not in ENTITY_MODELS:
         close = difflib.get_close_matches(entity.type, ENTITY_MODELS, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint_zh = f"（是否为 {close[0]!r}？）" if close else ""
         errors.append(
-            f"{where}.type: {entity.type!r} is not an entity type{hint}; "
-            f"one of {', '.join(ENTITY_MODELS)}"
+            _at(
+                f"{where}.type",
+                f"{entity.type!r} 不是实体类型{hint_zh}；可选：{'、'.join(ENTITY_MODELS)}",
+                f"{entity.type!r} is not an entity type{hint}; one of {', '.join(ENTITY_MODELS)}",
+            )
         )
         return EntityMapping(
             entity.type, entity.file, entity.sheet, 1, None, frozenset(), [], "", True
@@ -607,7 +665,7 @@ def _compile_entity(
     try:
         default_tz = parse_timezone(spec.timezone)
     except ValueError as exc:
-        errors.append(f"timezone: {exc}")
+        errors.append(_timezone_problem("timezone", spec.timezone, exc))
         default_tz = parse_timezone("+08:00")
     rules: list[FieldRule] = []
     for path, fspec in entity.fields.items():
@@ -617,8 +675,13 @@ def _compile_entity(
     mapped = {r.steps[0] for r in rules if r.steps}
     for name in sorted(root.required - mapped):
         errors.append(
-            f"{where}.fields: the required field {name!r} of {entity.type} is not mapped "
-            "(give it a column, a template or a constant)"
+            _at(
+                f"{where}.fields",
+                f"{entity.type} 的必填字段 {name!r} 没有映射"
+                "（请给它 column、template 或 constant）",
+                f"the required field {name!r} of {entity.type} is not mapped "
+                "(give it a column, a template or a constant)",
+            )
         )
     _check_nested_required(root, rules, where, errors)
     mapped_columns = list(
@@ -627,7 +690,13 @@ def _compile_entity(
     if entity.columns is not None:
         missing = [c for c in mapped_columns if c not in entity.columns]
         if missing:
-            errors.append(f"{where}.columns: mapped columns missing from the list: {missing}")
+            errors.append(
+                _at(
+                    f"{where}.columns",
+                    f"已映射的列不在列表中：{missing}",
+                    f"mapped columns missing from the list: {missing}",
+                )
+            )
     sensitive = {c for r in rules if r.sensitive for c in r.columns} | set(entity.sensitive)
     return EntityMapping(
         type=entity.type,
@@ -647,7 +716,7 @@ def _compile_entity(
 
 
 def _check_nested_required(
-    root: Obj, rules: Sequence[FieldRule], where: str, errors: list[str]
+    root: Obj, rules: Sequence[FieldRule], where: str, errors: list[Text]
 ) -> None:
     """A nested object that is mapped at all needs its required fields mapped too
     (``id_document.number`` without ``id_document.type`` would fail on every row)."""
@@ -661,7 +730,13 @@ def _check_nested_required(
             seen.add(prefix)
             for name in _missing_required(root, prefix, paths):
                 shown = _show_path(prefix)
-                errors.append(f"{where}.fields: {shown}.{name} is required when {shown} is mapped")
+                errors.append(
+                    _at(
+                        f"{where}.fields",
+                        f"映射了 {shown} 时，{shown}.{name} 为必填",
+                        f"{shown}.{name} is required when {shown} is mapped",
+                    )
+                )
 
 
 def _missing_required(
@@ -693,7 +768,7 @@ PSEUDO_COLUMNS = frozenset({"_row", "_file"})
 
 
 def _compile_field(
-    root: Obj, path: str, spec: FieldSpec, default_tz: tzinfo, where: str, errors: list[str]
+    root: Obj, path: str, spec: FieldSpec, default_tz: tzinfo, where: str, errors: list[Text]
 ) -> FieldRule | None:
     target = _field_target(root, path, spec, where, errors)
     if target is None:
@@ -760,17 +835,23 @@ def _options(spec: FieldSpec, kind: Kind) -> dict[str, Any]:
 
 
 def _field_target(
-    root: Obj, path: str, spec: FieldSpec, where: str, errors: list[str]
+    root: Obj, path: str, spec: FieldSpec, where: str, errors: list[Text]
 ) -> tuple[list[Step], bool, Scalar] | None:
     """The field's path steps, whether it is a list, and its scalar type; or ``None``."""
     try:
         steps = parse_path(path)
         node = resolve(root, steps)
     except (ValueError, KeyError) as exc:
-        errors.append(f"{where}: {exc.args[0]}")
+        errors.append(_at(where, _path_problem_zh(root, path), str(exc.args[0])))
         return None
     if steps == ["type"]:
-        errors.append(f"{where}: the type is set by the entity; remove this field")
+        errors.append(
+            _at(
+                where,
+                "类型由实体的 type 决定，请删除这个字段",
+                "the type is set by the entity; remove this field",
+            )
+        )
         return None
     sources = [
         name
@@ -784,30 +865,100 @@ def _field_target(
     ]
     if len(sources) != 1:
         errors.append(
-            f"{where}: give exactly one of column, columns, template or constant"
-            + (f" (got {', '.join(sources)})" if sources else "")
+            _at(
+                where,
+                "column、columns、template、constant 须给且只给一个"
+                + (f"（现在给了 {'、'.join(sources)}）" if sources else ""),
+                "give exactly one of column, columns, template or constant"
+                + (f" (got {', '.join(sources)})" if sources else ""),
+            )
         )
         return None
     leaf = node.item if isinstance(node, ListOf) else node
     if isinstance(leaf, Obj | ListOf):
+        example = f"{path}.{next(iter(leaf.children)) if isinstance(leaf, Obj) else '…'}"
         errors.append(
-            f"{where}: {path} is an object or a list of objects; map its fields instead "
-            f"(e.g. {path}.{next(iter(leaf.children)) if isinstance(leaf, Obj) else '…'})"
+            _at(
+                where,
+                f"{path} 是对象或对象列表，请改为映射它的字段（例如 {example}）",
+                f"{path} is an object or a list of objects; map its fields instead "
+                f"(e.g. {example})",
+            )
         )
         return None
     if isinstance(leaf, Json) and len(steps) < 3:
-        errors.append(f"{where}: map extensions as extensions.<namespace>.<key>")
+        errors.append(
+            _at(
+                where,
+                "扩展字段请按 extensions.<命名空间>.<键> 映射",
+                "map extensions as extensions.<namespace>.<key>",
+            )
+        )
         return None
     return steps, isinstance(node, ListOf), leaf if isinstance(leaf, Scalar) else Scalar("text")
 
 
-def _known_codelist(name: str, where: str, errors: list[str]) -> bool:
+def _known_codelist(name: str, where: str, errors: list[Text]) -> bool:
     try:
         codelists.get(name)
     except KeyError as exc:
-        errors.append(f"{where}.codelist: {exc.args[0]}")
+        close = difflib.get_close_matches(name, codelists.names(), n=3)
+        hint = f"；是否为 {'、'.join(close)}？" if close else ""
+        errors.append(_at(f"{where}.codelist", f"未知的代码表 {name!r}{hint}", str(exc.args[0])))
         return False
     return True
+
+
+def _path_problem_zh(root: Obj, path: str) -> str:
+    """Why ``path`` is not a field of ``root``, in Chinese (as ``parse_path``/``resolve``
+    say it in English)."""
+    try:
+        steps = parse_path(path)
+    except ValueError:
+        return f"字段路径 {path!r} 有误（请用字段名、点号和 [0] 这样的列表下标）"
+    node: Node = root
+    walked: list[str] = []
+    for step in steps:
+        where = f"{'.'.join(walked)} " if walked else "该实体"
+        if isinstance(step, int):
+            if not isinstance(node, ListOf) or not walked:
+                return f"{where}不是列表，不能用 [{step}]"
+            node = node.item
+            walked[-1] += f"[{step}]"
+            continue
+        if isinstance(node, Json):
+            walked.append(step)
+            continue
+        if not isinstance(node, Obj):
+            return f"{where}没有下级字段，不能用 .{step}"
+        if step not in node.children:
+            close = difflib.get_close_matches(step, node.children, n=3)
+            hint = f"；是否为 {'、'.join(close)}？" if close else ""
+            return f"{where}没有字段 {step!r}{hint}"
+        node = node.children[step]
+        walked.append(step)
+    return f"字段路径 {path!r} 无效"
+
+
+def _timezone_problem(where: str, text: str, exc: ValueError) -> Text:
+    """A time zone ``parse_timezone`` refused, in both languages."""
+    if re.fullmatch(r"\s*[+-]\d{2}:?\d{2}\s*", text):
+        zh = f"时差超出范围：{text!r}"
+    else:
+        zh = f"未知的时区 {text!r}（请用 +08:00 这样的时差或 Asia/Shanghai 这样的时区名）"
+    return _at(where, zh, str(exc))
+
+
+def _format_problem(where: str, fmt: str, exc: ValueError) -> Text:
+    """A date format ``check_format`` refused, in both languages."""
+    bad = next(
+        (m.group(0) for m in re.finditer(r"%(-?)(.)", fmt) if m.group(2) not in "YmdHMS%"), ""
+    )
+    return _at(
+        where,
+        f"{fmt!r} 中的格式符 {bad} 不受支持（请用 %Y %m %d %H %M %S；不要前导零时用 %-m %-d %-H）",
+        str(exc),
+    )
 
 
 def _field_checks(
@@ -817,32 +968,44 @@ def _field_checks(
     path: str,
     default_tz: tzinfo,
     where: str,
-    errors: list[str],
+    errors: list[Text],
 ) -> tzinfo:
     """Check the options that depend on the field's kind; return its time zone."""
     for fmt in [*([spec.format] if spec.format and spec.format != "names" else []), *spec.formats]:
         try:
             check_format(fmt)
         except ValueError as exc:
-            errors.append(f"{where}.format: {exc}")
+            errors.append(_format_problem(f"{where}.format", fmt, exc))
     tz = default_tz
     try:
         tz = parse_timezone(spec.timezone) if spec.timezone else default_tz
     except ValueError as exc:
-        errors.append(f"{where}.timezone: {exc}")
+        errors.append(_timezone_problem(f"{where}.timezone", spec.timezone or "", exc))
     if spec.unit == "minutes" and kind != "hours":
-        errors.append(f"{where}.unit: only hours fields have a unit")
+        errors.append(_at(f"{where}.unit", "只有时长字段才有单位", "only hours fields have a unit"))
     if spec.columns is not None and not spec.columns:
-        errors.append(f"{where}.columns: list at least one column")
+        errors.append(_at(f"{where}.columns", "请至少列出一列", "list at least one column"))
     if kind == "region" and len(spec.columns or []) > 3:
-        errors.append(f"{where}.columns: a region takes at most 3 columns (省, 市, 区)")
+        errors.append(
+            _at(
+                f"{where}.columns",
+                "地区最多取 3 列（省、市、区）",
+                "a region takes at most 3 columns (省, 市, 区)",
+            )
+        )
     if spec.split not in (None, False) and not is_list:
-        errors.append(f"{where}.split: {path} holds one value, not a list")
+        errors.append(
+            _at(
+                f"{where}.split",
+                f"{path} 只有一个值，不是列表，不能拆分",
+                f"{path} holds one value, not a list",
+            )
+        )
     return tz
 
 
 def _template_parts(
-    template: str | None, where: str, errors: list[str]
+    template: str | None, where: str, errors: list[Text]
 ) -> list[tuple[str, str | None, tuple[str, ...]]] | None:
     """The template as (literal, placeholder kind, columns); ``None`` if it is unusable."""
     if template is None:
@@ -851,11 +1014,22 @@ def _template_parts(
     try:
         for literal, name, fspec, conv in string.Formatter().parse(template):
             parts.append((literal, *_placeholder(name, fspec, conv)))
+    except MappingError as exc:
+        errors.append(_at(f"{where}.template", exc.text.zh, exc.text.en))
+        return None
     except ValueError as exc:
-        errors.append(f"{where}.template: {exc}")
+        errors.append(
+            _at(
+                f"{where}.template",
+                "模板无法解析：花括号须成对（字面的花括号写作 {{ 或 }}）",
+                str(exc),
+            )
+        )
         return None
     if not any(kind is not None for _l, kind, _n in parts):
-        errors.append(f"{where}.template: name at least one {{column}}")
+        errors.append(
+            _at(f"{where}.template", "模板中至少要有一个 {列名}", "name at least one {column}")
+        )
         return None
     return parts
 
@@ -868,11 +1042,19 @@ def _placeholder(
     if name == "digest" and fspec and not conv:
         columns = tuple(c.strip() for c in fspec.split(",") if c.strip())
         if not columns:
-            raise ValueError("name the digested columns: {digest:column1,column2}")
+            raise MappingError(
+                Text(
+                    "请写出要生成摘要的列：{digest:列1,列2}",
+                    "name the digested columns: {digest:column1,column2}",
+                )
+            )
         return "digest", columns
     if not name or fspec or conv:
-        raise ValueError(
-            "use plain {column name} placeholders, {_row}, {_file} or {digest:column,…}"
+        raise MappingError(
+            Text(
+                "占位符只能是 {列名}、{_row}、{_file} 或 {digest:列,…}",
+                "use plain {column name} placeholders, {_row}, {_file} or {digest:column,…}",
+            )
         )
     return ("pseudo" if name in PSEUDO_COLUMNS else "column"), (name,)
 
@@ -904,7 +1086,7 @@ def _id_number_columns(entities: Sequence[EntityMapping]) -> set[str]:
     return found
 
 
-def _check_ids(spec: MappingSpec, entities: Sequence[EntityMapping], errors: list[str]) -> None:
+def _check_ids(spec: MappingSpec, entities: Sequence[EntityMapping], errors: list[Text]) -> None:
     """Refuse ids made of ID numbers in clear; give ``{digest:…}`` templates their key."""
     clear = _id_number_columns(entities)
     key: bytes | None = None
@@ -918,15 +1100,20 @@ def _check_ids(spec: MappingSpec, entities: Sequence[EntityMapping], errors: lis
             leaked = [c for c in plain if c in clear]
             if leaked and is_id_path(rule.path):
                 errors.append(
-                    f"{where}: an id must never be an ID number in clear ({leaked[0]!r}); "
-                    f'derive it with a keyed digest: template = "V-{{digest:{leaked[0]}}}"'
+                    _at(
+                        where,
+                        f"编号绝不能是明文身份证号（{leaked[0]!r}）；"
+                        f'请用带密钥的摘要生成：template = "V-{{digest:{leaked[0]}}}"',
+                        f"an id must never be an ID number in clear ({leaked[0]!r}); "
+                        f'derive it with a keyed digest: template = "V-{{digest:{leaked[0]}}}"',
+                    )
                 )
             if any(k == "digest" for _l, k, _n in rule.template_parts):
                 if key is None:
                     try:
                         key = id_key(spec.id_key_env)
                     except IdKeyMissing as exc:
-                        errors.append(f"{where}.template: {exc.text.en}")
+                        errors.append(_at(f"{where}.template", exc.text.zh, exc.text.en))
                         return
                 rule.digest_key = key
 
