@@ -4,6 +4,7 @@ written records (under extensions) and the reject file."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import volunteer_standard as vs
@@ -68,3 +69,28 @@ def test_raw_keeps_them_when_asked(tmp_path: Path) -> None:
         privacy=Privacy("raw"),
     )
     assert "高血压病史" in out.read_text(encoding="utf-8")
+
+
+def test_a_baseline_never_holds_an_id_number_used_as_a_record_id(tmp_path: Path) -> None:
+    import random
+
+    from volunteer_standard.identifiers.generate import make_resident_id
+
+    number = make_resident_id(
+        random.Random(7), region_code="110105", birth_date=date(1990, 3, 7), gender="1"
+    )
+    record = {
+        "type": "volunteer",
+        "id": number,
+        "volunteer_no": "V1100002201000004V",
+        "name": "测试甲",
+        "gender": "男",
+    }
+    data = tmp_path / "v.jsonl"
+    data.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    first = vs.validate(data, write_baseline=baseline)
+    assert first.errors >= 1
+    assert number not in baseline.read_text(encoding="utf-8")
+    again = vs.validate(data, baseline=baseline)  # the hashed id still matches
+    assert again.errors == 0 and again.suppressed == first.errors + first.warnings

@@ -14,7 +14,9 @@ Format (``baseline_version`` "1")::
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -32,10 +34,21 @@ class BaselineError(VstdError, ValueError):
     """The baseline file cannot be read or is not a baseline."""
 
 
+#: A record id that looks like a resident ID number (VR701 flags such ids): a baseline
+#: keeps only its SHA-256, so that the file never holds the number itself.
+_ID_NUMBER = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}")
+
+
+def _safe_id(record_id: str) -> str:
+    if _ID_NUMBER.fullmatch(record_id):
+        return "sha256:" + hashlib.sha256(record_id.upper().encode("ascii")).hexdigest()
+    return record_id
+
+
 def issue_key(issue: Issue) -> Key:
-    """The line-independent identity of an issue."""
+    """The line-independent identity of an issue (an ID-number-like record id hashed)."""
     if issue.record_id is not None:
-        return (issue.code, issue.entity_type or "", issue.record_id, issue.path)
+        return (issue.code, issue.entity_type or "", _safe_id(issue.record_id), issue.path)
     where = issue.pointer
     if issue.location.line is not None:
         where = f"@{issue.location.line}{where}"
