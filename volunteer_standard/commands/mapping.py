@@ -45,7 +45,7 @@ def init_command(
         typer.echo(f"已写出 {output}（{fields} 个字段，{len(draft.unmatched)} 个未匹配的列）")
     else:
         typer.echo(f"wrote {output} ({fields} fields, {len(draft.unmatched)} unmatched columns)")
-    left = draft.left_to_decide()
+    left = draft.left_to_decide("zh" if zh else "en")
     if not left:
         typer.echo(
             "草稿可以直接转换台账；请核对标有“待定 TO DECIDE”的行"

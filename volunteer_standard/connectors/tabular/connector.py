@@ -179,7 +179,7 @@ class TabularConnector(Connector):
         try:
             return load_mapping(path)
         except MappingError as exc:
-            raise ConnectorError(str(exc)) from None
+            raise ConnectorError(exc.text) from None
 
     def _tz_name(self, mapping: TabularMapping | None) -> str:
         if self.settings.timezone:
