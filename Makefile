@@ -8,12 +8,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint typecheck pytest schemas samples clean
 
-# The reference plugin is installed like a vendor's connector (its own package, entry point).
-$(STAMP): pyproject.toml plugins/vstd-connector-nvsi/pyproject.toml plugins/vstd-connector-gateway/pyproject.toml
+# The reference plugins are installed like a vendor's connector (own package, entry point).
+$(STAMP): pyproject.toml plugins/vstd-connector-nvsi/pyproject.toml plugins/vstd-connector-zyh/pyproject.toml plugins/vstd-connector-gateway/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet -e plugins/vstd-connector-nvsi
+	$(BIN)/python -m pip install --quiet -e plugins/vstd-connector-zyh
 	$(BIN)/python -m pip install --quiet -e plugins/vstd-connector-gateway
 	touch $(STAMP)
 
@@ -33,6 +34,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy --strict volunteer_standard
 	$(BIN)/mypy --strict plugins/vstd-connector-nvsi/src/vstd_connector_nvsi
+	$(BIN)/mypy --strict plugins/vstd-connector-zyh/src/vstd_connector_zyh
 	$(BIN)/mypy --strict plugins/vstd-connector-gateway/src/vstd_connector_gateway
 
 pytest: install tests/js/node_modules/.installed

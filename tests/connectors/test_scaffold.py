@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from typer.testing import CliRunner
@@ -82,9 +83,45 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def test_create_http_plugin_writes_an_api_connector(tmp_path: Path) -> None:
+    root = create_plugin("acme-api", tmp_path, kind="http")
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    assert files == [
+        ".gitignore",
+        "README.md",
+        "pyproject.toml",
+        "src/vstd_connector_acme_api/__init__.py",
+        "src/vstd_connector_acme_api/api.toml",
+        "src/vstd_connector_acme_api/connector.py",
+        "src/vstd_connector_acme_api/py.typed",
+        "tests/data/volunteers.jsonl",
+        "tests/test_connector.py",
+    ]
+    for path in root.rglob("*"):
+        if path.is_file() and path.suffix in (".py", ".toml", ".md"):
+            assert "{{" not in path.read_text(encoding="utf-8"), path
+    connector = (root / "src/vstd_connector_acme_api/connector.py").read_text(encoding="utf-8")
+    assert "class AcmeApiConnector(HttpConnector):" in connector
+    assert "VSTD_ACME_API_TOKEN" in (root / "README.md").read_text(encoding="utf-8")
+    with pytest.raises(ScaffoldError, match="unknown kind"):
+        create_plugin("acme-x", tmp_path, kind="soap")  # type: ignore[arg-type]
+
+
+def test_cli_plugin_new_http(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["plugin", "new", "acme", "--kind", "http", "--dir", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "vstd-connector-acme" / "src" / "vstd_connector_acme" / "api.toml").exists()
+
+
 @pytest.mark.slow
-def test_generated_package_installs_and_passes_its_tests(tmp_path: Path) -> None:
-    root = create_plugin("acme-hr", tmp_path)
+@pytest.mark.parametrize(("kind", "name"), [("csv", "acme-hr"), ("http", "acme-api")])
+def test_generated_package_installs_and_passes_its_tests(
+    tmp_path: Path, kind: Literal["csv", "http"], name: str
+) -> None:
+    module = "vstd_connector_" + name.replace("-", "_")
+    root = create_plugin(name, tmp_path, kind=kind)
     site = tmp_path / "site"
     # A real build and install (wheel, entry point metadata) into a folder of its own, so the
     # shared environment of the test run is not changed.
@@ -108,8 +145,8 @@ def test_generated_package_installs_and_passes_its_tests(tmp_path: Path) -> None
         timeout=180,
         env=_clean_env(PIP_DISABLE_PIP_VERSION_CHECK="1"),
     )
-    (dist_info,) = site.glob("vstd_connector_acme_hr-*.dist-info")
-    assert "acme-hr = vstd_connector_acme_hr" in (dist_info / "entry_points.txt").read_text()
+    (dist_info,) = site.glob(f"{module}-*.dist-info")
+    assert f"{name} = {module}" in (dist_info / "entry_points.txt").read_text()
 
     env = _clean_env(PYTHONPATH=str(site))
     listed = subprocess.run(
@@ -121,7 +158,7 @@ def test_generated_package_installs_and_passes_its_tests(tmp_path: Path) -> None
         check=False,
     )
     assert listed.returncode == 0, listed.stderr
-    assert re.search(r"^acme-hr\s", listed.stdout, re.MULTILINE), listed.stdout
+    assert re.search(rf"^{name}\s", listed.stdout, re.MULTILINE), listed.stdout
 
     tests = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],

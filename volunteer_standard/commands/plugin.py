@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,12 @@ import typer
 
 from volunteer_standard.commands._common import fail
 from volunteer_standard.scaffold import ScaffoldError, create_plugin
+
+
+class PluginKind(StrEnum):
+    csv = "csv"
+    http = "http"
+
 
 app = typer.Typer(help="Write plugins (connector packages).", no_args_is_help=True)
 
@@ -22,11 +29,15 @@ def new_command(
     force: Annotated[
         bool, typer.Option("--force", help="Write into an existing, non-empty folder.")
     ] = False,
+    kind: Annotated[
+        PluginKind,
+        typer.Option("--kind", help="csv: a file connector; http: an API connector."),
+    ] = PluginKind.csv,
 ) -> None:
     """Create vstd-connector-NAME: pyproject with the entry point, a working connector
     skeleton, synthetic sample data, tests using the conformance kit, and a README."""
     try:
-        root = create_plugin(name, directory, force=force)
+        root = create_plugin(name, directory, force=force, kind=kind.value)
     except (ScaffoldError, OSError) as exc:
         fail(str(exc))
     typer.echo(str(root))

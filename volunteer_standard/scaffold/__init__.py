@@ -2,8 +2,9 @@
 
 A vendor should start from something that installs, registers itself and passes the
 conformance kit, then change it step by step with the tests green, rather than start from a
-blank page. The templates are package data (``templates/connector``); file names ending in
-``.tmpl`` are rendered, a path segment ``__module__`` becomes the module name.
+blank page. The templates are package data (``templates/connector`` for a file connector,
+``templates/http`` for an API connector on the HTTP base); file names ending in ``.tmpl``
+are rendered, a path segment ``__module__`` becomes the module name.
 """
 
 from __future__ import annotations
@@ -13,12 +14,18 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Literal
 
 from volunteer_standard._version import __version__
 from volunteer_standard.errors import VstdError
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 _PREFIX = "vstd-connector-"
+
+#: What a scaffolded connector talks to: files (a CSV) or an HTTP API.
+Kind = Literal["csv", "http"]
+_TEMPLATES: dict[str, str] = {"csv": "connector", "http": "http"}
+_TITLES: dict[str, str] = {"csv": "{name} CSV of volunteers", "http": "{name} API of volunteers"}
 
 
 class ScaffoldError(VstdError):
@@ -54,14 +61,15 @@ class PluginNames:
         )
 
 
-def _render(text: str, names: PluginNames) -> str:
+def _render(text: str, names: PluginNames, kind: Kind = "csv") -> str:
     values = {
         "name": names.name,
         "dist": names.dist,
         "module": names.module,
         "class": names.cls,
         "namespace": names.namespace,
-        "title": f"{names.name} CSV of volunteers",
+        "title": _TITLES[kind].format(name=names.name),
+        "env": names.name.upper().replace("-", "_"),
         "vstd_version": __version__,
     }
     for key, value in values.items():
@@ -83,20 +91,28 @@ def _walk(
     return out
 
 
-def create_plugin(name: str, directory: str | Path | None = None, *, force: bool = False) -> Path:
+def create_plugin(
+    name: str, directory: str | Path | None = None, *, force: bool = False, kind: Kind = "csv"
+) -> Path:
     """Write a connector package for ``name`` into ``directory/vstd-connector-NAME`` (the
     current folder by default) and return its path.
 
     The package has a pyproject with the entry point, a working connector skeleton (a CSV
-    of volunteers), synthetic sample data, tests using the conformance kit and a README.
+    of volunteers; with ``kind="http"`` an API connector on the HTTP base with its API
+    description file), synthetic sample data, tests using the conformance kit (for an API,
+    against a local test server) and a README.
     Raises :class:`ScaffoldError` when the target exists and is not empty (unless
     ``force``).
     """
+    if kind not in _TEMPLATES:
+        raise ScaffoldError(f"unknown kind {kind!r}: one of {', '.join(_TEMPLATES)}")
     names = PluginNames.from_name(name)
     root = Path(directory or ".") / names.dist
     if root.exists() and any(root.iterdir()) and not force:
         raise ScaffoldError(f"{root} exists and is not empty")
-    template = resources.files("volunteer_standard.scaffold").joinpath("templates", "connector")
+    template = resources.files("volunteer_standard.scaffold").joinpath(
+        "templates", _TEMPLATES[kind]
+    )
     for parts, source in _walk(template):
         relative = [names.module if p == "__module__" else p for p in parts]
         target = root.joinpath(*relative)
@@ -104,7 +120,7 @@ def create_plugin(name: str, directory: str | Path | None = None, *, force: bool
             target = target.with_name(target.name.removesuffix(".tmpl"))
             if target.name == "gitignore":
                 target = target.with_name(".gitignore")
-            content = _render(source.read_text(encoding="utf-8"), names)
+            content = _render(source.read_text(encoding="utf-8"), names, kind)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
         else:
@@ -113,4 +129,4 @@ def create_plugin(name: str, directory: str | Path | None = None, *, force: bool
     return root
 
 
-__all__ = ["PluginNames", "ScaffoldError", "create_plugin"]
+__all__ = ["Kind", "PluginNames", "ScaffoldError", "create_plugin"]

@@ -14,3 +14,11 @@ BAD_JSON = "VC102"
 BAD_SHAPE = "VC103"
 #: A value is not one of the labels a :class:`~.values.ValueMap` knows.
 UNKNOWN_VALUE = "VC110"
+#: A value of an API item cannot be converted to its field (wrong date, unknown label).
+BAD_VALUE = "VC111"
+#: A field the standard requires is empty in the API item.
+MISSING_VALUE = "VC112"
+#: The remote system refused a page (its error envelope or HTTP status, with its message).
+REMOTE_ERROR = "VC120"
+#: A page could not be used: its body is not JSON, or the item list is missing.
+BAD_PAGE = "VC121"
