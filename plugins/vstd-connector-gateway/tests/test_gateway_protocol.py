@@ -237,6 +237,49 @@ def test_cli_nvsi_to_gateway_end_to_end(gateway: LocalGateway, keys: Keys, tmp_p
             gateway.url,
         ],
     )
-    assert result.exit_code == 0, result.output
+    # Training, award and evaluation rows have no gateway interface: rejected, not lost.
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert summary["written_by_type"] == {"volunteer": 6, "service_record": 18}
+    assert summary["reject_codes"] == {"VS103": 12} and summary["balanced"]
     assert len(gateway.items("volunteer")) == 6
     assert len(gateway.items("service_record")) == 18
+
+
+def test_a_run_killed_mid_way_and_run_again_loses_and_duplicates_nothing(
+    keys: Keys, tmp_path: Path
+) -> None:
+    """The gateway goes down after two lookup pages: the run fails (exit 2), no bookmark is
+    saved past unwritten records, and the re-run gives every record exactly once."""
+    config = client_config(keys, platform_public_key=None, page_size=7)
+    cfg = tmp_path / "gw.toml"
+    cfg.write_text(
+        "\n".join(f"{k} = {json.dumps(v)}" for k, v in config.items() if v is not None) + "\n",
+        encoding="utf-8",
+    )
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.json"
+    args = [
+        "convert",
+        "--from",
+        "gateway",
+        "--from-config",
+        str(cfg),
+        "--state",
+        str(state),
+        "--rejects",
+        str(tmp_path / "rejects.jsonl"),
+        "-q",
+    ]
+    volunteers = _volunteers(20)
+    with LocalGateway(server_settings(keys, platform_private_key=None)) as gw:
+        write_objects(GatewayConnector(config), gw.url, volunteers)
+        gw.fail_from_call = len(gw.forms) + 3  # pages 1 and 2 answer, page 3 does not
+        runner = CliRunner()
+        crashed = runner.invoke(app, [*args, gw.url, str(out)])
+        assert crashed.exit_code == 2, crashed.output
+        assert not state.exists() or json.loads(state.read_text()) == {}
+        gw.fail_from_call = None
+        again = runner.invoke(app, [*args, gw.url, str(out)])
+        assert again.exit_code == 0, again.output
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(ids) == sorted(v.id for v in volunteers)  # each once, none missing

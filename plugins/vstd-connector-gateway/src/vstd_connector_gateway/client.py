@@ -1,11 +1,12 @@
 """One call of the gateway: form fields, the national-algorithm hooks, the envelope.
 
 Every call is a ``POST`` of the form ``app_id, interface_id, version, charset, timestamp,
-biz_content, sign``. Before it is sent the request passes through the hooks of
-:mod:`volunteer_standard.connectors.http.gm`, in this order: SM2 encryption of the personal
-fields inside ``biz_content`` (platform public key), SM4 encryption of ``biz_content``, the
-body digest header (optional), and last the signature (SM3, HMAC-SM3 or SM2) over the sorted
-form. The hooks run again on every retry, so the timestamp and signature are fresh.
+biz_content, sign``, sent by the HTTP base's :class:`Transport`. Before it is sent the
+request passes through the hooks of :mod:`volunteer_standard.connectors.http.gm`, in this
+order: SM2 encryption of the personal fields inside ``biz_content`` (platform public key),
+SM4 encryption of ``biz_content``, the body digest header (optional), and last a fresh
+timestamp and the signature (SM3, HMAC-SM3 or SM2) over the sorted form. The transport runs
+the hooks again on every retry, so the timestamp and signature are always fresh.
 
 The answer is an envelope ``{"code", "msg", "data"}``; ``data`` may be SM4-encrypted. A code
 other than success becomes a :class:`GatewayRefused` whose message, in Chinese and English,
@@ -15,6 +16,7 @@ transit each say so.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -29,10 +31,10 @@ from volunteer_standard.connectors.http import (
     OutgoingRequest,
     RequestHook,
     ResponseHook,
-    apply_request_hooks,
-    apply_response_hooks,
     gm,
 )
+from volunteer_standard.connectors.http.spec import AuthSpec
+from volunteer_standard.connectors.http.transport import Credentials, Transport
 from volunteer_standard.text import Text
 from vstd_connector_gateway.config import GatewayConfig
 from vstd_connector_gateway.profile import Profile
@@ -84,7 +86,9 @@ def sm4_of(config: GatewayConfig) -> gm.SM4 | None:
 
 
 class GatewayClient:
-    """Calls interfaces of one gateway URL with signing, encryption and retries.
+    """Calls interfaces of one gateway URL through the HTTP base's :class:`Transport`
+    (retries with backoff and Retry-After, response size limit, TLS, rate limit), with
+    the signing and encryption hooks of the call.
 
     ``extra_hooks`` run after the built-in ones (after signing): a test uses them to play a
     proxy that changes the request in transit.
@@ -109,11 +113,30 @@ class GatewayClient:
         self._sm4 = sm4_of(config)
         self._signer = signer_of(config)
         self._extra = list(extra_hooks)
-        self._http = httpx.Client(verify=config.verify_tls, timeout=config.timeout)
+        self._transports: dict[tuple[str, ...], Transport] = {}
 
     def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
+        """Close the connection pools."""
+        for transport in self._transports.values():
+            transport.close()
+        self._transports.clear()
+
+    def _transport(self, sm2_fields: Sequence[str]) -> Transport:
+        """One transport per set of encrypted fields (the hooks differ), made on first use."""
+        key = tuple(sm2_fields)
+        if key not in self._transports:
+            self._transports[key] = Transport(
+                auth=AuthSpec(kind="none"),
+                credentials=Credentials(),
+                retry=self.retry,
+                timeout=httpx.Timeout(self.config.timeout, connect=min(10.0, self.config.timeout)),
+                verify=self.config.verify_tls,
+                max_response_bytes=self.config.max_response_bytes,
+                rate_limit=self.config.rate_limit,
+                request_hooks=self.request_hooks(sm2_fields),
+                response_hooks=self.response_hooks(),
+            )
+        return self._transports[key]
 
     # -- hooks ---------------------------------------------------------------------------
     def request_hooks(self, sm2_fields: Sequence[str]) -> list[RequestHook]:
@@ -129,23 +152,35 @@ class GatewayClient:
             hooks.append(gm.sm4_encrypt_hook(self._sm4))
         if self.config.body_digest:
             hooks.append(digest_hook(self.profile.digest_header))
-        hooks.append(gm.sign_hook(self._signer))
+        hooks.append(self._stamp_and_sign)
         return [*hooks, *self._extra]
+
+    def _stamp_and_sign(self, request: OutgoingRequest) -> OutgoingRequest:
+        """A fresh timestamp on every try (a retry after a long Retry-After must not be
+        refused as stale), then the signature over everything."""
+        form = dict(request.form or {})
+        form["timestamp"] = self._timestamp()
+        form.pop("sign", None)
+        form["sign"] = self._signer.sign(form)
+        return dataclasses.replace(request, form=form)
 
     def response_hooks(self) -> list[ResponseHook]:
         """Decrypt ``data`` when the platform encrypts payloads."""
         return [gm.sm4_decrypt_response_hook(self._sm4)] if self._sm4 is not None else []
 
     # -- calls ---------------------------------------------------------------------------
+    def _timestamp(self) -> str:
+        now = datetime.fromtimestamp(self.clock(), UTC).astimezone(BEIJING)
+        return now.strftime(self.profile.timestamp_format)
+
     def form(self, interface_id: str, biz: Mapping[str, Any]) -> dict[str, str]:
         """The unsigned form of one call."""
-        now = datetime.fromtimestamp(self.clock(), UTC).astimezone(BEIJING)
         return {
             "app_id": self.config.app_id,
             "interface_id": interface_id,
             "version": self.profile.version,
             "charset": self.profile.charset,
-            "timestamp": now.strftime(self.profile.timestamp_format),
+            "timestamp": self._timestamp(),
             "biz_content": json.dumps(biz, ensure_ascii=False, separators=(",", ":")),
         }
 
@@ -157,51 +192,26 @@ class GatewayClient:
         Raises :class:`GatewayRefused` for an error code, :class:`ConnectorError` when the
         gateway cannot be reached or answers something that is not an envelope.
         """
+        transport = self._transport(sm2_fields)
         policy = self.retry
         for attempt in range(1, policy.attempts + 1):
-            last = attempt == policy.attempts
-            request = apply_request_hooks(
-                OutgoingRequest("POST", self.url, {}, {}, self.form(interface_id, biz), None),
-                self.request_hooks(sm2_fields),
+            answer = transport.call(
+                "POST",
+                self.url,
+                form=self.form(interface_id, biz),
+                authenticate=False,
+                what=Text(f"接口 {interface_id}", f"interface {interface_id}"),
             )
             try:
-                response = self._http.request(
-                    request.method,
-                    request.url,
-                    params=request.params or None,
-                    headers=request.headers,
-                    data=request.form,
-                )
-            except httpx.TransportError as exc:
-                if last:
-                    raise ConnectorError(
-                        Text(
-                            f"{self.where}：{attempt} 次尝试后仍无法连接网关"
-                            f"（{type(exc).__name__}）",
-                            f"{self.where}: cannot reach the gateway after {attempt} attempts "
-                            f"({type(exc).__name__})",
-                        )
-                    ) from None
-                policy.sleep(policy.delay(attempt))
-                continue
-            if response.status_code in policy.statuses and not last:
-                policy.sleep(policy.delay(attempt, response))
-                continue
-            try:
-                return self._envelope(interface_id, response)
+                return self._envelope(interface_id, answer.response, answer.payload)
             except GatewayRefused as refused:
                 known = self.profile.errors.get(refused.code)
-                if known is not None and known.retry and not last:
-                    policy.sleep(policy.delay(attempt, response))
-                    continue
-                raise
+                if known is None or not known.retry or attempt == policy.attempts:
+                    raise
+                policy.sleep(policy.delay(attempt, answer.response))
         raise ConnectorError(f"{self.where}: no attempts allowed")  # attempts < 1
 
-    def _envelope(self, interface_id: str, response: httpx.Response) -> Any:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+    def _envelope(self, interface_id: str, response: httpx.Response, body: Any) -> Any:
         if not isinstance(body, dict) or "code" not in body:
             raise ConnectorError(
                 Text(
@@ -213,8 +223,7 @@ class GatewayClient:
             )
         code = str(body["code"])
         if code in self.profile.success_codes:
-            opened = apply_response_hooks(response, body, self.response_hooks())
-            return opened.get("data") if isinstance(opened, dict) else None
+            return body.get("data")
         known = self.profile.errors.get(code)
         if known is not None:
             text = known.text

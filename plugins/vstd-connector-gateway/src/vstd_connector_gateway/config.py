@@ -58,6 +58,10 @@ class GatewayConfig(ConnectorConfig):
     timeout: float = Field(30.0, gt=0, description="Seconds to wait for one answer.")
     retries: int = Field(3, ge=0, le=10, description="Retries of a failed call.")
     verify_tls: bool = Field(True, description="Verify the gateway's TLS certificate.")
+    rate_limit: float | None = Field(None, gt=0, description="At most this many calls per second.")
+    max_response_bytes: int = Field(
+        20_000_000, ge=1024, description="Largest answer accepted (checked while streaming)."
+    )
 
 
 __all__ = ["GatewayConfig"]

@@ -27,7 +27,7 @@ from volunteer_standard.connectors import (
     RecordWriter,
     SourceRecord,
 )
-from volunteer_standard.connectors.helpers import BAD_SHAPE, safe_url
+from volunteer_standard.connectors.helpers import BAD_SHAPE, RetryPolicy, safe_url
 from volunteer_standard.io.reader import Location
 from volunteer_standard.models import Entity
 from volunteer_standard.text import Text
@@ -84,7 +84,7 @@ class GatewayConnector(Connector):
             return CheckResult(True, f"{safe_url(location)}: no lookup to try")
         client = self.client(location)
         try:
-            client.retry = type(client.retry)(attempts=1)
+            client.retry = RetryPolicy(attempts=1)
             client.call(str(lookups[0].lookup), {"page_no": 1, "page_size": 1})
         except ConnectorError as exc:
             return CheckResult(False, exc.message("en"))

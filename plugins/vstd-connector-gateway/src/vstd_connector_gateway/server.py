@@ -58,7 +58,8 @@ class LocalGateway:
     ``clock`` is the gateway's clock (shift it to test stale timestamps); ``calls`` records
     ``(interface_id, code)`` of every call and ``forms`` the forms as received; ``load``
     puts items (even malformed ones) in the store directly; ``fail_next`` answers the next
-    calls with an HTTP status.
+    calls with an HTTP status, ``fail_from_call = n`` every call from the n-th on (an
+    outage in the middle of a run).
     """
 
     def __init__(
@@ -70,6 +71,7 @@ class LocalGateway:
         self.calls: list[tuple[str, str]] = []
         self.forms: list[dict[str, str]] = []
         self.fail_next: list[int] = []
+        self.fail_from_call: int | None = None
         self._order = itertools.count()
         self._stamp = 0.0
         self._lock = threading.Lock()
@@ -150,6 +152,8 @@ class LocalGateway:
         """Answer one request: (HTTP status, envelope)."""
         if self.fail_next:
             return self.fail_next.pop(0), {"code": "50000", "msg": "injected failure"}
+        if self.fail_from_call is not None and len(self.forms) + 1 >= self.fail_from_call:
+            return 500, {"code": "50000", "msg": "injected outage"}
         form = dict(parse_qsl(body, keep_blank_values=True))
         self.forms.append(form)
         interface = form.get("interface_id", "")
