@@ -18,7 +18,7 @@ from volunteer_standard.connectors import ConnectorConfig
 class GatewayConfig(ConnectorConfig):
     """Options of the ``gateway`` connector."""
 
-    app_id: str = Field("vstd", description="The app_id the gateway issued to this system.")
+    app_id: str = Field(description="The app_id the gateway issued to this system.")
     sign_method: Literal["sm3", "hmac-sm3", "sm2"] = Field(
         "sm3",
         description="How requests are signed: sm3 (SM3 of the sorted parameters and the "
