@@ -283,3 +283,20 @@ def test_a_run_killed_mid_way_and_run_again_loses_and_duplicates_nothing(
         assert again.exit_code == 0, again.output
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(ids) == sorted(v.id for v in volunteers)  # each once, none missing
+
+
+def test_signed_answers_are_verified(keys: Keys) -> None:
+    """The platform signs its answers (SM2); a changed answer is refused, and says so."""
+    config = client_config(keys, platform_public_key=None, platform_sign_key=keys.platform_public)
+    settings = server_settings(
+        keys, platform_private_key=None, response_sign_key=keys.platform_private
+    )
+    with LocalGateway(settings) as gw:
+        write_objects(GatewayConnector(config), gw.url, _volunteers(2))
+        back = read_objects(GatewayConnector({**config, "read_types": ["volunteer"]}), gw.url)
+        assert len(back) == 2
+        gw.settings.tamper_answers = True
+        with pytest.raises(gm.GmError) as caught:
+            read_objects(GatewayConnector(config), gw.url)
+    assert "response signature does not verify" in caught.value.message("en")
+    assert "响应签名验证失败" in caught.value.message("zh")

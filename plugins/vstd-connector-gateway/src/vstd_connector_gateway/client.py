@@ -165,8 +165,15 @@ class GatewayClient:
         return dataclasses.replace(request, form=form)
 
     def response_hooks(self) -> list[ResponseHook]:
-        """Decrypt ``data`` when the platform encrypts payloads."""
-        return [gm.sm4_decrypt_response_hook(self._sm4)] if self._sm4 is not None else []
+        """Verify the platform's signature on the answer (when configured), then decrypt
+        ``data`` (when the platform encrypts payloads)."""
+        hooks: list[ResponseHook] = []
+        if self.config.platform_sign_key:
+            verifier = gm.Signer("sm2", public_key=self.config.platform_sign_key)
+            hooks.append(gm.sm2_verify_response_hook(verifier))
+        if self._sm4 is not None:
+            hooks.append(gm.sm4_decrypt_response_hook(self._sm4))
+        return hooks
 
     # -- calls ---------------------------------------------------------------------------
     def _timestamp(self) -> str:

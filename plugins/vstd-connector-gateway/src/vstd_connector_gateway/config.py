@@ -35,6 +35,11 @@ class GatewayConfig(ConnectorConfig):
         description="The platform's SM2 public key (hex, 04||x||y) that personal fields are "
         "encrypted with; without it they are sent in the clear inside the (SM4) payload.",
     )
+    platform_sign_key: str | None = Field(
+        None,
+        description="The platform's SM2 public key (hex) for its signed answers; when set, "
+        "an answer whose sign does not verify is refused.",
+    )
     sm2_order: Literal["c1c3c2", "c1c2c3"] = Field(
         "c1c3c2", description="SM2 ciphertext layout (GB/T 32918.4-2016: c1c3c2)."
     )

@@ -49,6 +49,10 @@ class GatewaySettings:
     platform_private_key: str | None = None
     sm2_order: gm.SM2CipherOrder = "c1c3c2"
     max_skew: float = 300.0
+    #: The gateway's SM2 private key for signing its answers (None: answers unsigned).
+    response_sign_key: str | None = None
+    #: Change every answer after signing it (a test of the client's verification).
+    tamper_answers: bool = False
     profile: Profile = field(default_factory=load_profile)
 
 
@@ -163,9 +167,23 @@ class LocalGateway:
             data = self._dispatch(form, {k.lower(): v for k, v in headers.items()})
         except _Refused as refused:
             self.calls.append((interface, refused.code))
-            return 200, {"code": refused.code, "msg": refused.msg}
+            return 200, self._signed({"code": refused.code, "msg": refused.msg})
         self.calls.append((interface, "0000"))
-        return 200, {"code": "0000", "msg": "成功", "data": self._seal(data)}
+        return 200, self._signed({"code": "0000", "msg": "成功", "data": self._seal(data)})
+
+    def _signed(self, answer: dict[str, Any]) -> dict[str, Any]:
+        """The answer with the gateway's SM2 signature over its other fields."""
+        key = self.settings.response_sign_key
+        if key is None:
+            return answer
+        params = {
+            k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+            for k, v in answer.items()
+        }
+        signed = {**answer, "sign": gm.Signer("sm2", key).sign(params)}
+        if self.settings.tamper_answers:
+            signed["msg"] = f"{signed['msg']} (changed)"
+        return signed
 
     def _seal(self, data: Any) -> Any:
         cipher = self._sm4()
