@@ -9,11 +9,12 @@ STAMP := $(VENV)/.installed
 .PHONY: install demo test lint typecheck pytest schemas samples clean
 
 # The reference plugins are installed like a vendor's connector (own package, entry point).
-$(STAMP): pyproject.toml plugins/vstd-connector-nvsi/pyproject.toml plugins/vstd-connector-zyh/pyproject.toml plugins/vstd-connector-gateway/pyproject.toml
+$(STAMP): pyproject.toml plugins/vstd-connector-nvsi/pyproject.toml plugins/vstd-plugin-example/pyproject.toml plugins/vstd-connector-zyh/pyproject.toml plugins/vstd-connector-gateway/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet -e plugins/vstd-connector-nvsi
+	$(BIN)/python -m pip install --quiet -e plugins/vstd-plugin-example
 	$(BIN)/python -m pip install --quiet -e plugins/vstd-connector-zyh
 	$(BIN)/python -m pip install --quiet -e plugins/vstd-connector-gateway
 	touch $(STAMP)
@@ -34,6 +35,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy --strict volunteer_standard
 	$(BIN)/mypy --strict plugins/vstd-connector-nvsi/src/vstd_connector_nvsi
+	$(BIN)/mypy --strict plugins/vstd-plugin-example/src/vstd_plugin_example
 	$(BIN)/mypy --strict plugins/vstd-connector-zyh/src/vstd_connector_zyh
 	$(BIN)/mypy --strict plugins/vstd-connector-gateway/src/vstd_connector_gateway
 

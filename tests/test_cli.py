@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import MINIMAL
+from volunteer_standard import SCHEMA_VERSION
 from volunteer_standard.cli import app
 
 runner = CliRunner()
@@ -119,4 +120,4 @@ def test_codelists_commands() -> None:
 
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
-    assert result.exit_code == 0 and "standard 1.0" in result.output
+    assert result.exit_code == 0 and f"standard {SCHEMA_VERSION}" in result.output

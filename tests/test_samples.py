@@ -426,7 +426,9 @@ def test_broken_files_cover_the_structural_catalogue() -> None:
     ]
     # VS122 needs a deprecated code; add a line for it once a code list has one.
     assert deprecated == []
-    assert structural - covered == {"VS122"}
+    # VS151 needs an extension schema registered by a plugin: the example plugin's tests
+    # (plugins/vstd-plugin-example) cover it.
+    assert structural - covered == {"VS122", "VS151"}
 
 
 # -- streaming ----------------------------------------------------------------------------

@@ -3,4 +3,4 @@
 __version__ = "0.1.0"
 
 #: Version of the data standard that the models describe.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"

@@ -1,8 +1,23 @@
-"""The ``vstd`` command line: a thin layer over the library, one module per command group."""
+"""The ``vstd`` command line: a thin layer over the library, one module per command group.
+
+Plugins' commands are loaded only when a command that is not built in is asked for (or the
+command list is shown), so ``vstd --version`` and the built-in commands never wait for a
+plugin's import.
+
+Exit codes: 0 done, 1 the data has errors, 2 the input or the command line is unusable,
+70 an internal error (a bug: the full traceback with ``--debug`` or ``VSTD_DEBUG=1``),
+130/143 interrupted by SIGINT/SIGTERM.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+import traceback
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
 
 from volunteer_standard._version import SCHEMA_VERSION, __version__
 from volunteer_standard.commands import codelists as codelists_cmd
@@ -13,10 +28,128 @@ from volunteer_standard.commands.plugins import plugins_command
 from volunteer_standard.commands.rules import rules_command
 from volunteer_standard.commands.schema import schema_command
 from volunteer_standard.commands.template import template_command
+from volunteer_standard.commands.upgrade import upgrade_command
 from volunteer_standard.commands.validate import validate_command
+from volunteer_standard.errors import VstdError
+from volunteer_standard.text import Text, default_lang
+
+#: Exit code of an internal error (sysexits.h EX_SOFTWARE): never confused with "data errors".
+EXIT_INTERNAL = 70
+DEBUG_ENV = "VSTD_DEBUG"
+
+
+#: How option values are shown in ``--help`` (instead of ``<str>``), by option name.
+_METAVARS = {
+    "lang": "zh|en",
+    "profile": "PROFILE",
+    "ignore": "CODE",
+    "from_": "CONNECTOR",
+    "to": "CONNECTOR|VERSION",
+}
+
+
+def _humanize(command: Any) -> Any:
+    """Give every parameter a metavar a person would write: INPUT, FILE, N, none for flags."""
+    if getattr(command, "_vstd_humane", False):
+        return command
+    command._vstd_humane = True
+    for param in getattr(command, "params", ()):
+        _humanize_param(param)
+    plain_get_params = command.get_params
+
+    def get_params(ctx: Any) -> Any:
+        params = plain_get_params(ctx)
+        for param in params:  # the --help option is made here, after the others
+            _humanize_param(param)
+        return params
+
+    command.get_params = get_params
+    for sub in getattr(command, "commands", {}).values():
+        _humanize(sub)
+    return command
+
+
+def _humanize_param(param: Any) -> None:
+    kind = _value_kind(param)
+    if getattr(param, "param_type_name", "") == "argument":
+        name = param.name.upper()
+        param.metavar = name
+        param.display_type_rich = lambda ctx: None
+        param._usage_display_name = lambda: name if param.required else f"[{name}]"
+    elif kind == "flag":
+        param.metavar = ""
+    elif param.name in _METAVARS:
+        param.metavar = _METAVARS[param.name]
+    elif kind is None and any(w in param.name for w in ("baseline", "state", "rejects", "config")):
+        param.metavar = "FILE"
+    else:
+        param.metavar = kind or param.name.upper().replace("_", "-")
+
+
+def _value_kind(param: Any) -> str | None:
+    """ "flag", "N", "FILE", "a|b" (choices) or None, for typer's and click's parameters."""
+    if getattr(param, "is_flag", False) or getattr(param, "is_bool_flag", False):
+        return "flag"
+    desc = getattr(param, "type_descriptor", None)
+    if desc is not None:
+        if getattr(desc, "is_choice", False):
+            return "|".join(str(getattr(c, "value", c)) for c in desc.choices or ())
+        if getattr(desc, "is_path", False):
+            return "FILE"
+        annotation = getattr(desc, "annotation", None)
+        if annotation is bool:
+            return "flag"
+        if annotation is int:
+            return "N"
+        return None
+    name = getattr(getattr(param, "type", None), "name", "")
+    if name == "choice":
+        return "|".join(str(c) for c in param.type.choices)
+    return {"integer": "N", "path": "FILE", "filename": "FILE", "boolean": "flag"}.get(name)
+
+
+class _PluginCommands(TyperGroup):
+    """Built-in commands at once; plugins' commands only when they are asked for."""
+
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)
+        for param in params:
+            _humanize_param(param)
+        return params
+
+    _plugin_group: TyperGroup | None = None
+
+    def _plugins(self) -> TyperGroup:
+        if self._plugin_group is None:
+            from volunteer_standard.plugins import call_each
+
+            extra = typer.Typer()
+
+            @extra.callback()
+            def _callback() -> None:  # makes typer build a group even for one command
+                """Plugin commands."""
+
+            call_each("register_commands", cli=extra)  # failures are recorded per plugin
+            group = typer.main.get_group(extra)
+            for name in list(group.commands):
+                if name in self.commands:
+                    group.commands.pop(name)  # a plugin cannot replace a built-in command
+            self._plugin_group = group
+        return self._plugin_group
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *sorted(self._plugins().commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = super().get_command(ctx, cmd_name)
+        if found is None:
+            found = self._plugins().commands.get(cmd_name)
+        return None if found is None else _humanize(found)
+
 
 app = typer.Typer(
     name="vstd",
+    cls=_PluginCommands,
     help="volunteer-standard: validate and convert volunteer-service data (志愿服务数据标准).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -25,6 +158,7 @@ app = typer.Typer(
 app.command("validate")(validate_command)
 app.command("schema")(schema_command)
 app.command("convert")(convert_command)
+app.command("upgrade")(upgrade_command)
 app.command("plugins")(plugins_command)
 app.command("template")(template_command)
 app.command("rules")(rules_command)
@@ -33,20 +167,15 @@ app.add_typer(connectors_cmd.app, name="connectors")
 app.add_typer(plugin_cmd.app, name="plugin")
 
 
-def _plugin_commands() -> None:
-    """Let plugins add commands; a failing plugin is reported by ``vstd plugins``."""
-    from volunteer_standard.plugins import call_each
-
-    call_each("register_commands", cli=app)  # each plugin on its own; failures are recorded
-
-
-_plugin_commands()
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"vstd {__version__} (standard {SCHEMA_VERSION})")
         raise typer.Exit()
+
+
+def _debug(value: bool) -> None:
+    if value:
+        os.environ[DEBUG_ENV] = "1"
 
 
 @app.callback()
@@ -54,9 +183,51 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    debug: bool = typer.Option(
+        False,
+        "--debug",
+        callback=_debug,
+        is_eager=True,
+        help="Show the full traceback of an internal error.",
+    ),
 ) -> None:
     """Validate and convert volunteer-service data against the volunteer standard."""
 
 
-def main() -> None:
-    app()
+_INTERNAL = Text(
+    "vstd：内部错误（程序缺陷，不是数据的问题）：{error}。"
+    "加 --debug 查看详细信息，并请报告此问题。",
+    "vstd: internal error (a bug, not a problem with your data): {error}. "
+    "Run with --debug for the details, and please report it.",
+)
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader went away (``vstd … | head``): stop quietly, as Unix tools do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Run the command line; map every failure to its exit code and a one-line message."""
+    try:
+        return app(args=argv, standalone_mode=True)
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        raise SystemExit(141 if os.name == "posix" else 1) from None
+    except VstdError as exc:
+        typer.echo(f"vstd: error: {exc.message(default_lang())}", err=True)
+        raise SystemExit(2) from None
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+            traceback.print_exc()
+        error = f"{type(exc).__name__}: {exc}"
+        typer.echo(_INTERNAL.format(error=error).get(default_lang()), err=True)
+        raise SystemExit(EXIT_INTERNAL) from None

@@ -1285,6 +1285,8 @@ BROKEN_JSONL_CODES = frozenset(
         "VS120",
         "VS121",
         "VS130",
+        "VS131",
+        "VS132",
     }
 )
 #: Codes of broken-package.json (valid metadata, so that undeclared extensions are seen).
@@ -1367,6 +1369,13 @@ def broken_records() -> list[tuple[str, bytes]]:
             _line(edit(vol, id="vol-new-skill", skills=["88"], organization_ids=[org["id"]])),
         ),
         ("VS130", _line(edit(org, id="org-v2", schema_version="2.0"))),
+        (
+            "VS131",
+            _line(
+                edit(org, id="org-v10", schema_version="1.0", modified="2024-03-01T08:00:00+08:00")
+            ),
+        ),
+        ("VS132", _line(edit(org, id="org-v19", schema_version="1.9"))),
     ]
     return rows
 

@@ -98,7 +98,7 @@ def test_index_and_files_match() -> None:
 
 
 def test_expected_lists_shipped() -> None:
-    assert set(codelists.names()) == EXPECTED_OPEN | EXPECTED_CLOSED
+    assert set(codelists.bundled_names()) == EXPECTED_OPEN | EXPECTED_CLOSED
 
 
 @pytest.mark.parametrize("path", _list_files(), ids=lambda p: p.stem)

@@ -398,3 +398,14 @@ def test_safe_url_drops_secrets() -> None:
     assert safe_url("https://u:p@api.example.com:8443/v1/x?token=t#f") == (
         "https://api.example.com:8443/v1/x"
     )
+
+
+def test_offset_pages_moves_by_the_items_received() -> None:
+    from volunteer_standard.connectors.helpers import Page, offset_pages
+
+    response = httpx.Response(200, request=httpx.Request("GET", "http://127.0.0.1/x"))
+    pager = offset_pages("skip", size=3)
+    assert pager(Page(1, {"skip": 0}, {}, [1, 2, 3], response)) == {"skip": 3}
+    assert pager(Page(2, {"skip": 3}, {}, [4, 5, 6], response)) == {"skip": 6}
+    assert pager(Page(3, {"skip": 6}, {}, [7], response)) is None  # a short page is the last
+    assert pager(Page(4, {"skip": 9}, {}, [], response)) is None

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -231,3 +233,63 @@ def test_token_is_fetched_once_and_refreshed_after_a_401(tmp_path: Path) -> None
         }
         statuses = [e["status"] for e in log if e.get("page") == 3]
         assert statuses == [401, 200]
+
+
+def test_keys_are_not_sent_over_plain_http_to_other_hosts() -> None:
+    connector = AcmeConnector({"base_url": "http://volunteers.example.invalid", "api_key": KEY})
+    with pytest.raises(ConnectorError, match="not sent over plain http") as info:
+        ids(connector, "/")
+    assert KEY not in info.value.message("en")
+
+
+def test_a_redirect_is_reported_not_followed(tmp_path: Path) -> None:
+    class Moved(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(301)
+            self.send_header("Location", "https://new.example.invalid/v1/volunteers?k=1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), Moved)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        with pytest.raises(
+            ConnectorError, match=r"301 redirect to https://new\.example\.invalid/v1/volunteers;"
+        ):
+            ids(AcmeConnector({"base_url": url, "api_key": KEY}), "/")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_form_batches_carry_fixed_parameters_for_hooks(tmp_path: Path) -> None:
+    """A gateway-style write: a form with an interface id beside the items (as JSON text),
+    which a request hook can then sign."""
+    spec = tmp_path / "form.toml"
+    spec.write_text(
+        SPEC.read_text(encoding="utf-8").replace(
+            'items_key = "records"',
+            'items_key = "records"\nbody = "form"\nparams = { interface_id = "batchAdd" }',
+        ),
+        encoding="utf-8",
+    )
+
+    class FormAcme(HttpConnector):
+        name = "acme-form"
+        title = "Acme form (test)"
+        api_file = spec
+        request_hooks: ClassVar = (_sign,)
+
+    with FakeApi(spec, "/", api_key=KEY) as server:
+        write_objects(
+            FormAcme(options(server)), tmp_path / "out", sample_entities(["service_record"])[:3]
+        )
+        (post,) = [e for e in server.log() if e["path"].endswith("/batch")]
+    assert post["form"]["interface_id"] == "batchAdd"
+    assert len(json.loads(post["form"]["records"])) == 3
+    assert post["headers"]["x-sign"]

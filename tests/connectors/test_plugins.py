@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from volunteer_standard import plugins
 from volunteer_standard.cli import app
 from volunteer_standard.connectors import registry
+from volunteer_standard.registry import reset
 
 GOOD = """
 from volunteer_standard import hookimpl
@@ -91,16 +92,14 @@ def site(tmp_path: Path) -> Path:
 def loaded(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The plugin manager reloaded with the test plugins on ``sys.path``."""
     monkeypatch.syspath_prepend(str(site))
-    plugins._state.cache_clear()
-    registry.clear_cache()
+    reset()
     try:
         yield site
     finally:
         for name in ("vstd_test_good", "vstd_test_broken", "vstd_test_hook"):
             sys.modules.pop(name, None)
         monkeypatch.undo()
-        plugins._state.cache_clear()
-        registry.clear_cache()
+        reset()
 
 
 def test_plugin_infos_report_broken_plugins(loaded: Path) -> None:

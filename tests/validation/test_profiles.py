@@ -106,11 +106,10 @@ def test_registration_for_plugins(tmp_path: Path) -> None:
         assert load_profile("plugin-a").lineage == ("national", "beijing-2014", "plugin-a")
         assert load_profile("plugin-b").name == "plugin-b"
     finally:
-        from volunteer_standard import profiles
+        from volunteer_standard.profiles import PROFILES
 
-        profiles._REGISTERED.pop("plugin-a")
-        profiles._REGISTERED.pop("plugin-b")
-        profiles._load_named.cache_clear()
+        PROFILES.remove("plugin-a")
+        PROFILES.remove("plugin-b")
     with pytest.raises(ProfileError, match="no such file"):
         register_profile("x", tmp_path / "missing.toml")
 

@@ -24,8 +24,8 @@ from typer.testing import CliRunner
 from tests.conftest import MINIMAL
 from volunteer_standard.cli import app
 from volunteer_standard.io.reader import Location
-from volunteer_standard.validation import CATALOGUE, Issue, IssueType, Report, validate
-from volunteer_standard.validation.catalogue import Lang
+from volunteer_standard.validation import Issue, IssueType, Report, validate
+from volunteer_standard.validation.catalogue import STRUCTURE, Lang
 from volunteer_standard.validation.html import MAX_BARS, render_html
 from volunteer_standard.validation.render import (
     WIDTH,
@@ -317,7 +317,7 @@ def test_html_chart_groups_the_long_tail(monkeypatch: pytest.MonkeyPatch) -> Non
     for n in range(MAX_BARS + 5):
         code = f"VT{n:03d}"
         item = IssueType(code, f"rule-{n}", "warning", "test", "中", "en", "提示", "hint")
-        monkeypatch.setitem(CATALOGUE, code, item)
+        monkeypatch.setitem(STRUCTURE, code, item)
         for _ in range(n + 1):
             report.add(Issue(code, Location("many.jsonl", n + 1)))
     page = render_html(report, "en")

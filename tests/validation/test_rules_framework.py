@@ -22,6 +22,7 @@ from volunteer_standard import validate
 from volunteer_standard.cli import app
 from volunteer_standard.commands.rules import catalogue_markdown
 from volunteer_standard.hookspecs import hookimpl
+from volunteer_standard.registry import RegistrationError
 from volunteer_standard.validation import CATALOGUE
 from volunteer_standard.validation.baseline import Baseline, BaselineError
 from volunteer_standard.validation.rules import (
@@ -248,7 +249,7 @@ def test_plugin_rules_register_run_and_unregister(tmp_path: Path) -> None:
     finally:
         unregister_rule(_NoFridayRule)
     assert "VX901" not in CATALOGUE
-    with pytest.raises(TypeError):
+    with pytest.raises(RegistrationError, match="Rule subclass"):
         register_rule(object)  # type: ignore[arg-type]
 
 
@@ -256,7 +257,6 @@ def test_plugin_hooks_add_rules_and_profiles(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from volunteer_standard import plugins, profiles
-    from volunteer_standard.validation import rules
 
     profile = tmp_path / "plugin.toml"
     profile.write_text('name = "from-plugin"\nextends = "national"\n')
@@ -270,8 +270,6 @@ def test_plugin_hooks_add_rules_and_profiles(
         def register_profiles(self, register: Any) -> None:
             register("from-plugin", profile)
 
-    monkeypatch.setattr(rules, "_plugins_loaded", False)
-    monkeypatch.setattr(profiles, "_plugins_loaded", False)
     plugins.register_plugin(Plugin(), name="test-rules-plugin")
     try:
         assert _NoFridayRule in rule_classes()
@@ -282,9 +280,8 @@ def test_plugin_hooks_add_rules_and_profiles(
         assert "VX901" in {i.code for i in issues}
     finally:
         plugins.unregister_plugin("test-rules-plugin")
-        unregister_rule(_NoFridayRule)
-        profiles._REGISTERED.pop("from-plugin", None)
-        profiles._load_named.cache_clear()
+    assert _NoFridayRule not in rule_classes()
+    assert "from-plugin" not in profiles.available_profiles()
 
 
 # -- the bundled sample ---------------------------------------------------------------------------

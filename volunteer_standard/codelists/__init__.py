@@ -23,12 +23,17 @@ from pathlib import Path
 
 from volunteer_standard.codelists import regions as regions
 from volunteer_standard.codelists._data import data_dir
+from volunteer_standard.registry import REGISTRY, RegistrationError
+from volunteer_standard.text import Text
 
 __all__ = [
     "CODELISTS_VERSION",
+    "PLUGIN_CODELISTS",
     "Code",
     "CodeList",
+    "CodeListFolder",
     "all_codelists",
+    "bundled_names",
     "data_dir",
     "get",
     "names",
@@ -125,14 +130,13 @@ def _bool(value: str, where: str) -> bool:
 
 @functools.cache
 def _index() -> dict[str, dict[str, str]]:
-    """The rows of ``index.csv`` by list name."""
+    """The rows of the bundled ``index.csv`` by list name."""
     return {row["name"]: row for row in _read_rows(data_dir() / "index.csv", INDEX_HEADER)}
 
 
-@functools.cache
-def _load(name: str) -> CodeList:
-    meta = _index()[name]
-    path = data_dir() / f"{name}.csv"
+def _read_list(folder: Path, meta: dict[str, str]) -> CodeList:
+    name = meta["name"]
+    path = folder / f"{name}.csv"
     codes: list[Code] = []
     seen: set[str] = set()
     for row in _read_rows(path, LIST_HEADER):
@@ -160,21 +164,90 @@ def _load(name: str) -> CodeList:
     )
 
 
+@functools.cache
+def _load(name: str) -> CodeList:
+    return _read_list(data_dir(), _index()[name])
+
+
+# -- code lists from plugins (the registry's ``register_codelists`` kind) ---------------------
+
+
+@dataclass(frozen=True)
+class CodeListFolder:
+    """A folder of extra code lists registered by a plugin (same layout as ``data/``)."""
+
+    path: Path
+    lists: dict[str, CodeList]
+
+
+def check_folder(value: object) -> CodeListFolder:
+    """Read a registered folder whole, so a broken file is refused at registration."""
+    if not isinstance(value, (str, Path)):
+        raise RegistrationError(
+            Text(
+                "register_codelists：应登记一个文件夹路径",
+                "register_codelists: register(folder) expects a folder path",
+            )
+        )
+    folder = Path(value)
+    index = folder / "index.csv"
+    if not index.is_file():
+        raise RegistrationError(
+            Text(f"代码表文件夹 {folder} 中没有 index.csv", f"{folder}: no index.csv")
+        )
+    try:
+        lists = {m["name"]: _read_list(folder, m) for m in _read_rows(index, INDEX_HEADER)}
+    except (OSError, ValueError) as exc:
+        raise RegistrationError(
+            Text(f"代码表文件夹 {folder}：{exc}", f"code-list folder {folder}: {exc}")
+        ) from None
+    bundled = sorted(set(lists) & set(_index()))
+    if bundled:
+        raise RegistrationError(
+            Text(
+                f"代码表 {', '.join(bundled)} 是标准自带的，插件不能替换",
+                f"code lists {', '.join(bundled)} are part of the standard; a plugin cannot "
+                "replace them",
+            )
+        )
+    return CodeListFolder(folder, lists)
+
+
+PLUGIN_CODELISTS = REGISTRY.kind(
+    "register_codelists",
+    key=lambda folder: str(folder.path),
+    check=check_folder,
+    claims=lambda folder: tuple(folder.lists),
+)
+
+
+def _plugin_lists() -> dict[str, CodeList]:
+    return {name: cl for f in PLUGIN_CODELISTS for name, cl in f.lists.items()}
+
+
 def get(name: str) -> CodeList:
-    """The code list called ``name`` (loaded once, then cached).
+    """The code list called ``name``: bundled, or registered by a plugin.
 
     Raises ``KeyError`` naming the closest list names, so that a typo in a model or a
     profile is easy to fix.
     """
-    if name not in _index():
-        close = difflib.get_close_matches(name, _index().keys(), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise KeyError(f"unknown code list {name!r}{hint}")
-    return _load(name)
+    if name in _index():
+        return _load(name)
+    extra = _plugin_lists()
+    if name in extra:
+        return extra[name]
+    close = difflib.get_close_matches(name, [*_index(), *extra], n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise KeyError(f"unknown code list {name!r}{hint}")
 
 
 def names() -> list[str]:
-    """Names of all code lists, sorted."""
+    """Names of all code lists (bundled and plugins'), sorted."""
+    return sorted({*_index(), *_plugin_lists()})
+
+
+def bundled_names() -> list[str]:
+    """Names of the code lists that are part of the standard, sorted."""
     return sorted(_index())
 
 

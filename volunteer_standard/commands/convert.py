@@ -81,6 +81,8 @@ def convert_command(
                 profile=profile,
                 progress=progress,
             )
+        except BrokenPipeError:
+            raise  # the reader went away: vstd's main() stops quietly
         except (ConnectorError, ConversionAborted, ProfileError, OSError) as exc:
             fail(str(exc))
     if state is not None:

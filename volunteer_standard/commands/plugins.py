@@ -1,4 +1,4 @@
-"""``vstd plugins``: what is installed and what each plugin provides."""
+"""``vstd plugins``: what is installed, what each plugin provides, and what is broken."""
 
 from __future__ import annotations
 
@@ -7,21 +7,44 @@ from typing import Annotated
 
 import typer
 
-from volunteer_standard.plugins import plugin_infos
+from volunteer_standard.commands._common import LangArg, resolve_lang
+from volunteer_standard.plugins import call_each, plugin_infos
+from volunteer_standard.text import Text
+
+_KIND = {True: Text("内置", "built-in"), False: Text("插件", "plugin")}
+_BROKEN = Text("有问题", "BROKEN")
+_HOOKS = Text("钩子", "hooks")
+_OVERRIDES = Text("替换内置", "overrides")
 
 
 def plugins_command(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    lang: LangArg = None,
 ) -> None:
-    """List built-in and installed plugins with versions, hooks, and load errors."""
+    """List built-in and installed plugins with versions, hooks and problems."""
+    language = resolve_lang(lang)
+    call_each("register_commands", cli=typer.Typer())  # a plugin failing there is shown too
     infos = plugin_infos()
     if as_json:
-        typer.echo(json.dumps([vars(i) for i in infos], ensure_ascii=False, indent=1))
+        rows = [
+            {
+                "name": i.name,
+                "version": i.version,
+                "builtin": i.builtin,
+                "hooks": i.hooks,
+                "error": i.error_text(language),
+                "overrides": i.overrides,
+            }
+            for i in infos
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     for info in infos:
-        kind = "built-in" if info.builtin else "plugin"
-        version = info.version or "?"
-        if info.error:
-            typer.echo(f"{info.name} {version} [{kind}] BROKEN: {info.error}")
-        else:
-            typer.echo(f"{info.name} {version} [{kind}] hooks: {', '.join(info.hooks) or '-'}")
+        head = f"{info.name} {info.version or '?'} [{_KIND[info.builtin].get(language)}]"
+        if info.errors:
+            typer.echo(f"{head} {_BROKEN.get(language)}: {info.error_text(language)}")
+            continue
+        line = f"{head} {_HOOKS.get(language)}: {', '.join(info.hooks) or '-'}"
+        if info.overrides:
+            line += f" ({_OVERRIDES.get(language)}: {', '.join(info.overrides)})"
+        typer.echo(line)

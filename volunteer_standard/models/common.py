@@ -168,7 +168,14 @@ class Entity(StandardModel):
     schema_version: SchemaVersion | None = field(
         "标准版本",
         "Schema version",
-        "Version of the standard the record follows, e.g. '1.0'.",
+        "Version of the standard the record follows, e.g. '1.1'.",
+        None,
+    )
+    modified: IsoDateTime | None = field(
+        "最后修改时间",
+        "Modified",
+        "When the record last changed in its source system (since 1.1); incremental "
+        "exchange and sync order records by (modified, id).",
         None,
     )
     remarks: LongText | None = field("备注", "Remarks", "Free-text remarks.", None)

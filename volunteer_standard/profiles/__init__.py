@@ -18,6 +18,7 @@ import fnmatch
 import itertools
 import re
 import tomllib
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -26,9 +27,12 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from volunteer_standard.errors import VstdError
+from volunteer_standard.registry import REGISTRY, RegistrationError
+from volunteer_standard.text import Text
 from volunteer_standard.validation.catalogue import Severity
 
 __all__ = [
+    "PROFILES",
     "PROFILE_DIR",
     "HoursPolicy",
     "IdentifierPolicy",
@@ -36,9 +40,11 @@ __all__ = [
     "MinorsPolicy",
     "Profile",
     "ProfileError",
+    "ProfileSource",
     "RulesConfig",
     "StarPolicy",
     "available_profiles",
+    "check_profile",
     "load_profile",
     "register_profile",
     "register_profile_dir",
@@ -234,45 +240,85 @@ def _code_lookup() -> dict[str, str]:
 
 # -- registry ---------------------------------------------------------------------------------
 
-_REGISTERED: dict[str, Path] = {}
-_plugins_loaded = False
+
+@dataclass(frozen=True, slots=True)
+class ProfileSource:
+    """A registered profile: its name and its TOML file."""
+
+    name: str
+    path: Path
 
 
-def register_profile(name: str, path: str | Path) -> None:
-    """Make the profile file ``path`` available as ``name`` (plugins call this from a hook)."""
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}\Z")
+
+
+def check_profile(value: Any) -> ProfileSource:
+    """A ``(name, path)`` registration fit to keep: a valid name and a readable TOML file."""
+    if isinstance(value, ProfileSource):
+        name, path = value.name, value.path
+    elif isinstance(value, tuple) and len(value) == 2:
+        name, path = value
+    else:
+        raise RegistrationError(
+            Text(
+                "register_profiles：应登记 (名称, 文件路径)",
+                "register_profiles: register(name, path) expects a name and a file path",
+            )
+        )
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise RegistrationError(
+            Text(f"规则配置名称无效：{name!r}", f"invalid profile name: {name!r}")
+        )
     file = Path(path)
     if not file.is_file():
-        raise ProfileError(f"profile {name}: no such file {file}")
-    _REGISTERED[name] = file
+        raise RegistrationError(
+            Text(
+                f"规则配置 {name}：文件不存在：{file}",
+                f"profile {name}: no such file {file}",
+            )
+        )
+    try:
+        with file.open("rb") as fh:
+            tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RegistrationError(
+            Text(f"规则配置 {name}：无法读取：{exc}", f"profile {name}: unreadable: {exc}")
+        ) from None
+    return ProfileSource(name, file)
+
+
+PROFILES = REGISTRY.kind("register_profiles", key=lambda src: src.name, check=check_profile)
+
+
+def register_profile(name: str, path: str | Path, *, override: bool = False) -> None:
+    """Make the profile file ``path`` available as ``name`` at run time (plugins use their
+    ``register_profiles`` hook instead)."""
+    try:
+        PROFILES.add(ProfileSource(name, Path(path)), override=override)
+    except RegistrationError as exc:
+        raise ProfileError(exc.text) from None
     _load_named.cache_clear()
 
 
 def register_profile_dir(path: str | Path) -> list[str]:
     """Register every ``*.toml`` in a directory under its file name; returns the names."""
-    directory = Path(path)
     names = []
-    for file in sorted(directory.glob("*.toml")):
+    for file in sorted(Path(path).glob("*.toml")):
         register_profile(file.stem, file)
         names.append(file.stem)
     return names
 
 
-def _load_plugin_profiles() -> None:
-    global _plugins_loaded
-    if _plugins_loaded:
-        return
-    _plugins_loaded = True
-    from volunteer_standard.plugins import collect
-
-    for item in collect("register_profiles"):
-        name, path = item
-        register_profile(str(name), Path(path))
-
-
 def available_profiles() -> dict[str, Path]:
     """Every known profile name and its file: bundled ones, then plugins'."""
-    _load_plugin_profiles()
-    return dict(sorted(_REGISTERED.items()))
+    entries = PROFILES.entries()
+    if entries is not _seen[0]:
+        _seen[0] = entries
+        _load_named.cache_clear()
+    return {name: src.path for name, src in PROFILES.items().items()}
+
+
+_seen: list[object] = [None]
 
 
 # -- loading ------------------------------------------------------------------------------------
@@ -397,6 +443,3 @@ def load_profile(spec: str | Path | Profile | None = None) -> Profile:
     if isinstance(spec, str) and spec in available_profiles():
         return _load_named(spec)  # bundled and plugin files do not change during a run
     return load_profile_file(_find(str(spec), None))
-
-
-register_profile_dir(PROFILE_DIR)

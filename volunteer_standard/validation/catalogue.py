@@ -6,9 +6,11 @@ templates filled from the issue's parameters (``{field}``, ``{expected}``, ``{va
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from volunteer_standard.registry import REGISTRY
 from volunteer_standard.text import Lang
 
 Severity = Literal["error", "warning", "info"]
@@ -207,6 +209,26 @@ _STRUCTURE: list[IssueType] = [
         "produce data for version 1.x of the standard.",
     ),
     IssueType(
+        "VS131",
+        "field-newer-than-version",
+        "error",
+        "package",
+        "字段 {field} 是 {expected} 版新增的，但数据声明的标准版本是 {value}",
+        "field {field} was added in version {expected}, but the data declares version {value}",
+        "用 vstd upgrade 把数据升级到当前版本，或删去该字段。",
+        "upgrade the data with 'vstd upgrade', or remove the field.",
+    ),
+    IssueType(
+        "VS132",
+        "version-newer-than-toolkit",
+        "warning",
+        "package",
+        "数据声明的标准版本 {value} 比本工具支持的 {expected} 新",
+        "the data declares version {value}, newer than {expected} that this toolkit knows",
+        "升级 volunteer-standard；本工具不认识的新字段会被报告为错误。",
+        "upgrade volunteer-standard; fields this toolkit does not know are reported as errors.",
+    ),
+    IssueType(
         "VS140",
         "package-metadata",
         "error",
@@ -238,16 +260,66 @@ _STRUCTURE: list[IssueType] = [
     ),
 ]
 
-CATALOGUE: dict[str, IssueType] = {item.code: item for item in _STRUCTURE}
+#: The structural codes (VS1xx) and other codes registered by the library's own modules.
+STRUCTURE: dict[str, IssueType] = {item.code: item for item in _STRUCTURE}
+
+#: The hook whose rule classes contribute their issue types to the catalogue.
+_RULES_HOOK = "register_rules"
+
+
+class Catalogue(Mapping[str, IssueType]):
+    """Every issue code: the structural ones and those of the registered rules.
+
+    A live view over the one registry: a rule registered by a plugin (or at run time)
+    brings its codes with it, and a plugin that is unloaded takes them away.
+    """
+
+    def __init__(self) -> None:
+        self._seen: object = None
+        self._merged: dict[str, IssueType] = dict(STRUCTURE)
+
+    def _all(self) -> dict[str, IssueType]:
+        kind = REGISTRY.kinds().get(_RULES_HOOK)
+        if kind is None:
+            return STRUCTURE
+        entries = kind.entries()
+        if entries is not self._seen or len(self._merged) != len(STRUCTURE) + sum(
+            len(getattr(e.value, "issue_types", ())) for e in entries.values()
+        ):
+            merged = dict(STRUCTURE)
+            for entry in entries.values():
+                for item in getattr(entry.value, "issue_types", ()):
+                    merged.setdefault(item.code, item)
+            self._merged, self._seen = merged, entries
+        return self._merged
+
+    def __getitem__(self, code: str) -> IssueType:
+        return self._all()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._all()
+
+
+CATALOGUE = Catalogue()
 
 
 def register(item: IssueType) -> None:
-    """Add an issue type (rules and plugins); a code may be registered only once."""
-    existing = CATALOGUE.get(item.code)
+    """Add a structural issue type (the library's own modules); a code is registered once.
+
+    Rules bring their codes through the registry (``register_rules``), not through here.
+    """
+    existing = STRUCTURE.get(item.code)
     if existing is not None and existing != item:
         raise ValueError(f"issue code {item.code} is already registered")
-    CATALOGUE[item.code] = item
+    STRUCTURE[item.code] = item
 
 
 def lookup(code: str) -> IssueType:
+    """The issue type of ``code`` (``KeyError`` when no module or rule defines it)."""
     return CATALOGUE[code]

@@ -12,11 +12,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from volunteer_standard import codelists
+from volunteer_standard import codelists, versions
 from volunteer_standard._version import SCHEMA_VERSION
 from volunteer_standard.io.reader import RawRecord
 from volunteer_standard.models import COLLECTION_TYPES, ENTITY_MODELS, Entity, PackageMetadata
 from volunteer_standard.models.introspect import codelist_fields, sensitive_fields, values_at
+from volunteer_standard.validation.extensions import extension_schemas
 from volunteer_standard.validation.report import Issue
 
 _FORMAT_ERRORS: dict[str, tuple[str, str]] = {
@@ -209,6 +210,7 @@ class RecordChecker:
         self.declared_extensions: set[str] | None = None
         self.saw_metadata = False
         self._warned_namespaces: set[str] = set()
+        self._warned_versions: set[str] = set()
 
     def check(
         self, raw: RawRecord, emit: Callable[[Issue], None]
@@ -291,6 +293,7 @@ class RecordChecker:
             )
             return kind, None
         model = ENTITY_MODELS[kind]
+        self._check_version(data, raw, kind, rid, emit)
         version = data.get("schema_version")
         if isinstance(version, str) and _major(version) != _major(SCHEMA_VERSION):
             emit(
@@ -316,6 +319,53 @@ class RecordChecker:
             emit(issue)
         self._check_extensions(data, raw, kind, rid, emit)
         return kind, obj
+
+    def _check_version(
+        self,
+        data: dict[str, Any],
+        raw: RawRecord,
+        kind: str,
+        rid: str | None,
+        emit: Callable[[Issue], None],
+    ) -> None:
+        """Validate a record against the version it declares (its own, or its package's):
+        a field added in a later version is an error there (VS131)."""
+        declared = data.get("schema_version")
+        if not isinstance(declared, str) and self.metadata is not None:
+            declared = self.metadata.schema_version
+        if not isinstance(declared, str) or declared == SCHEMA_VERSION:
+            return
+        try:
+            mine, theirs = versions.parse(SCHEMA_VERSION), versions.parse(declared)
+        except ValueError:
+            return  # the model reports the malformed version
+        if theirs[0] != mine[0]:
+            return  # VS130
+        if theirs > mine:
+            if declared not in self._warned_versions:
+                self._warned_versions.add(declared)
+                emit(
+                    Issue(
+                        "VS132",
+                        raw.location,
+                        "/schema_version",
+                        kind,
+                        rid,
+                        {"value": declared, "expected": SCHEMA_VERSION},
+                    )
+                )
+            return
+        for key, added in sorted(versions.fields_unknown_to(declared, kind, set(data)).items()):
+            emit(
+                Issue(
+                    "VS131",
+                    raw.location,
+                    f"/{key}",
+                    kind,
+                    rid,
+                    {"field": key, "expected": added, "value": declared},
+                )
+            )
 
     def _check_metadata(self, raw: RawRecord, emit: Callable[[Issue], None]) -> None:
         self.saw_metadata = True
@@ -363,10 +413,11 @@ class RecordChecker:
         emit: Callable[[Issue], None],
     ) -> None:
         ext = data.get("extensions")
-        if self.declared_extensions is None or not isinstance(ext, dict):
+        if not isinstance(ext, dict) or not ext:
             return
-        for namespace in ext:
-            if namespace not in self.declared_extensions:
+        schemas = extension_schemas()
+        for namespace, value in ext.items():
+            if self.declared_extensions is not None and namespace not in self.declared_extensions:
                 emit(
                     Issue(
                         "VS150",
@@ -374,8 +425,20 @@ class RecordChecker:
                         f"/extensions/{namespace}",
                         kind,
                         rid,
-                        {
-                            "value": repr(namespace),
-                        },
+                        {"value": repr(namespace)},
+                    )
+                )
+            registered = schemas.get(namespace)
+            if registered is None:
+                continue
+            for pointer, detail in registered.errors(value):
+                emit(
+                    Issue(
+                        "VS151",
+                        raw.location,
+                        f"/extensions/{namespace}{pointer}",
+                        kind,
+                        rid,
+                        {"namespace": namespace, "detail": detail},
                     )
                 )

@@ -165,6 +165,18 @@ def number_pages(param: str = "page", *, start: int = 1, size: int | None = None
     return next_page
 
 
+def offset_pages(param: str = "offset", *, size: int, start: int = 0) -> NextPage:
+    """Offset pagination: ask for ``param = offset + items received`` until a page comes
+    back shorter than ``size``."""
+
+    def next_page(page: Page) -> Mapping[str, Any] | None:
+        if not page.items or len(page.items) < size:
+            return None
+        return {param: int(page.params.get(param, start)) + len(page.items)}
+
+    return next_page
+
+
 def cursor_pages(field: str = "next_cursor", param: str = "cursor") -> NextPage:
     """Cursor pagination: send the body's ``field`` (a dotted path) back as ``param``
     until it is missing or empty."""
@@ -234,6 +246,7 @@ __all__ = [
     "RetryPolicy",
     "cursor_pages",
     "number_pages",
+    "offset_pages",
     "paginate",
     "request",
     "retry_after",

@@ -43,7 +43,15 @@ from volunteer_standard.connectors.base import (
     ReadItem,
     SourceRecord,
 )
-from volunteer_standard.connectors.helpers.http import RetryPolicy, safe_url
+from volunteer_standard.connectors.helpers.http import (
+    NextPage,
+    Page,
+    RetryPolicy,
+    cursor_pages,
+    number_pages,
+    offset_pages,
+    safe_url,
+)
 from volunteer_standard.connectors.helpers.problems import BAD_PAGE, BAD_SHAPE, REMOTE_ERROR
 from volunteer_standard.connectors.http.hooks import RequestHook, ResponseHook
 from volunteer_standard.connectors.http.items import ItemMapper, dig, flatten_item
@@ -55,6 +63,7 @@ from volunteer_standard.connectors.http.spec import (
     load_api,
 )
 from volunteer_standard.connectors.http.transport import (
+    Answer,
     Credentials,
     PageError,
     RemoteError,
@@ -107,6 +116,10 @@ class HttpConfig(ConnectorConfig):
         20_000_000, ge=1024, description="Largest answer accepted (checked while streaming)."
     )
     verify_tls: bool = Field(True, description="Check the server's TLS certificate.")
+    allow_plain_http: bool = Field(
+        False,
+        description="Send keys and tokens over plain http to other hosts than this machine.",
+    )
     ca_bundle: Path | None = Field(None, description="CA certificates to trust (PEM file).")
     on_bad_page: Literal["reject", "fail"] = Field(
         "reject",
@@ -197,6 +210,7 @@ class HttpConnector(Connector):
             request_hooks=self.make_request_hooks(),
             response_hooks=self.make_response_hooks(),
             user_agent=f"volunteer-standard {self.name}/{self.version}",
+            allow_plain_http=o.allow_plain_http,
         )
 
     def base_url(self, location: str) -> str:
@@ -393,7 +407,7 @@ class HttpConnector(Connector):
             if inc is not None and not frozen:
                 state[endpoint.name] = mark.dump()
                 yield Checkpoint(dict(state))
-            following = self._next(pag.kind, params, answer.payload, len(items), size, endpoint)
+            following = self._next(pag.kind, params, answer, items, size, endpoint)
             if following is None:
                 return
             key_bytes = orjson.dumps(following, option=orjson.OPT_SORT_KEYS, default=str)
@@ -411,31 +425,34 @@ class HttpConnector(Connector):
         self,
         kind: str,
         params: dict[str, Any],
-        payload: Any,
-        count: int,
+        answer: Answer,
+        items: list[Any],
         size: int,
         endpoint: EndpointSpec,
     ) -> dict[str, Any] | None:
+        """The parameters of the next page, or ``None`` after the last one (the helpers'
+        pagers, plus the total count when the API sends one)."""
         pag = endpoint.pagination
-        if kind == "none" or count == 0:
+        if kind == "none" or not items:
             return None
+        param = pag.parameter()
+        pager: NextPage
         if kind == "cursor":
-            cursor = dig(payload, pag.cursor_field)
-            if cursor in (None, ""):
-                return None
-            return {**params, pag.parameter(): cursor}
-        if count < size:
+            pager = cursor_pages(pag.cursor_field, param)
+        elif kind == "offset":
+            pager = offset_pages(param, size=size, start=pag.start)
+        else:
+            pager = number_pages(param, start=pag.start, size=size)
+        following = pager(Page(0, params, answer.payload, items, answer.response))
+        if following is None:
             return None
-        if pag.total_field:
-            total = dig(payload, pag.total_field)
-            done = (
-                int(params[pag.parameter()]) - pag.start + count
-                if kind == "offset"
-                else (int(params[pag.parameter()]) - pag.start + 1) * size
-            )
+        if pag.total_field and kind != "cursor":
+            total = dig(answer.payload, pag.total_field)
+            current = int(params[param]) - pag.start
+            done = current + len(items) if kind == "offset" else (current + 1) * size
             if isinstance(total, int) and done >= total:
                 return None
-        return _advance(params, kind, pag.parameter(), size)
+        return {**params, **following}
 
     # -- writing -------------------------------------------------------------------------
     def open_writer(self, target: str) -> HttpWriter:
@@ -491,10 +508,10 @@ class HttpWriter:
         url = join_url(self.base, spec.path)
         where = safe_url(url)
         if spec.body == "json":
-            kwargs: dict[str, Any] = {"json": {spec.items_key: items}}
+            kwargs: dict[str, Any] = {"json": {spec.items_key: items}, "params": spec.params}
         else:
             text = orjson.dumps(items).decode()
-            kwargs = {"form": {spec.items_key: text}}
+            kwargs = {"form": {**spec.params, spec.items_key: text}}
         label = Text(f"批量写入 {len(items)} 条", f"batch of {len(items)}")
         answer = self.transport.call(spec.method, url, base=self.base, what=label, **kwargs)
         results = dig(answer.payload, spec.results)

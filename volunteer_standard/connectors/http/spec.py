@@ -174,6 +174,11 @@ class WriteSpec(_Spec):
     type: str
     path: str
     method: Literal["POST", "PUT"] = "POST"
+    params: dict[str, str] = Field(
+        default_factory=dict,
+        description="Fixed parameters (form fields for a form body, else query parameters), "
+        "e.g. a gateway's interface_id.",
+    )
     batch_size: int = Field(50, ge=1, le=10_000)
     body: Literal["json", "form"] = "json"
     items_key: str = Field(

@@ -157,6 +157,7 @@ class Transport:
     request_hooks: list[RequestHook] = field(default_factory=list)
     response_hooks: list[ResponseHook] = field(default_factory=list)
     user_agent: str = "volunteer-standard"
+    allow_plain_http: bool = False
     clock: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:
@@ -178,6 +179,7 @@ class Transport:
         kind = self.auth.kind
         if kind == "none":
             return
+        self._refuse_plain_http(request.url)
         if kind == "api_key":
             key = self._secret(self.credentials.api_key, "api_key")
             if self.auth.param:
@@ -192,6 +194,22 @@ class Transport:
         )
         prefix = f"{self.auth.scheme} " if self.auth.scheme else ""
         request.headers[self.auth.header or "Authorization"] = prefix + token
+
+    def _refuse_plain_http(self, url: str) -> None:
+        """Credentials travel over TLS, except to this machine (tests, local gateways)."""
+        u = httpx.URL(url)
+        if u.scheme == "https" or self.allow_plain_http:
+            return
+        if u.host in ("127.0.0.1", "localhost", "::1"):
+            return
+        raise ConnectorError(
+            Text(
+                f"{_query_free(url)}：不会通过未加密的 http 发送密钥或令牌；请使用 https，"
+                "或在确知安全时设置 allow_plain_http = true",
+                f"{_query_free(url)}: keys and tokens are not sent over plain http; use https, "
+                "or set allow_plain_http = true when you know the network is safe",
+            )
+        )
 
     def _secret(self, value: SecretStr | None, name: str) -> str:
         if value is None or not value.get_secret_value():
@@ -329,6 +347,17 @@ class Transport:
                 log.info("%s (%s): HTTP %s, retry in %.1f s", where, label.en, status, wait)
                 policy.sleep(wait)
                 continue
+            if response.is_redirect:
+                target = _query_free(response.headers.get("location", ""))
+                raise RemoteError(
+                    Text(
+                        f"{where}（{label.zh}）：HTTP {status} 重定向到 {target}；"
+                        "请把 base_url 改为新地址",
+                        f"{where} ({label.en}): HTTP {status} redirect to {target}; "
+                        "point base_url at the new address",
+                    ),
+                    status=status,
+                )
             body: Any = None
             parsed = True
             try:

@@ -1,21 +1,21 @@
 """Identifier and business rules (``VR2xx``–``VR6xx``), run by profile on top of structure.
 
-Public API: :class:`Rule` (subclass it), :func:`register_rule` (built-ins use it; a plugin's
-``register_rules`` hook implementation calls it), :func:`rule_classes`, the
+Public API: :class:`Rule` (subclass it; a plugin registers it from its ``register_rules``
+hook, a program with :func:`register_rule`), :func:`rule_classes`, the
 :class:`RuleEngine` that ``validate()`` drives, and :class:`DatasetIndex`, the SQLite spill
 that cross-record rules query in ``finish()``.
 """
 
 from __future__ import annotations
 
-from volunteer_standard.validation.catalogue import CATALOGUE
 from volunteer_standard.validation.rules.base import (
+    RULES,
     Emit,
     RecordRef,
     Rule,
     RuleContext,
     builtin_codes,
-    mark_builtin,
+    check_rule,
     register_rule,
     rule_classes,
     unregister_rule,
@@ -46,12 +46,14 @@ from volunteer_standard.validation.rules.minors import (
 
 __all__ = [
     "BUILTIN_RULES",
+    "RULES",
     "DatasetIndex",
     "Emit",
     "RecordRef",
     "Rule",
     "RuleContext",
     "builtin_codes",
+    "check_rule",
     "register_rule",
     "rule_classes",
     "unregister_rule",
@@ -75,22 +77,3 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     DuplicateRule,
     RequiredFieldsRule,
 )
-
-mark_builtin(CATALOGUE)  # the structural VS1xx codes
-for _cls in BUILTIN_RULES:
-    register_rule(_cls)
-    mark_builtin(_cls.codes())
-
-_plugins_loaded = False
-
-
-def _load_plugins() -> None:
-    """Let installed plugins register rule classes (once per process)."""
-    global _plugins_loaded
-    if _plugins_loaded:
-        return
-    _plugins_loaded = True
-    from volunteer_standard.plugins import collect
-
-    for rule_cls in collect("register_rules"):
-        register_rule(rule_cls)

@@ -13,13 +13,15 @@ state goes to the SQLite index, never into Python containers that grow with the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from volunteer_standard.io.reader import Location
-from volunteer_standard.validation.catalogue import CATALOGUE, IssueType, register
+from volunteer_standard.registry import REGISTRY, RegistrationError
+from volunteer_standard.text import Text
+from volunteer_standard.validation.catalogue import STRUCTURE, IssueType
 from volunteer_standard.validation.report import Issue
 
 if TYPE_CHECKING:
@@ -132,54 +134,71 @@ class Rule:
         """Run cross-record checks once the whole input has been read."""
 
 
-_RULES: list[type[Rule]] = []
-_BUILTIN_CODES: set[str] = set()
+def check_rule(value: Any) -> type[Rule]:
+    """A rule class fit to register: a ``Rule`` subclass whose codes are new."""
+    if not (isinstance(value, type) and issubclass(value, Rule)):
+        raise RegistrationError(
+            Text(
+                f"register_rules：{type(value).__name__} 不是 Rule 的子类",
+                f"register_rules: expected a Rule subclass, got {type(value).__name__}",
+            )
+        )
+    if not value.issue_types or not all(isinstance(t, IssueType) for t in value.issue_types):
+        raise RegistrationError(
+            Text(
+                f"规则 {value.__qualname__} 必须在 issue_types 中声明 IssueType",
+                f"rule {value.__qualname__} must declare IssueType objects in issue_types",
+            )
+        )
+    for item in value.issue_types:
+        if item.code in STRUCTURE:
+            raise RegistrationError(
+                Text(
+                    f"规则 {value.__qualname__}：问题代码 {item.code} 已被结构校验占用",
+                    f"rule {value.__qualname__}: issue code {item.code} is a structural code",
+                )
+            )
+    return value
+
+
+def _rule_key(rule_cls: type[Rule]) -> str:
+    return f"{rule_cls.__module__}.{rule_cls.__qualname__}"
+
+
+RULES = REGISTRY.kind(
+    "register_rules", key=_rule_key, check=check_rule, claims=lambda cls: cls.codes()
+)
 
 
 def register_rule(rule_cls: type[Rule]) -> type[Rule]:
-    """Register a rule class and its issue codes (built-ins, and plugins through a hook).
+    """Register a rule class and its issue codes at run time (usable as a decorator).
 
-    Usable as a class decorator. Registering the same class twice is a no-op; a code that
-    another rule already owns is an error.
+    Plugins register rules through their ``register_rules`` hook instead, so that a broken
+    plugin is isolated; this call raises :class:`RegistrationError` on a bad class or a
+    code another rule owns. Registering the same class twice is a no-op.
     """
-    if not (isinstance(rule_cls, type) and issubclass(rule_cls, Rule)):
-        raise TypeError(f"{rule_cls!r} is not a Rule subclass")
-    if rule_cls in _RULES:
+    if RULES.get(_rule_key(rule_cls)) is rule_cls:
         return rule_cls
-    owned = {code for cls in _RULES for code in cls.codes()}
-    for item in rule_cls.issue_types:
-        if item.code in owned or (item.code in CATALOGUE and CATALOGUE[item.code] != item):
-            raise ValueError(f"issue code {item.code} is already registered")
-    for item in rule_cls.issue_types:
-        register(item)
-    _RULES.append(rule_cls)
-    return rule_cls
+    return RULES.add(rule_cls)
 
 
 def unregister_rule(rule_cls: type[Rule]) -> None:
-    """Remove a rule class and its codes (plugins being unloaded, tests)."""
-    if rule_cls in _RULES:
-        _RULES.remove(rule_cls)
-        for code in rule_cls.codes():
-            if code not in _BUILTIN_CODES:
-                CATALOGUE.pop(code, None)
+    """Remove a rule class registered with :func:`register_rule` (and its codes)."""
+    RULES.remove(_rule_key(rule_cls))
 
 
 def rule_classes() -> tuple[type[Rule], ...]:
-    """Every registered rule class: built-ins first, then plugins' (loaded on first use)."""
-    from volunteer_standard.validation.rules import _load_plugins
-
-    _load_plugins()
-    return tuple(_RULES)
-
-
-def mark_builtin(codes: Iterable[str]) -> None:
-    _BUILTIN_CODES.update(codes)
+    """Every registered rule class: built-ins first, then plugins', then run-time ones."""
+    return tuple(entry.value for entry in RULES.entries().values())
 
 
 def builtin_codes() -> frozenset[str]:
     """Codes shipped with the package (structure and built-in rules), for generated docs."""
-    return frozenset(_BUILTIN_CODES)
+    codes = set(STRUCTURE)
+    for entry in RULES.entries().values():
+        if entry.builtin:
+            codes.update(entry.value.codes())
+    return frozenset(codes)
 
 
 def issue_type(

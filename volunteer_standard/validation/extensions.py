@@ -1,0 +1,126 @@
+"""Extension schemas: a plugin gives its ``extensions.<namespace>`` object a JSON Schema.
+
+Data without a place in the standard lives under ``extensions``; a namespace registered
+through the ``register_extensions`` hook carries a JSON Schema (draft 2020-12) that
+validation applies to every record's ``extensions.<namespace>`` (issue VS151). Such a schema
+may say ``"x-codelist": "NAME"`` on a string to require a code of a code list, bundled or
+registered by a plugin, so that a plugin's extension and its code list work together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator, validators  # type: ignore[import-untyped]
+from jsonschema.exceptions import SchemaError, ValidationError  # type: ignore[import-untyped]
+
+from volunteer_standard import codelists
+from volunteer_standard.models._types import NAMESPACE_PATTERN
+from volunteer_standard.registry import REGISTRY, RegistrationError
+from volunteer_standard.text import Text
+from volunteer_standard.validation.catalogue import IssueType, register
+
+_NAMESPACE = re.compile(NAMESPACE_PATTERN)
+
+EXTENSION_INVALID = IssueType(
+    "VS151",
+    "extension-invalid",
+    "error",
+    "extensions",
+    "扩展 {namespace} 的内容不符合其登记的模式：{detail}",
+    "extension {namespace} does not match its registered schema: {detail}",
+    "按扩展插件的文档填写该扩展对象，或改正数据中的字段。",
+    "fill the extension object as its plugin documents it, or correct the field in the data.",
+)
+register(EXTENSION_INVALID)
+
+
+def _codelist_keyword(
+    validator: Any, name: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    if not isinstance(instance, str):
+        return
+    try:
+        found = codelists.get(str(name))
+    except KeyError:
+        yield ValidationError(f"the schema names an unknown code list {name!r}")
+        return
+    if instance not in found:
+        yield ValidationError(f"{instance!r} is not a code of the code list {name}")
+
+
+#: Draft 2020-12 plus the ``x-codelist`` keyword.
+ExtensionValidator = validators.extend(Draft202012Validator, {"x-codelist": _codelist_keyword})
+
+
+@dataclass(frozen=True)
+class ExtensionSchema:
+    """A registered extension namespace and its schema."""
+
+    namespace: str
+    schema: dict[str, Any]
+    validator: Any = field(repr=False, compare=False)
+
+    def errors(self, value: Any) -> list[tuple[str, str]]:
+        """(JSON pointer inside the extension object, message) for each problem."""
+        out = []
+        for error in sorted(self.validator.iter_errors(value), key=lambda e: list(e.path)):
+            pointer = "".join(f"/{p}" for p in error.absolute_path)
+            out.append((pointer, error.message))
+        return out
+
+
+def check_extension(value: Any) -> ExtensionSchema:
+    """A ``(namespace, schema)`` registration fit to keep."""
+    if not (isinstance(value, tuple) and len(value) == 2):
+        raise RegistrationError(
+            Text(
+                "register_extensions：应登记 (命名空间, JSON Schema)",
+                "register_extensions: register(namespace, schema) expects two arguments",
+            )
+        )
+    namespace, schema = value
+    if not isinstance(namespace, str) or not _NAMESPACE.fullmatch(namespace):
+        raise RegistrationError(
+            Text(f"扩展命名空间无效：{namespace!r}", f"invalid extension namespace {namespace!r}")
+        )
+    if not isinstance(schema, dict):
+        raise RegistrationError(
+            Text(
+                f"扩展 {namespace} 的模式必须是 JSON 对象",
+                f"extension {namespace}: the schema must be a JSON object",
+            )
+        )
+    try:
+        ExtensionValidator.check_schema(schema)
+    except SchemaError as exc:
+        raise RegistrationError(
+            Text(
+                f"扩展 {namespace} 的模式无效：{exc.message}",
+                f"extension {namespace}: invalid JSON Schema: {exc.message}",
+            )
+        ) from None
+    return ExtensionSchema(namespace, schema, ExtensionValidator(schema))
+
+
+EXTENSIONS = REGISTRY.kind(
+    "register_extensions", key=lambda ext: ext.namespace, check=check_extension
+)
+
+
+def extension_schemas() -> dict[str, ExtensionSchema]:
+    """Every registered extension namespace and its schema."""
+    return EXTENSIONS.items()
+
+
+__all__ = [
+    "EXTENSIONS",
+    "EXTENSION_INVALID",
+    "ExtensionSchema",
+    "ExtensionValidator",
+    "check_extension",
+    "extension_schemas",
+]
