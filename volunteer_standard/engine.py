@@ -27,6 +27,7 @@ from volunteer_standard.connectors.base import (
 from volunteer_standard.connectors.registry import get_connector
 from volunteer_standard.errors import VstdError
 from volunteer_standard.io.reader import InputError, RawRecord
+from volunteer_standard.text import Text
 from volunteer_standard.validation.report import Issue
 from volunteer_standard.validation.structure import RecordChecker
 
@@ -146,6 +147,13 @@ def convert(
         if not checked.ok:
             raise ConnectorError(checked.message)
     if rejects is None and target != "-":
+        if "://" in target:  # an API target: no folder to put the reject file beside
+            raise ConnectorError(
+                Text(
+                    "目标是网址：请用 --rejects FILE（或 rejects=）指定拒收文件",
+                    "the target is a URL: name a reject file (--rejects FILE / rejects=)",
+                )
+            )
         rejects = f"{target}.rejects.jsonl"
     summary = ConvertSummary()
     summary.rejects_path = str(rejects) if isinstance(rejects, (str, Path)) else None

@@ -20,6 +20,7 @@ from vstd_connector_gateway.client import GatewayClient
 from vstd_connector_gateway.server import LocalGateway
 
 from volunteer_standard.cli import app
+from volunteer_standard.connectors import ConnectorError
 from volunteer_standard.connectors.http import OutgoingRequest, gm
 from volunteer_standard.engine import convert
 from volunteer_standard.testing import read_objects, sample_entities, write_objects
@@ -300,3 +301,15 @@ def test_signed_answers_are_verified(keys: Keys) -> None:
             read_objects(GatewayConnector(config), gw.url)
     assert "response signature does not verify" in caught.value.message("en")
     assert "响应签名验证失败" in caught.value.message("zh")
+
+
+def test_a_url_target_needs_a_named_reject_file(gateway: LocalGateway, keys: Keys) -> None:
+    with pytest.raises(ConnectorError) as caught:
+        convert(
+            str(NVSI_SAMPLE),
+            gateway.url,
+            source_connector="nvsi",
+            target_connector=GatewayConnector(client_config(keys)),
+        )
+    assert "--rejects" in str(caught.value)
+    assert gateway.items("volunteer") == []  # refused before anything was uploaded
