@@ -203,6 +203,16 @@ def test_sm2_encrypt_decrypt_and_wrong_key(keypair: tuple[str, str], order: Any)
     assert other not in str(caught.value)
 
 
+def test_sm2_ciphertext_too_short_or_damaged(keypair: tuple[str, str]) -> None:
+    private, public = keypair
+    with pytest.raises(gm.GmError):
+        gm.sm2_decrypt(private, b"\x04" + b"\x01" * 40)
+    cipher = bytearray(gm.sm2_encrypt(public, b"hello"))
+    cipher[-1] ^= 1  # one bit of C2 flipped: the C3 check fails
+    with pytest.raises(gm.GmError):
+        gm.sm2_decrypt(private, bytes(cipher))
+
+
 def test_invalid_public_key_is_refused() -> None:
     with pytest.raises(gm.GmError):
         gm.sm2_encrypt("04" + "11" * 64, b"x")  # not a point of the curve

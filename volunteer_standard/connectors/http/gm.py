@@ -358,24 +358,26 @@ def sm2_encrypt(public_key: Secret, plain: bytes, *, order: SM2CipherOrder = "c1
 
 def sm2_decrypt(private_key: Secret, cipher: bytes, *, order: SM2CipherOrder = "c1c3c2") -> bytes:
     """The plain bytes of an SM2 ciphertext; :class:`GmError` if the key is wrong (the C3
-    check fails) or the ciphertext is damaged. A missing ``04`` prefix is tolerated."""
-    if len(cipher) >= 96 and cipher[0] != 4:
-        cipher = b"\x04" + cipher
-    if len(cipher) < 97:
-        raise GmError(Text("SM2 密文太短：已损坏", "SM2 ciphertext too short: it is damaged"))
-    if order == "c1c2c3":
-        cipher = cipher[:65] + cipher[-32:] + cipher[65:-32]
+    check fails) or the ciphertext is damaged. A missing ``04`` prefix is tolerated (a
+    ciphertext whose C1 starts with the byte 04 by chance is tried both ways)."""
+    candidates = [cipher, b"\x04" + cipher] if cipher[:1] == b"\x04" else [b"\x04" + cipher]
     gmalg = _gmalg()
     sm2 = gmalg.SM2(_private_scalar(private_key))
-    try:
-        return bytes(sm2.decrypt(cipher))
-    except (gmalg.errors.GMError, ValueError, IndexError):
-        raise GmError(
-            Text(
-                "SM2 解密失败：私钥不对，或密文已损坏",
-                "SM2 decryption failed: the private key is wrong or the ciphertext is damaged",
-            )
-        ) from None
+    for candidate in candidates:
+        if len(candidate) < 97:
+            continue
+        if order == "c1c2c3":
+            candidate = candidate[:65] + candidate[-32:] + candidate[65:-32]
+        try:
+            return bytes(sm2.decrypt(candidate))
+        except (gmalg.errors.GMError, ValueError, IndexError):
+            continue
+    raise GmError(
+        Text(
+            "SM2 解密失败：私钥不对，或密文已损坏",
+            "SM2 decryption failed: the private key is wrong or the ciphertext is damaged",
+        )
+    )
 
 
 # -- the gateway's canonical string ---------------------------------------------------------
