@@ -313,3 +313,20 @@ def test_a_url_target_needs_a_named_reject_file(gateway: LocalGateway, keys: Key
         )
     assert "--rejects" in str(caught.value)
     assert gateway.items("volunteer") == []  # refused before anything was uploaded
+
+
+def test_secrets_and_personal_data_never_reach_the_logs(
+    gateway: LocalGateway, keys: Keys, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    gateway.fail_next = [503]
+    volunteers = _volunteers(2)
+    write_objects(GatewayConnector(client_config(keys, retries=2)), gateway.url, volunteers)
+    text = caplog.text
+    assert "retry" in text  # the retry was logged …
+    for secret in (APP_SECRET, SM4_KEY, keys.platform_private, keys.client_private):
+        assert secret not in text  # … without a key
+    for volunteer in volunteers:
+        assert volunteer.name not in text and volunteer.phone not in text
