@@ -293,3 +293,20 @@ def test_form_batches_carry_fixed_parameters_for_hooks(tmp_path: Path) -> None:
     assert post["form"]["interface_id"] == "batchAdd"
     assert len(json.loads(post["form"]["records"])) == 3
     assert post["headers"]["x-sign"]
+
+
+def test_a_corrected_api_description_replaces_the_shipped_one(api: FakeApi, tmp_path: Path) -> None:
+    """Users fix a wrong field name in a copy of the description, without code."""
+    fixed = tmp_path / "acme-fixed.toml"
+    fixed.write_text(
+        SPEC.read_text(encoding="utf-8").replace('name = "name"', 'name = "number"'),
+        encoding="utf-8",
+    )
+    records = [
+        r
+        for r in AcmeConnector({**options(api, endpoints=["volunteers"]), "api": str(fixed)}).read(
+            str(DATA)
+        )
+        if isinstance(r, SourceRecord)
+    ]
+    assert records[0].data is not None and records[0].data["name"] == "N0001"

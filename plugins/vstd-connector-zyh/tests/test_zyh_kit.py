@@ -13,8 +13,11 @@ from zyh_support import CLIENT_ID, CLIENT_SECRET, DATA, zyh_config
 from volunteer_standard.testing import ConnectorAcceptanceTests
 from volunteer_standard.testing.fake_api import FakeApi
 
-#: Fields of a service record the API has no place for (see the README).
-NOT_HELD = frozenset({"provenance", "identifiers", "evidence", "source_system", "extensions"})
+#: Fields of a service record the API has no place for (see the README), and the
+#: modification time, which the platform stamps itself when it stores a record.
+NOT_HELD = frozenset(
+    {"provenance", "identifiers", "evidence", "source_system", "extensions", "modified"}
+)
 
 
 class TestZyhConnector(ConnectorAcceptanceTests):
