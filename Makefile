@@ -6,17 +6,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest schemas samples clean
+.PHONY: install demo test lint typecheck pytest schemas samples clean system-deps
 
-# The reference plugins are installed like a vendor's connector (own package, entry point).
-$(STAMP): pyproject.toml plugins/vstd-connector-nvsi/pyproject.toml plugins/vstd-plugin-example/pyproject.toml plugins/vstd-connector-zyh/pyproject.toml plugins/vstd-connector-gateway/pyproject.toml
+# Reference plugins, each installed like a vendor's package (its own pyproject, entry point).
+PLUGINS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
+
+$(STAMP): pyproject.toml $(PLUGINS:%=%pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m pip install --quiet -e plugins/vstd-connector-nvsi
-	$(BIN)/python -m pip install --quiet -e plugins/vstd-plugin-example
-	$(BIN)/python -m pip install --quiet -e plugins/vstd-connector-zyh
-	$(BIN)/python -m pip install --quiet -e plugins/vstd-connector-gateway
+	$(BIN)/python -m pip install --quiet $(PLUGINS:%=-e %)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,22 +29,27 @@ demo: install
 
 lint: install
 	$(BIN)/ruff check volunteer_standard tests bench plugins
+	$(BIN)/lint-imports
+	$(BIN)/radon cc -n D volunteer_standard --total-average | tee /dev/stderr | (! grep -E '^ +[MFC] ')
 	$(BIN)/ruff format --check volunteer_standard tests bench plugins
 
 typecheck: install
 	$(BIN)/mypy --strict volunteer_standard
-	$(BIN)/mypy --strict plugins/vstd-connector-nvsi/src/vstd_connector_nvsi
-	$(BIN)/mypy --strict plugins/vstd-plugin-example/src/vstd_plugin_example
-	$(BIN)/mypy --strict plugins/vstd-connector-zyh/src/vstd_connector_zyh
-	$(BIN)/mypy --strict plugins/vstd-connector-gateway/src/vstd_connector_gateway
+	for plugin in $(PLUGINS); do $(BIN)/mypy --strict $$plugin/src/* || exit 1; done
 
 pytest: install tests/js/node_modules/.installed
 	$(BIN)/pytest -q -n 2
 
 test: lint typecheck pytest
 
+# Debian/Ubuntu packages that printed certificates and their tests use (run as root; .ci/run does):
+# pdftoppm/pdftotext render and read the PDF, and a CJK font is embedded in it.
+system-deps:
+	apt-get update -qq && apt-get install -y -qq poppler-utils fonts-noto-cjk
+
 schemas: install
 	$(BIN)/vstd schema schemas
+	$(BIN)/vstd serve openapi schemas
 
 samples: install
 	$(BIN)/python -m volunteer_standard.samples examples

@@ -37,6 +37,7 @@ from volunteer_standard.models import (
 )
 from volunteer_standard.schema import all_schemas, write_schemas
 from volunteer_standard.validation import Issue, IssueType, Report, validate
+from volunteer_standard.validation import rules as rules  # declares the rules kind
 
 __all__ = [
     "COLLECTIONS",

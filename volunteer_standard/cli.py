@@ -20,13 +20,17 @@ import typer
 from typer.core import TyperGroup
 
 from volunteer_standard._version import SCHEMA_VERSION, __version__
+from volunteer_standard.commands import certificate as certificate_cmd
 from volunteer_standard.commands import codelists as codelists_cmd
 from volunteer_standard.commands import connectors as connectors_cmd
+from volunteer_standard.commands import keys as keys_cmd
 from volunteer_standard.commands import plugin as plugin_cmd
+from volunteer_standard.commands import serve as serve_cmd
 from volunteer_standard.commands.convert import convert_command
 from volunteer_standard.commands.plugins import plugins_command
 from volunteer_standard.commands.rules import rules_command
 from volunteer_standard.commands.schema import schema_command
+from volunteer_standard.commands.sync import sync_command
 from volunteer_standard.commands.template import template_command
 from volunteer_standard.commands.upgrade import upgrade_command
 from volunteer_standard.commands.validate import validate_command
@@ -162,9 +166,13 @@ app.command("upgrade")(upgrade_command)
 app.command("plugins")(plugins_command)
 app.command("template")(template_command)
 app.command("rules")(rules_command)
+app.command("sync")(sync_command)
 app.add_typer(codelists_cmd.app, name="codelists")
 app.add_typer(connectors_cmd.app, name="connectors")
 app.add_typer(plugin_cmd.app, name="plugin")
+app.add_typer(certificate_cmd.app, name="certificate")
+app.add_typer(keys_cmd.app, name="keys")
+app.add_typer(serve_cmd.app, name="serve")
 
 
 def _version(value: bool) -> None:

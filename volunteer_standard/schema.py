@@ -23,23 +23,14 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from volunteer_standard import codelists
 from volunteer_standard._version import SCHEMA_VERSION
+from volunteer_standard.labels import ENTITY_TYPES
 from volunteer_standard.models import COLLECTIONS, ENTITY_MODELS, PackageMetadata
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ID_PREFIX = f"urn:volunteer-standard:{SCHEMA_VERSION}:"
 
 TITLES_ZH = {
-    "volunteer": "志愿者",
-    "organization": "志愿服务组织",
-    "project": "志愿服务项目",
-    "activity": "志愿服务活动",
-    "service_record": "志愿服务记录",
-    "training_record": "培训记录",
-    "award": "表彰奖励",
-    "evaluation": "评价",
-    "certificate": "志愿服务证明",
-    "demand": "服务需求",
-    "station": "志愿服务站点",
+    **{kind: text.zh for kind, text in ENTITY_TYPES.items()},
     "package": "数据包",
     "record": "JSON Lines 记录",
     "metadata": "数据包元数据",

@@ -24,8 +24,9 @@ from typer.testing import CliRunner
 from tests.conftest import MINIMAL
 from volunteer_standard.cli import app
 from volunteer_standard.io.reader import Location
+from volunteer_standard.text import Lang
 from volunteer_standard.validation import Issue, IssueType, Report, validate
-from volunteer_standard.validation.catalogue import STRUCTURE, Lang
+from volunteer_standard.validation.catalogue import STRUCTURE
 from volunteer_standard.validation.html import MAX_BARS, render_html
 from volunteer_standard.validation.render import (
     WIDTH,

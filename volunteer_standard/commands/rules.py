@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from volunteer_standard import labels
 from volunteer_standard.commands._common import LangArg, fail, resolve_lang
 from volunteer_standard.profiles import Profile, ProfileError, available_profiles, load_profile
 from volunteer_standard.text import Lang
@@ -24,24 +25,6 @@ class RulesFormat(StrEnum):
     markdown = "markdown"
 
 
-_CATEGORIES: dict[str, tuple[str, str]] = {
-    "structure": ("结构", "Structure"),
-    "codes": ("代码表", "Code lists"),
-    "package": ("数据包", "Package"),
-    "identifiers": ("标识符与区划代码", "Identifiers and region codes"),
-    "hours": ("服务时长与记录", "Service hours and records"),
-    "minors": ("未成年人", "Minors"),
-    "insurance": ("保险", "Insurance"),
-    "certificates": ("志愿服务证明", "Certificates"),
-    "stars": ("星级", "Star levels"),
-    "integrity": ("完整性与重复", "Integrity and duplicates"),
-}
-_SEVERITY: dict[str, tuple[str, str]] = {
-    "error": ("错误", "error"),
-    "warning": ("警告", "warning"),
-    "info": ("提示", "info"),
-    "off": ("关闭", "off"),
-}
 _TEXT: dict[str, tuple[str, str]] = {
     "title": ("校验规则", "Validation rules"),
     "intro": (
@@ -101,11 +84,6 @@ def _t(key: str, lang: Lang) -> str:
     return zh if lang == "zh" else en
 
 
-def _pair(table: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
-    zh, en = table.get(key, (key, key))
-    return zh if lang == "zh" else en
-
-
 def _items(builtin_only: bool) -> list[IssueType]:
     rule_classes()
     codes = builtin_codes() if builtin_only else frozenset(CATALOGUE)
@@ -125,7 +103,7 @@ def catalogue_text(lang: Lang, profile: Profile | None = None) -> str:
     """One block per code: code, severity, name, then message, hint and source."""
     lines: list[str] = []
     for item in _items(builtin_only=False):
-        severity = _pair(_SEVERITY, _severity(item, profile), lang)
+        severity = labels.severity(_severity(item, profile), lang)
         lines.append(f"{item.code}  {severity:<8} {item.name}")
         lines.append(f"    {item.message(lang)}")
         lines.append(f"    {_t('hint', lang)}: {item.hint(lang)}")
@@ -156,13 +134,13 @@ def catalogue_markdown(lang: Lang, builtin_only: bool = True) -> str:
             category = item.category
             out += [
                 "",
-                f"## {_pair(_CATEGORIES, category, lang)}",
+                f"## {labels.category(category, lang)}",
                 "",
                 header,
                 "|---|---|---|---|---|---|",
             ]
         out.append(
-            f"| {item.code} | `{item.name}` | {_pair(_SEVERITY, item.severity, lang)} | "
+            f"| {item.code} | `{item.name}` | {labels.severity(item.severity, lang)} | "
             f"{_cell(item.message(lang))} | {_cell(item.hint(lang))} | {_cell(item.source)} |"
         )
     out += ["", f"## {_t('profiles', lang)}", "", _t("profiles_intro", lang), ""]

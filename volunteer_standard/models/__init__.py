@@ -12,6 +12,7 @@ from volunteer_standard.models.certificate import (
     CertificateHolder,
     CertificateIssuer,
     CertificateLine,
+    CertificateProof,
     Verification,
 )
 from volunteer_standard.models.common import (
@@ -81,6 +82,7 @@ __all__ = [
     "CertificateHolder",
     "CertificateIssuer",
     "CertificateLine",
+    "CertificateProof",
     "CheckinPoint",
     "Consent",
     "ContactPoint",

@@ -49,13 +49,13 @@ def _parse_date(value: Any) -> Any:
     if isinstance(value, str):
         if not _DATE_RE.fullmatch(value):
             raise PydanticCustomError(
-                "date_format", "expected a date as YYYY-MM-DD, got {value!r}", {"value": value}
+                "date_format", "expected a date as YYYY-MM-DD, got {value}", {"value": repr(value)}
             )
         try:
             return date.fromisoformat(value)
         except ValueError:
             raise PydanticCustomError(
-                "date_value", "{value!r} is not a calendar date", {"value": value}
+                "date_value", "{value} is not a calendar date", {"value": repr(value)}
             ) from None
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
@@ -67,14 +67,14 @@ def _parse_datetime(value: Any) -> Any:
         if not _DATETIME_RE.fullmatch(value):
             raise PydanticCustomError(
                 "datetime_format",
-                "expected a date-time with offset such as 2024-03-05T09:00:00+08:00, got {value!r}",
-                {"value": value},
+                "expected a date-time with offset such as 2024-03-05T09:00:00+08:00, got {value}",
+                {"value": repr(value)},
             )
         try:
             return datetime.fromisoformat(value)
         except ValueError:
             raise PydanticCustomError(
-                "datetime_value", "{value!r} is not a valid date-time", {"value": value}
+                "datetime_value", "{value} is not a valid date-time", {"value": repr(value)}
             ) from None
     if isinstance(value, datetime):
         if value.tzinfo is None:
@@ -89,8 +89,8 @@ def _parse_hours(value: Any) -> Decimal:
             raise PydanticCustomError(
                 "hours_format",
                 'expected hours as a decimal string with at most 2 decimals (e.g. "1.50"), '
-                "got {value!r}",
-                {"value": value},
+                "got {value}",
+                {"value": repr(value)},
             )
         return Decimal(value)
     if isinstance(value, Decimal) and not isinstance(value, bool):
@@ -171,20 +171,32 @@ class CodeListRef:
             self._codes = frozenset(codes.all_codes()) if codes.closed else frozenset()
         return self._codes
 
-    def _check(self, value: str) -> str:
+    def _check(self, value: Any) -> Any:
+        """Before the code pattern: a closed list says what it wants, and recognises a
+        label written instead of its code (``gender="男"`` → code "1")."""
         allowed = self._allowed()
-        if allowed and value not in allowed:
+        if allowed and isinstance(value, str) and value not in allowed:
+            codes = codelists.get(self.name)
+            found = next((c.code for c in codes.codes if value in (c.label_zh, c.label_en)), None)
+            if found is not None:
+                raise PydanticCustomError(
+                    "code_closed",
+                    "{value} is not a code of the closed code list '{codelist}': it is the "
+                    "label of code '{code}'; write \"{code}\"",
+                    {"value": repr(value), "codelist": self.name, "code": found},
+                )
             raise PydanticCustomError(
                 "code_closed",
-                "{value!r} is not a code of the closed code list '{codelist}'",
-                {"value": value, "codelist": self.name},
+                "{value} is not a code of the closed code list '{codelist}' "
+                "(codes: {codes}; see vstd codelists show {codelist})",
+                {"value": repr(value), "codelist": self.name, "codes": _some(allowed)},
             )
         return value
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(self._check, handler(source))
+        return core_schema.no_info_before_validator_function(self._check, handler(source))
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
@@ -196,6 +208,11 @@ class CodeListRef:
         result["x-codelist"] = self.name
         result["x-codelist-closed"] = codes.closed
         return result
+
+
+def _some(codes: frozenset[str], limit: int = 8) -> str:
+    shown = sorted(codes)[:limit]
+    return ", ".join(shown) + (", …" if len(codes) > limit else "")
 
 
 _CODE = StringConstraints(pattern=CODE_PATTERN, max_length=40)

@@ -91,6 +91,23 @@ class Verification(StandardModel):
     )
 
 
+class CertificateProof(StandardModel):
+    """The issuer's Ed25519 signature over the certificate (docs/certificates.md).
+
+    The signed bytes are the RFC 8785 (JCS) canonical form of the certificate without its
+    ``proof``; ``key_id`` names the issuer's public key (its JWK thumbprint).
+    """
+
+    type: Literal["Ed25519-JCS-2026"] = field(
+        "签名方式", "Type", "Signature suite: Ed25519 over the JCS form of the certificate."
+    )
+    key_id: ShortText = field("密钥标识", "Key id", "Id of the issuer's public key (kid).")
+    created: IsoDateTime = field("签名时间", "Created", "When the certificate was signed.")
+    signature: ShortText = field(
+        "签名值", "Signature", "The 64-byte Ed25519 signature, base64url without padding."
+    )
+
+
 class Certificate(Entity):
     """志愿服务证明 A certificate of volunteer service."""
 
@@ -115,4 +132,7 @@ class Certificate(Entity):
     revoked_at: IsoDateTime | None = field("撤销时间", "Revoked at", "When it was revoked.", None)
     verification: Verification | None = field(
         "核验信息", "Verification", "How to verify the certificate.", None
+    )
+    proof: CertificateProof | None = field(
+        "电子签名", "Proof", "The issuer's signature; absent on an unsigned certificate.", None
     )

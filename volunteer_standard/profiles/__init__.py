@@ -22,14 +22,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from volunteer_standard.catalogue import CATALOGUE, Severity
 from volunteer_standard.errors import VstdError
+from volunteer_standard.models import ENTITY_MODELS
 from volunteer_standard.registry import REGISTRY, RegistrationError
 from volunteer_standard.text import Text
-from volunteer_standard.validation.catalogue import Severity
 
 __all__ = [
     "PROFILES",
@@ -38,6 +39,7 @@ __all__ = [
     "IdentifierPolicy",
     "InsurancePolicy",
     "MinorsPolicy",
+    "PointsPolicy",
     "Profile",
     "ProfileError",
     "ProfileSource",
@@ -91,6 +93,13 @@ class StarPolicy(_Strict):
         if any(b <= a for a, b in itertools.pairwise(value)):
             raise ValueError("thresholds must be strictly ascending (stars 1 to 5)")
         return value
+
+
+class PointsPolicy(_Strict):
+    """服务积分 / 时间储蓄: points deposited per effective hour (DB3205/T 1001-2020 converts
+    unit hours into points; domain.md §1g). The hub's time-bank ledger reads it."""
+
+    rate: Decimal = Field(Decimal(1), gt=0, le=1000)
 
 
 class MinorsPolicy(_Strict):
@@ -149,6 +158,7 @@ class Profile(_Strict):
         thresholds=tuple(Decimal(x) for x in (100, 300, 600, 1000, 1500))
     )
     minors: MinorsPolicy = MinorsPolicy()
+    points: PointsPolicy = PointsPolicy()
     insurance: InsurancePolicy = InsurancePolicy()
     hours: HoursPolicy = HoursPolicy()
     identifiers: IdentifierPolicy = IdentifierPolicy()
@@ -158,8 +168,6 @@ class Profile(_Strict):
     @field_validator("required")
     @classmethod
     def _known_types(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        from volunteer_standard.models import ENTITY_MODELS
-
         for kind, paths in value.items():
             model = ENTITY_MODELS.get(kind)
             if model is None:
@@ -208,8 +216,6 @@ def _expand(item: str, lookup: dict[str, str]) -> set[str]:
 
 
 def _model_has_path(model: Any, parts: list[str]) -> bool:
-    from typing import get_args, get_origin
-
     fields = getattr(model, "model_fields", None)
     if fields is None or parts[0] not in fields:
         return False
@@ -228,10 +234,6 @@ def _model_has_path(model: Any, parts: list[str]) -> bool:
 
 def _code_lookup() -> dict[str, str]:
     """Code or rule name → code, over everything registered (rules loaded first)."""
-    from volunteer_standard.validation.catalogue import CATALOGUE
-    from volunteer_standard.validation.rules import rule_classes
-
-    rule_classes()
     out = {code: code for code in CATALOGUE}
     for code, item in CATALOGUE.items():
         out.setdefault(item.name, code)

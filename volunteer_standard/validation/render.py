@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from volunteer_standard.schema import TITLES_ZH
+from volunteer_standard import labels
 from volunteer_standard.text import Lang
 from volunteer_standard.validation.catalogue import IssueType, Severity, lookup
 from volunteer_standard.validation.report import Issue, Report
@@ -62,7 +62,7 @@ def type_label(kind: str, lang: Lang) -> str:
     if kind in ("(none)", "(unknown)"):
         return label(kind, lang)
     if lang == "zh":
-        return TITLES_ZH.get(kind, kind)
+        return labels.entity_type(kind, lang)
     return kind
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -103,63 +104,153 @@ def _code_fields(model: type[BaseModel]) -> dict[tuple[str, ...], str]:
     return dict(codelist_fields(model))
 
 
+#: pydantic's own error types, in both languages (VS119 keeps pydantic's words otherwise).
+_PYDANTIC_ZH: dict[str, str] = {
+    "literal_error": "应为以下之一：{expected}",
+    "enum": "应为以下之一：{expected}",
+    "bool_parsing": "应为 true 或 false",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数，不能有小数部分",
+    "decimal_parsing": "应为数字",
+    "float_parsing": "应为数字",
+    "url_parsing": "不是有效的网址",
+    "url_scheme": "网址应以 http:// 或 https:// 开头",
+    "dict_type": "应为对象",
+    "list_type": "应为数组",
+    "value_error": "取值无效",
+    "assertion_error": "取值无效",
+    "union_tag_invalid": "对象类型无效",
+    "missing_argument": "缺少参数",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _PydanticError:
+    """One pydantic error, with what the translators need."""
+
+    err: Any
+    path: str
+    value: str
+    value_zh: str
+    codelist: str | None
+
+    @property
+    def ctx(self) -> dict[str, Any]:
+        return dict(self.err.get("ctx") or {})
+
+
+def _missing(e: _PydanticError, params: dict[str, str]) -> str:
+    return "VS110"
+
+
+def _extra(e: _PydanticError, params: dict[str, str]) -> str:
+    return "VS114"
+
+
+def _hours(e: _PydanticError, params: dict[str, str]) -> str:
+    params.update(value=e.value, value_zh=e.value_zh)
+    return "VS115"
+
+
+def _closed_code(e: _PydanticError, params: dict[str, str]) -> str:
+    ctx = e.ctx
+    params["value"] = repr(e.err.get("input", ""))
+    params["codelist"] = str(ctx.get("codelist", e.codelist or ""))
+    code = ctx.get("code")
+    if code is not None:
+        _bi(
+            params,
+            "label_hint",
+            f"; it is the label of code {code!r}",
+            f"；它是代码 {code!r} 的名称",
+        )
+    return "VS120"
+
+
+def _pattern(e: _PydanticError, params: dict[str, str]) -> str:
+    if e.codelist:
+        _bi(
+            params,
+            "expected",
+            "codes are 1-40 letters, digits, '_', '.' or '-'",
+            "代码应为 1-40 位字母、数字或 _ . -",
+        )
+    else:
+        pattern = str(e.ctx.get("pattern", ""))
+        _bi(params, "expected", f"must match {pattern}", f"应符合 {pattern}")
+    params.update(value=e.value, value_zh=e.value_zh)
+    return "VS112"
+
+
+def _format(e: _PydanticError, params: dict[str, str]) -> str:
+    _bi(params, "expected", *_FORMAT_ERRORS[e.err["type"]])
+    params.update(value=e.value, value_zh=e.value_zh)
+    return "VS112"
+
+
+def _range(e: _PydanticError, params: dict[str, str]) -> str:
+    _bi(params, "expected", e.err["msg"], _RANGE_ZH[e.err["type"]].format(**e.ctx))
+    return "VS113"
+
+
+def _json_type(e: _PydanticError, params: dict[str, str]) -> str:
+    want, found = _KINDS[_JSON_TYPES[e.err["type"]]], _KINDS[_json_kind(e.err.get("input"))]
+    _bi(params, "expected", f"{want[0]}, found {found[0]}", f"{want[1]}，实际为{found[1]}")
+    return "VS111"
+
+
+def _other(e: _PydanticError, params: dict[str, str]) -> str:
+    zh = _PYDANTIC_ZH.get(e.err["type"], "取值不符合要求")
+    expected = e.ctx.get("expected")
+    _bi(
+        params,
+        "expected",
+        e.err["msg"],
+        zh.format(expected=expected) if expected is not None else zh,
+    )
+    return "VS119"
+
+
+_TRANSLATORS = {
+    "missing": _missing,
+    "extra_forbidden": _extra,
+    "hours_format": _hours,
+    "hours_type": _hours,
+    "code_closed": _closed_code,
+    **dict.fromkeys(_FORMAT_ERRORS, _format),
+    **dict.fromkeys(_RANGE_ZH, _range),
+    **dict.fromkeys(_JSON_TYPES, _json_type),
+}
+
+
+def _translator(etype: str, codelist: str | None) -> Any:
+    if etype == "string_pattern_mismatch":
+        closed = codelist is not None and codelists.get(codelist).closed
+        return _closed_code if closed else _pattern
+    return _TRANSLATORS.get(etype, _other)
+
+
 def _pydantic_issues(
     exc: ValidationError, model: type[BaseModel], raw: RawRecord, kind: str | None, rid: str | None
 ) -> Iterator[Issue]:
+    """pydantic's errors as issues of the catalogue, with parameters in both languages;
+    values of sensitive fields are never repeated."""
     codes = _code_fields(model)
     for err in exc.errors(include_url=False):
         loc = err["loc"]
-        etype = err["type"]
-        # Errors inside a union are reported once per branch; the "null" branch adds noise.
-        if etype == "none_required":
-            continue
+        if err["type"] == "none_required":
+            continue  # errors inside a union are reported per branch; "null" adds noise
         path = _pointer(tuple(p for p in loc if not (isinstance(p, str) and "[" in p)))
-        field_path = tuple("*" if isinstance(p, int) else p for p in loc)
-        show_value = not _is_sensitive(model, loc) and isinstance(err.get("input"), (str, int))
-        value = f" (got {err['input']!r})" if show_value else ""
-        value_zh = f"（实际为 {err['input']!r}）" if show_value else ""
+        show = not _is_sensitive(model, loc) and isinstance(err.get("input"), (str, int))
+        error = _PydanticError(
+            err,
+            path,
+            f" (got {err['input']!r})" if show else "",
+            f"（实际为 {err['input']!r}）" if show else "",
+            codes.get(tuple("*" if isinstance(p, int) else p for p in loc)),
+        )
         params = {"field": path or "(record)"}
-        ctx = err.get("ctx") or {}
-        codelist = codes.get(field_path)
-        if etype == "missing":
-            code = "VS110"
-        elif etype == "extra_forbidden":
-            code = "VS114"
-        elif etype in ("hours_format", "hours_type"):
-            code = "VS115"
-            params.update(value=value, value_zh=value_zh)
-        elif etype == "code_closed" or (
-            etype == "string_pattern_mismatch" and codelist and codelists.get(codelist).closed
-        ):
-            code = "VS120"
-            params["value"] = repr(err.get("input", ""))
-            params["codelist"] = str(ctx.get("codelist", codelist or ""))
-        elif etype == "string_pattern_mismatch":
-            code = "VS112"
-            if codelist:
-                _bi(
-                    params,
-                    "expected",
-                    "codes are 1-40 letters, digits, '_', '.' or '-'",
-                    "代码应为 1-40 位字母、数字或 _ . -",
-                )
-            else:
-                pattern = str(ctx.get("pattern", ""))
-                _bi(params, "expected", f"must match {pattern}", f"应符合 {pattern}")
-            params.update(value=value, value_zh=value_zh)
-        elif etype in _FORMAT_ERRORS:
-            code = "VS112"
-            _bi(params, "expected", *_FORMAT_ERRORS[etype])
-            params.update(value=value, value_zh=value_zh)
-        elif etype in _RANGE_ZH:
-            code = "VS113"
-            _bi(params, "expected", err["msg"], _RANGE_ZH[etype].format(**ctx))
-        elif etype in _JSON_TYPES:
-            code = "VS111"
-            want, found = _KINDS[_JSON_TYPES[etype]], _KINDS[_json_kind(err.get("input"))]
-            _bi(params, "expected", f"{want[0]}, found {found[0]}", f"{want[1]}，实际为{found[1]}")
-        else:
-            code, params["expected"] = "VS119", err["msg"]
+        code = _translator(err["type"], error.codelist)(error, params)
         yield Issue(code, raw.location, path, kind, rid, params)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from volunteer_standard.connectors.base import ConnectorError, Problem
+from volunteer_standard.connectors.helpers.encoding import LineDecoder, normalise_encoding
 from volunteer_standard.connectors.helpers.problems import BAD_ENCODING, BAD_JSON
 from volunteer_standard.connectors.helpers.text import detect_encoding
 from volunteer_standard.io.reader import Location
@@ -75,7 +76,6 @@ def iter_text_lines(path: str | Path, encoding: str = "auto") -> Iterator[TextLi
     and carries a ``BAD_ENCODING`` problem naming the bytes, so that one corrupt line is
     one reject and the rest of the file is still read.
     """
-    from volunteer_standard.connectors.tabular.encoding import LineDecoder, normalise_encoding
 
     label = str(path)
     try:

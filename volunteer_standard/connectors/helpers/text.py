@@ -11,6 +11,11 @@ from __future__ import annotations
 import codecs
 
 from volunteer_standard.connectors.base import ConnectorError
+from volunteer_standard.connectors.helpers.encoding import (
+    EncodingError,
+    normalise_encoding,
+    sniff_encoding,
+)
 
 
 def detect_encoding(head: bytes) -> str | None:
@@ -21,9 +26,6 @@ def detect_encoding(head: bytes) -> str | None:
     the sample is valid in neither encoding, the lines vote, and the corrupt ones are then
     reported one by one by the line decoder.
     """
-    # Imported here: the tabular package imports many modules, and a connector that only
-    # needs ValueMap or paginate should not pay for them (nor risk an import cycle).
-    from volunteer_standard.connectors.tabular.encoding import EncodingError, sniff_encoding
 
     try:
         found = sniff_encoding(head)
@@ -72,8 +74,6 @@ def decode_bytes(data: bytes, encoding: str = "auto", *, where: str = "input") -
             except UnicodeDecodeError:
                 chosen = "gb18030"
     else:
-        from volunteer_standard.connectors.tabular.encoding import normalise_encoding
-
         chosen = normalise_encoding(encoding)
     try:
         return data.decode(chosen)

@@ -49,7 +49,6 @@ from volunteer_standard.connectors.base import (
 from volunteer_standard.connectors.tabular import flat
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text, is_empty, json_cell
 from volunteer_standard.connectors.tabular.encoding import mojibake_hint, normalise_encoding
-from volunteer_standard.connectors.tabular.introspect import model_node
 from volunteer_standard.connectors.tabular.mapping import (
     EntityMapping,
     MappingError,
@@ -63,21 +62,12 @@ from volunteer_standard.connectors.tabular.readers import (
     read_sheet,
     sheet_names,
 )
-from volunteer_standard.connectors.tabular.transforms import TransformError, parse_timezone
+from volunteer_standard.connectors.tabular.rows import RowTranslator
+from volunteer_standard.connectors.tabular.transforms import parse_timezone
 from volunteer_standard.connectors.tabular.writers import CellOut, TableWriter
 from volunteer_standard.io.reader import Location
 from volunteer_standard.models import COLLECTIONS, ENTITY_MODELS, Entity
 
-_KIND_CODES = {
-    "code": "TAB110",
-    "date": "TAB111",
-    "datetime": "TAB112",
-    "hours": "TAB113",
-    "integer": "TAB113",
-    "number": "TAB113",
-    "region": "TAB114",
-    "boolean": "TAB116",
-}
 _CSV_SUFFIXES = (".csv", ".tsv")
 
 
@@ -414,74 +404,16 @@ class TabularConnector(Connector):
         self, entity: EntityMapping, table: Table, mapping: TabularMapping
     ) -> Iterator[SourceRecord]:
         header = _unique(table.header)
-        present = set(header)
-        missing = [
-            c
-            for r in entity.rules
-            if not r.optional
-            for c in [*r.columns, *r.template_columns]
-            if c not in present
-        ]
-        if missing:
-            hints = []
-            for name in dict.fromkeys(missing):
-                close = difflib.get_close_matches(name, header, n=1, cutoff=0.5)
-                hints.append(f"{name!r}" + (f" (found {close[0]!r}?)" if close else ""))
-            raise ConnectorError(
-                f"{table.label}: columns named in the mapping are missing: {', '.join(hints)}; "
-                f"the header is: {', '.join(h for h in header if h)}"
-            )
-        mapped = set(entity.mapped_columns) | entity.ignore
-        kept = [h for h in header if h and h not in mapped]
+        translator = RowTranslator(mapping, [entity])
+        translator.check_columns(header, table.label)
         for row in table.rows:
             if row.is_blank() and not row.problems:
                 continue
             problems = self._row_problems(row, header)
             cells: dict[str, Cell] = dict(zip(header, row.cells, strict=False))
-            data: dict[str, Any] = {}
-            for rule in entity.rules:
-                try:
-                    value = rule.read(cells)
-                except TransformError as exc:
-                    where = ", ".join(repr(c) for c in rule.columns or rule.template_columns)
-                    problems.append(
-                        Problem(
-                            _KIND_CODES.get(rule.kind, "TAB119"),
-                            f"row {row.number}, column {where}: {exc}",
-                            (rule.columns or rule.template_columns or [rule.path])[0],
-                        )
-                    )
-                    continue
-                if value is None:
-                    if rule.required and (rule.columns or rule.template_columns):
-                        cols = ", ".join(repr(c) for c in rule.columns or rule.template_columns)
-                        problems.append(
-                            Problem(
-                                "TAB115",
-                                f"row {row.number}, column {cols}: empty, "
-                                f"but {rule.path} is required",
-                                (rule.columns or rule.template_columns)[0],
-                            )
-                        )
-                    continue
-                flat.set_path(data, tuple(rule.steps), value)
-            if entity.keep_unmapped:
-                extra = {
-                    h: json_cell(cells[h]) for h in kept if h in cells and not is_empty(cells[h])
-                }
-                if extra:
-                    ext = data.setdefault("extensions", {})
-                    ns = ext.setdefault(entity.namespace, {})
-                    if isinstance(ns, dict):
-                        for key, value in extra.items():
-                            ns.setdefault(key, value)
-            data = flat.restore_lists(data, model_node(ENTITY_MODELS[entity.type]))
-            yield SourceRecord(
-                {"type": entity.type, **data},
-                Location(table.label, row.number, ""),
-                _raw(header, row),
-                problems,
-            )
+            location = Location(table.label, row.number, "")
+            yield from translator.translate(cells, location, _raw(header, row), problems)
+        yield from translator.finish()
 
     # -- writing -----------------------------------------------------------------------
     def open_writer(self, target: str) -> RecordWriter:
