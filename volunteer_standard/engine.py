@@ -159,14 +159,7 @@ def convert(
         if not checked.ok:
             raise ConnectorError(checked.message)
     if rejects is None and target != "-":
-        if target.startswith(("http://", "https://")):  # an API: no folder for the file
-            raise ConnectorError(
-                Text(
-                    "目标是网址：请用 --rejects FILE（或 rejects=）指定拒收文件",
-                    "the target is a URL: name a reject file (--rejects FILE / rejects=)",
-                )
-            )
-        rejects = f"{target}.rejects.jsonl"
+        rejects = _default_rejects(target)
     summary = ConvertSummary()
     summary.rejects_path = str(rejects) if isinstance(rejects, (str, Path)) else None
     sink = RejectSink(rejects)
@@ -245,6 +238,19 @@ def convert(
     if progress is not None:
         progress(summary)
     return summary
+
+
+def _default_rejects(target: str) -> str:
+    """``<target>.rejects.jsonl``; an API target (a URL) has no folder for it, so the
+    caller must name the file."""
+    if target.startswith(("http://", "https://")):
+        raise ConnectorError(
+            Text(
+                "目标是网址：请用 --rejects FILE（或 rejects=）指定拒收文件",
+                "the target is a URL: name a reject file (--rejects FILE / rejects=)",
+            )
+        )
+    return f"{target}.rejects.jsonl"
 
 
 def _rule_engine(profile: str | Path, source: str, emit: Callable[[Issue], None]) -> Any:
