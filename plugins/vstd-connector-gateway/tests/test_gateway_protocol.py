@@ -330,3 +330,49 @@ def test_secrets_and_personal_data_never_reach_the_logs(
         assert secret not in text  # … without a key
     for volunteer in volunteers:
         assert volunteer.name not in text and volunteer.phone not in text
+
+
+def test_sql_to_gateway_end_to_end(gateway: LocalGateway, keys: Keys, tmp_path: Path) -> None:
+    """standard → sql (SQLite) → gateway, each step a `vstd convert` run."""
+    from volunteer_standard.connectors.registry import get_connector
+
+    volunteers = _volunteers(4)
+    ids = {v.id for v in volunteers}
+    records = [
+        r for r in sample_entities(["service_record"]) if getattr(r, "volunteer_id", None) in ids
+    ][:10]
+    source = tmp_path / "in.jsonl"
+    write_objects(get_connector("standard")(), source, [*volunteers, *records])
+    sql_cfg = tmp_path / "sql.toml"
+    sql_cfg.write_text("create_tables = true\n", encoding="utf-8")
+    db = tmp_path / "vol.db"
+    runner = CliRunner()
+    to_sql = runner.invoke(
+        app, ["convert", "-q", "--to", "sql", "--to-config", str(sql_cfg), str(source), str(db)]
+    )
+    assert to_sql.exit_code == 0, to_sql.output
+    gw_cfg = tmp_path / "gw.toml"
+    gw_cfg.write_text(
+        "\n".join(f"{k} = {json.dumps(v)}" for k, v in client_config(keys).items()) + "\n",
+        encoding="utf-8",
+    )
+    to_gateway = runner.invoke(
+        app,
+        [
+            "convert",
+            "-q",
+            "--from",
+            "sql",
+            "--to",
+            "gateway",
+            "--to-config",
+            str(gw_cfg),
+            "--rejects",
+            str(tmp_path / "rejects.jsonl"),
+            str(db),
+            gateway.url,
+        ],
+    )
+    assert to_gateway.exit_code == 0, to_gateway.output
+    assert sorted(i["out_id"] for i in gateway.items("volunteer")) == sorted(ids)
+    assert len(gateway.items("service_record")) == len(records)
