@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest schemas samples clean system-deps
+.PHONY: install demo test lint typecheck audit pytest fuzz schemas samples clean system-deps
 
 # Reference plugins, each installed like a vendor's package (its own pyproject, entry point).
 PLUGINS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
@@ -28,10 +28,10 @@ demo: install
 	$(BIN)/vstd validate examples/sample.json
 
 lint: install
-	$(BIN)/ruff check volunteer_standard tests bench plugins
+	$(BIN)/ruff check volunteer_standard tests bench plugins fuzz
+	$(BIN)/ruff format --check volunteer_standard tests bench plugins fuzz
 	$(BIN)/lint-imports
 	$(BIN)/radon cc -n D volunteer_standard --total-average | tee /dev/stderr | (! grep -E '^ +[MFC] ')
-	$(BIN)/ruff format --check volunteer_standard tests bench plugins
 
 typecheck: install
 	$(BIN)/mypy --strict volunteer_standard
@@ -40,7 +40,16 @@ typecheck: install
 pytest: install tests/js/node_modules/.installed
 	$(BIN)/pytest -q -n 2
 
-test: lint typecheck pytest
+# Known vulnerabilities in the installed dependencies fail the build (needs the index only).
+audit: install
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
+
+# A longer fuzzing run of the readers (FUZZ_SECONDS, default 600); see fuzz/run.py.
+FUZZ_SECONDS ?= 600
+fuzz: install
+	$(BIN)/python fuzz/run.py $(FUZZ_SECONDS)
+
+test: lint typecheck audit pytest
 
 # Debian/Ubuntu packages that printed certificates and their tests use (run as root; .ci/run does):
 # pdftoppm/pdftotext render and read the PDF, and a CJK font is embedded in it.

@@ -110,7 +110,7 @@ def test_on_invalid_fail_stops_with_exit_2(tmp_path: Path) -> None:
         app, ["convert", str(BROKEN), str(tmp_path / "o.jsonl"), "--on-invalid", "fail"]
     )
     assert result.exit_code == 2
-    assert f"vstd: error: {BROKEN}:2: not valid JSON" in result.stderr
+    assert f"vstd: error: {BROKEN}:2: invalid record (VS100)" in result.stderr
 
 
 @pytest.mark.parametrize(

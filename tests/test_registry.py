@@ -246,3 +246,20 @@ def test_vstd_load_plugins_chooses_which_plugins_load(tmp_path: Path) -> None:
     assert "volunteer_standard.connectors.builtin" in names  # built-ins always load
     none = _vstd(tmp_path, "plugins", "--json", VSTD_LOAD_PLUGINS="")
     assert all(p["builtin"] for p in json.loads(none.stdout))
+
+
+def test_a_connector_must_implement_what_it_declares(plugin: Any) -> None:
+    from volunteer_standard.connectors import Connector
+
+    class Hollow(Connector):
+        name = "hollow"
+        title = "declares reading but cannot read"
+        reads = ("volunteer",)
+
+    class Bad:
+        @hookimpl
+        def register_connectors(self, register: Any) -> None:
+            register(Hollow)
+
+    plugin(Bad(), "hollow-plugin")
+    assert "declares 'reads' but does not implement read()" in _errors("hollow-plugin")

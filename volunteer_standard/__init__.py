@@ -6,6 +6,7 @@ is internal and may change.
 
 from volunteer_standard._version import SCHEMA_VERSION, __version__
 from volunteer_standard.connectors import (
+    Checkpoint,
     CheckResult,
     Connector,
     ConnectorConfig,
@@ -16,6 +17,7 @@ from volunteer_standard.connectors import (
     load_config,
 )
 from volunteer_standard.engine import ConversionAborted, ConvertSummary, convert
+from volunteer_standard.errors import VstdError
 from volunteer_standard.hookspecs import hookimpl
 from volunteer_standard.io import InputError, JsonlWriter, Location, PackageWriter, iter_raw
 from volunteer_standard.models import (
@@ -35,9 +37,11 @@ from volunteer_standard.models import (
     TrainingRecord,
     Volunteer,
 )
+from volunteer_standard.plugins import register_plugin
 from volunteer_standard.schema import all_schemas, write_schemas
-from volunteer_standard.validation import Issue, IssueType, Report, validate
-from volunteer_standard.validation import rules as rules  # declares the rules kind
+from volunteer_standard.text import Text
+from volunteer_standard.upgrade import UpgradeReport, upgrade
+from volunteer_standard.validation import Issue, IssueType, Report, Rule, register_rule, validate
 
 __all__ = [
     "COLLECTIONS",
@@ -47,6 +51,7 @@ __all__ = [
     "Award",
     "Certificate",
     "CheckResult",
+    "Checkpoint",
     "Connector",
     "ConnectorConfig",
     "ConnectorError",
@@ -66,11 +71,15 @@ __all__ = [
     "Problem",
     "Project",
     "Report",
+    "Rule",
     "ServiceRecord",
     "SourceRecord",
     "Station",
+    "Text",
     "TrainingRecord",
+    "UpgradeReport",
     "Volunteer",
+    "VstdError",
     "__version__",
     "all_schemas",
     "convert",
@@ -78,6 +87,9 @@ __all__ = [
     "hookimpl",
     "iter_raw",
     "load_config",
+    "register_plugin",
+    "register_rule",
+    "upgrade",
     "validate",
     "write_schemas",
 ]

@@ -260,8 +260,34 @@ _STRUCTURE: list[IssueType] = [
     ),
 ]
 
+# -- data safety (issue 12): input that every JSON tool would not read the same way ------
+_SAFETY: list[IssueType] = [
+    IssueType(
+        "VS106",
+        "duplicate-key",
+        "error",
+        "structure",
+        "同一对象中键 {value} 出现了不止一次",
+        "the key {value} appears more than once in the same object",
+        "删除重复的键：不同系统读取同一条记录时可能取不同的值。",
+        "remove the repeated key: two systems reading this record could take different values.",
+    ),
+    IssueType(
+        "VS107",
+        "value-beyond-limits",
+        "error",
+        "structure",
+        "记录超出安全限制：{detail}",
+        "the record exceeds a safety limit: {detail}",
+        "整数不超过 64 位，字符串是合法的 Unicode，嵌套不超过 254 层，单条记录不超过限制大小"
+        "（见 docs/safety.zh.md）。",
+        "integers within 64 bits, valid Unicode strings, at most 254 levels of nesting "
+        "and records within the size limit (see docs/safety.md).",
+    ),
+]
+
 #: The structural codes (VS1xx) and other codes registered by the library's own modules.
-STRUCTURE: dict[str, IssueType] = {item.code: item for item in _STRUCTURE}
+STRUCTURE: dict[str, IssueType] = {item.code: item for item in _STRUCTURE + _SAFETY}
 
 #: The hook whose rule classes contribute their issue types to the catalogue.
 _RULES_HOOK = "register_rules"

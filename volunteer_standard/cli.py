@@ -12,8 +12,6 @@ Exit codes: 0 done, 1 the data has errors, 2 the input or the command line is un
 from __future__ import annotations
 
 import os
-import sys
-import traceback
 from typing import Any
 
 import typer
@@ -24,9 +22,11 @@ from volunteer_standard.commands import certificate as certificate_cmd
 from volunteer_standard.commands import codelists as codelists_cmd
 from volunteer_standard.commands import connectors as connectors_cmd
 from volunteer_standard.commands import keys as keys_cmd
+from volunteer_standard.commands import mapping as mapping_cmd
 from volunteer_standard.commands import plugin as plugin_cmd
 from volunteer_standard.commands import serve as serve_cmd
 from volunteer_standard.commands.convert import convert_command
+from volunteer_standard.commands.fields import fields_command
 from volunteer_standard.commands.plugins import plugins_command
 from volunteer_standard.commands.rules import rules_command
 from volunteer_standard.commands.schema import schema_command
@@ -35,7 +35,7 @@ from volunteer_standard.commands.template import template_command
 from volunteer_standard.commands.upgrade import upgrade_command
 from volunteer_standard.commands.validate import validate_command
 from volunteer_standard.errors import VstdError
-from volunteer_standard.text import Text, default_lang
+from volunteer_standard.text import default_lang
 
 #: Exit code of an internal error (sysexits.h EX_SOFTWARE): never confused with "data errors".
 EXIT_INTERNAL = 70
@@ -167,12 +167,14 @@ app.command("plugins")(plugins_command)
 app.command("template")(template_command)
 app.command("rules")(rules_command)
 app.command("sync")(sync_command)
+app.command("fields")(fields_command)
 app.add_typer(codelists_cmd.app, name="codelists")
 app.add_typer(connectors_cmd.app, name="connectors")
 app.add_typer(plugin_cmd.app, name="plugin")
 app.add_typer(certificate_cmd.app, name="certificate")
 app.add_typer(keys_cmd.app, name="keys")
 app.add_typer(serve_cmd.app, name="serve")
+app.add_typer(mapping_cmd.app, name="mapping")
 
 
 def _version(value: bool) -> None:
@@ -184,6 +186,14 @@ def _version(value: bool) -> None:
 def _debug(value: bool) -> None:
     if value:
         os.environ[DEBUG_ENV] = "1"
+
+
+def _lang(value: str | None) -> None:
+    """``vstd --lang zh COMMAND``: every command's messages in that language."""
+    if value is not None:
+        if value not in ("zh", "en"):
+            raise typer.BadParameter("zh or en")
+        os.environ["VSTD_LANG"] = value
 
 
 @app.callback()
@@ -198,44 +208,29 @@ def _root(
         is_eager=True,
         help="Show the full traceback of an internal error.",
     ),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        callback=_lang,
+        is_eager=True,
+        help="Language of every message: zh or en (default: from the locale).",
+    ),
 ) -> None:
     """Validate and convert volunteer-service data against the volunteer standard."""
 
 
-_INTERNAL = Text(
-    "vstd：内部错误（程序缺陷，不是数据的问题）：{error}。"
-    "加 --debug 查看详细信息，并请报告此问题。",
-    "vstd: internal error (a bug, not a problem with your data): {error}. "
-    "Run with --debug for the details, and please report it.",
-)
-
-
-def _quiet_broken_pipe() -> None:
-    """The reader went away (``vstd … | head``): stop quietly, as Unix tools do."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
-def main(argv: list[str] | None = None) -> Any:
-    """Run the command line; map every failure to its exit code and a one-line message."""
+def _run(argv: list[str] | None) -> Any:
+    """The command line; a library error is one line in the user's language and exit 2."""
     try:
         return app(args=argv, standalone_mode=True)
-    except BrokenPipeError:
-        _quiet_broken_pipe()
-        raise SystemExit(141 if os.name == "posix" else 1) from None
     except VstdError as exc:
         typer.echo(f"vstd: error: {exc.message(default_lang())}", err=True)
         raise SystemExit(2) from None
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
-        raise SystemExit(130) from None
-    except Exception as exc:
-        if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
-            traceback.print_exc()
-        error = f"{type(exc).__name__}: {exc}"
-        typer.echo(_INTERNAL.format(error=error).get(default_lang()), err=True)
-        raise SystemExit(EXIT_INTERNAL) from None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line with every exit mapped: SIGINT/SIGTERM remove temporaries and
+    exit 130/143, a closed pipe ends quietly, a bug exits 70 with one line."""
+    from volunteer_standard.interrupts import run_guarded
+
+    run_guarded(lambda: _run(argv), internal_exit=EXIT_INTERNAL)

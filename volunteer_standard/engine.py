@@ -2,41 +2,65 @@
 
 Nothing is lost: every record read is either written or sent to the reject file with its
 location, issue codes and reason, and the summary proves the balance
-``read == written + rejected``. Memory stays flat: records flow one at a time and the
-reject file is written as it goes.
+``read == written + rejected``. Nothing is destroyed: outputs are checked against the
+inputs before anything is opened, and every output is written atomically, so a failed or
+interrupted run leaves the previous output or none. Memory stays flat: records flow one
+at a time and the reject file is written as it goes.
+
+``convert()`` runs in stages: :func:`plan_run` (connectors, paths, rules, privacy),
+:func:`read_checked` (the connector's items, with its faults named), :func:`judge` (the
+checks and the profile), then delivery (write or reject) and :func:`finish_run` (commit
+outputs, then state).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
-
-import orjson
 
 from volunteer_standard.connectors.base import (
     Checkpoint,
     Connector,
     ConnectorError,
+    RecordWriter,
     SourceRecord,
     load_config,
 )
 from volunteer_standard.connectors.registry import get_connector
 from volunteer_standard.errors import VstdError
-from volunteer_standard.io.reader import InputError, RawRecord
-from volunteer_standard.text import Text
+from volunteer_standard.io.atomic import write_text
+from volunteer_standard.io.paths import check_distinct
+from volunteer_standard.io.reader import InputError, Location, RawRecord
+from volunteer_standard.io.rejects import (
+    NullRejectSink,
+    RejectEntry,
+    RejectSink,
+    default_rejects_path,
+    open_reject_sink,
+)
+from volunteer_standard.models import Entity
+from volunteer_standard.privacy import Privacy
+from volunteer_standard.text import Lang, Text, as_text
 from volunteer_standard.validation.report import Issue
 from volunteer_standard.validation.structure import RecordChecker
 
 OnInvalid = Literal["reject", "keep", "fail"]
 
+#: The rule profile ``convert`` applies unless told otherwise (the same as ``validate``).
+DEFAULT_PROFILE = "national"
+
 
 class ConversionAborted(VstdError):
     """``on_invalid="fail"`` met an invalid record, or the run could not happen."""
+
+
+class ConnectorFault(ConnectorError):
+    """A connector broke its contract (yielded something else than records and checkpoints,
+    a record without a usable location, an unserialisable checkpoint, or raised)."""
 
 
 @dataclass
@@ -51,6 +75,8 @@ class ConvertSummary:
     reject_codes: Counter[str] = field(default_factory=Counter)
     state: dict[str, Any] = field(default_factory=dict)
     rejects_path: str | None = None
+    privacy: str = "raw"
+    profile: str = DEFAULT_PROFILE
 
     @property
     def balanced(self) -> bool:
@@ -71,47 +97,11 @@ class ConvertSummary:
             "written_by_type": dict(sorted(self.written_by_type.items())),
             "reject_codes": dict(sorted(self.reject_codes.items())),
             "rejects": self.rejects_path,
+            "rejects_mode": "0600" if self.rejects_path else None,
+            "privacy": self.privacy,
+            "profile": self.profile,
             "state": self.state,
         }
-
-
-class RejectSink:
-    """JSON Lines of rejected records: location, codes, reasons and the record itself."""
-
-    def __init__(self, target: str | Path | IO[bytes] | None) -> None:
-        self._path = None if target is None or not isinstance(target, (str, Path)) else target
-        self._stream: IO[bytes] | None = None if isinstance(target, (str, Path)) else target
-        self.count = 0
-
-    def write(self, record: SourceRecord, issues: list[Issue]) -> None:
-        if self._stream is None and self._path is not None:
-            self._stream = Path(self._path).open("wb")  # noqa: SIM115 - closed in close()
-        codes = [i.code for i in issues] or [p.code for p in record.problems]
-        reasons = [i.message("en") for i in issues] or [p.text() for p in record.problems]
-        entry = {
-            "location": str(record.location),
-            "file": record.location.file,
-            "line": record.location.line,
-            "pointer": record.location.pointer,
-            "codes": codes,
-            "reasons": reasons,
-            "record": record.data,
-            "raw": record.raw,
-        }
-        if self._stream is not None:
-            self._stream.write(orjson.dumps(entry, default=str) + b"\n")
-        self.count += 1
-
-    def flush(self) -> None:
-        """Make the rejects written so far durable."""
-        if self._stream is not None:
-            self._stream.flush()
-            if self._path is not None:
-                os.fsync(self._stream.fileno())
-
-    def close(self) -> None:
-        if self._stream is not None and self._path is not None:
-            self._stream.close()
 
 
 def _connector(spec: str | Connector, config: str | Path | Mapping[str, Any] | None) -> Connector:
@@ -121,6 +111,263 @@ def _connector(spec: str | Connector, config: str | Path | Mapping[str, Any] | N
     if isinstance(config, (str, Path)):
         return cls(load_config(cls, config))
     return cls(config)
+
+
+def writable_types(connector: Connector, target: str) -> tuple[str, ...]:
+    """The entity types ``connector`` writes to ``target``, known before ``open_writer``.
+
+    A connector whose answer depends on its configuration or target (a mapping that maps
+    only some types) defines ``writable_types(target)``; otherwise its ``writes`` counts.
+    """
+    method = getattr(connector, "writable_types", None)
+    if callable(method):
+        return tuple(method(target))
+    return tuple(connector.writes)
+
+
+# -- stage 1: plan -------------------------------------------------------------------------
+
+
+@dataclass
+class RunPlan:
+    """Everything decided before the first record is read."""
+
+    reader: Connector
+    writer_connector: Connector
+    source: str
+    target: str
+    rejects: Path | IO[bytes] | None
+    writes: tuple[str, ...]
+    rules: Any
+    current: list[Issue]
+    privacy: Privacy
+    lang: Lang
+    on_invalid: OnInvalid
+    state_path: Path | None = None
+
+
+def plan_run(
+    source: str,
+    target: str,
+    *,
+    source_connector: str | Connector,
+    target_connector: str | Connector,
+    source_config: str | Path | Mapping[str, Any] | None,
+    target_config: str | Path | Mapping[str, Any] | None,
+    rejects: str | Path | IO[bytes] | None,
+    profile: str | Path | None,
+    privacy: Privacy | None,
+    lang: Lang,
+    on_invalid: OnInvalid,
+    state_path: str | Path | None,
+) -> RunPlan:
+    """Build the connectors, refuse outputs that are inputs, choose the reject path.
+
+    Nothing is opened for writing here: a refused run leaves every file as it was.
+    """
+    reject_path: Path | None = None
+    stream: IO[bytes] | None = None
+    if isinstance(rejects, (str, Path)):
+        reject_path = Path(rejects)
+    elif rejects is None:
+        # Beside a file target; in the working folder for stdout or a URL (a database, an API).
+        local = target != "-" and "://" not in target
+        reject_path = Path(f"{target}.rejects.jsonl") if local else default_rejects_path()
+    else:
+        stream = rejects
+    check_distinct(
+        {
+            "input": source,
+            "--from-config": source_config if isinstance(source_config, (str, Path)) else None,
+            "--to-config": target_config if isinstance(target_config, (str, Path)) else None,
+        },
+        {"output": target, "--rejects": reject_path, "--state": state_path},
+    )
+    reader = _connector(source_connector, source_config)
+    writer_connector = _connector(target_connector, target_config)
+    if target != "-":
+        checked = writer_connector.check(target, for_writing=True)
+        if not checked.ok:
+            raise ConnectorError(checked.message)
+    current: list[Issue] = []
+    rules = None
+    if profile is not None and str(profile) != "structure":
+        rules = _rule_engine(profile, source, current.append)
+    return RunPlan(
+        reader=reader,
+        writer_connector=writer_connector,
+        source=source,
+        target=target,
+        rejects=reject_path if reject_path is not None else stream,
+        writes=writable_types(writer_connector, target),
+        rules=rules,
+        current=current,
+        privacy=privacy or Privacy("raw"),
+        lang=lang,
+        on_invalid=on_invalid,
+        state_path=Path(state_path) if state_path is not None else None,
+    )
+
+
+def _rule_engine(profile: str | Path, source: str, emit: Callable[[Issue], None]) -> Any:
+    """A rule engine for per-record checks, through the profile filter ``validate`` uses."""
+    from volunteer_standard.profiles import load_profile
+    from volunteer_standard.validation.filter import profile_filter
+    from volunteer_standard.validation.rules.engine import RuleEngine
+    from volunteer_standard.validation.validate import clock
+
+    prof = load_profile(profile)
+    keep = profile_filter(prof)
+    today, now = clock()
+
+    def apply(found: Issue) -> None:
+        issue = keep(found)
+        if issue is not None:
+            emit(issue)
+
+    return RuleEngine(prof, source=source, today=today, now=now, emit=apply)
+
+
+# -- stage 2: read ---------------------------------------------------------------------------
+
+
+def _fault(connector: Connector, position: int, what: Text) -> ConnectorFault:
+    return ConnectorFault(
+        Text(
+            "连接器 {name} 出错（第 {position} 条记录之后）：",
+            "connector {name!r} failed after record {position}: ",
+        ).format(name=connector.name, position=position)
+        + what
+    )
+
+
+def read_checked(
+    connector: Connector, source: str, state: Mapping[str, Any] | None
+) -> Iterator[SourceRecord | Checkpoint]:
+    """The connector's items, each checked against the contract.
+
+    A connector that yields something else, a record without a ``Location``, a checkpoint
+    that is not JSON, or that raises, ends the run with :class:`ConnectorFault` naming
+    the connector and the record position (never a traceback, never the record's data).
+    """
+    position = 0
+    items = iter(connector.read(source, state))
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except VstdError:
+            raise
+        except (MemoryError, RecursionError):
+            raise
+        except Exception as exc:
+            raise _fault(
+                connector,
+                position,
+                Text("抛出了 {kind}", "it raised {kind}").format(kind=type(exc).__name__),
+            ) from exc
+        if isinstance(item, Checkpoint):
+            try:
+                json.dumps(item.state)
+            except (TypeError, ValueError):
+                raise _fault(
+                    connector,
+                    position,
+                    Text(
+                        "检查点状态无法保存为 JSON", "its checkpoint state is not JSON-serialisable"
+                    ),
+                ) from None
+            yield item
+            continue
+        if not isinstance(item, SourceRecord):
+            raise _fault(
+                connector,
+                position,
+                Text(
+                    "产出了 {kind}，而不是 SourceRecord", "it yielded {kind}, not a SourceRecord"
+                ).format(kind=type(item).__name__),
+            )
+        if not isinstance(item.location, Location):
+            raise _fault(
+                connector,
+                position,
+                Text(
+                    "第 {n} 条记录的位置是 {kind}，而不是 Location",
+                    "record {n} has a {kind} location, not a Location",
+                ).format(n=position + 1, kind=type(item.location).__name__),
+            )
+        position += 1
+        yield item
+
+
+# -- stage 3: judge --------------------------------------------------------------------------
+
+
+@dataclass
+class Verdict:
+    """What the checks say about one record: the object to write, and the errors."""
+
+    obj: Entity | None
+    errors: list[Issue]
+
+    @property
+    def ok(self) -> bool:
+        return self.obj is not None and not self.errors
+
+
+def judge(record: SourceRecord, plan: RunPlan, checker: RecordChecker) -> Verdict:
+    """Run the structural checks and the profile's per-record rules on one record."""
+    issues: list[Issue] = []
+    obj: Entity | None = None
+    if not record.problems and record.data is not None:
+        raw = RawRecord(record.data, record.location)
+        kind, obj = checker.check(raw, issues.append)
+        if plan.rules is not None and obj is not None:
+            plan.current.clear()
+            plan.rules.record(raw, kind, obj)
+            issues.extend(plan.current)
+        if kind is not None and kind not in plan.writes:
+            issues.append(
+                Issue(
+                    "VS103",
+                    record.location,
+                    "/type",
+                    kind,
+                    None,
+                    {
+                        "value": repr(kind),
+                        "expected": f"types the {plan.writer_connector.name} connector writes",
+                    },
+                )
+            )
+            obj = None
+    return Verdict(obj, [i for i in issues if i.severity == "error"])
+
+
+def _reasons(record: SourceRecord, errors: list[Issue]) -> tuple[list[str], list[Text]]:
+    if errors:
+        return [i.code for i in errors], [Text(i.message("zh"), i.message("en")) for i in errors]
+    if record.problems:
+        return [p.code for p in record.problems], [as_text(p.message) for p in record.problems]
+    return ["VS101"], [Text("记录无法转换", "the record could not be converted")]
+
+
+# -- stage 4: run ----------------------------------------------------------------------------
+
+
+def _open_sink(plan: RunPlan) -> RejectSink:
+    if isinstance(plan.rejects, Path):
+        return open_reject_sink(plan.rejects, plan.lang)
+    return NullRejectSink(plan.rejects, plan.lang)
+
+
+def _abort(writer: RecordWriter) -> None:
+    """Drop a writer's output; a writer without ``abort`` is left unclosed (never
+    completed), so that it cannot finish an output that looks whole."""
+    abort = getattr(writer, "abort", None)
+    if callable(abort):
+        abort()
 
 
 def convert(
@@ -136,145 +383,166 @@ def convert(
     state: Mapping[str, Any] | None = None,
     progress: Callable[[ConvertSummary], None] | None = None,
     progress_every: int = 1000,
-    profile: str | Path | None = None,
+    profile: str | Path | None = DEFAULT_PROFILE,
+    lang: Lang = "en",
+    privacy: Privacy | None = None,
+    state_path: str | Path | None = None,
     on_checkpoint: Callable[[dict[str, Any]], None] | None = None,
 ) -> ConvertSummary:
     """Convert ``source`` (read by ``source_connector``) into ``target``.
 
-    Records that cannot be translated or fail validation go to ``rejects`` (JSON Lines;
-    default ``<target>.rejects.jsonl``). With ``on_invalid="keep"`` records that fail only
-    rules are written anyway (structurally invalid ones can never be written); with
-    ``"fail"`` the first invalid record aborts the run with :class:`ConversionAborted`.
-    With ``profile``, the profile's per-record rules run on every structurally valid record
-    (cross-record rules need the whole input: run ``vstd validate`` on the output for them).
-    ``on_checkpoint`` is called with the state of each checkpoint once the records before
-    it are durable, for writers that can ``flush`` (API targets; a file is only complete
-    when closed). Raises :class:`ConnectorError` or :class:`ConversionAborted` when the run
-    cannot happen.
+    Records that cannot be translated or fail validation go to ``rejects`` (default
+    ``<target>.rejects.jsonl``, or ``./vstd-rejects-<time>.jsonl`` when the target is
+    ``"-"``; the suffix chooses the sink; created 0600). With ``on_invalid="keep"``
+    records that fail only rules are written anyway (structurally invalid ones can never
+    be written); with ``"fail"`` the first invalid record aborts the run with
+    :class:`ConversionAborted` and no output. ``profile`` (default national, as in
+    ``validate``; ``"structure"`` or ``None`` for structural checks only) runs its
+    per-record rules on every structurally valid record (cross-record rules need the whole
+    input: run ``vstd validate`` on the output for them). ``privacy`` transforms what is
+    written (outputs and rejects). ``state_path`` saves the last checkpoint atomically,
+    only after the outputs are complete. Reasons are in ``lang``. ``on_checkpoint`` is
+    called with the state of each checkpoint once the records before it are durable, for
+    writers that can ``flush`` (API targets, ``vstd sync``; a file is only complete when
+    closed).
+
+    Raises :class:`ConnectorError` (a :class:`ConnectorFault` when a connector breaks its
+    contract), :class:`ConversionAborted` or a :class:`SamePathError` when an output is an
+    input; in every case the outputs are left as they were before the run.
     """
-    reader = _connector(source_connector, source_config)
-    writer_connector = _connector(target_connector, target_config)
-    if target != "-":
-        checked = writer_connector.check(target, for_writing=True)
-        if not checked.ok:
-            raise ConnectorError(checked.message)
-    if rejects is None and target != "-":
-        rejects = _default_rejects(target)
-    summary = ConvertSummary()
-    summary.rejects_path = str(rejects) if isinstance(rejects, (str, Path)) else None
-    sink = RejectSink(rejects)
-    checker = RecordChecker()
-    current: list[Issue] = []
-    rules = _rule_engine(profile, source, current.append) if profile is not None else None
-    writer = writer_connector.open_writer(target)
+    plan = plan_run(
+        source,
+        target,
+        source_connector=source_connector,
+        target_connector=target_connector,
+        source_config=source_config,
+        target_config=target_config,
+        rejects=rejects,
+        profile=profile,
+        privacy=privacy,
+        lang=lang,
+        on_invalid=on_invalid,
+        state_path=state_path,
+    )
+    summary = ConvertSummary(privacy=plan.privacy.mode, profile=str(profile or "structure"))
+    if isinstance(plan.rejects, Path):
+        summary.rejects_path = str(plan.rejects)
+    sink = _open_sink(plan)
+    writer = plan.writer_connector.open_writer(target)
+    # Compatibility: a connector that narrows ``writes`` in open_writer instead of defining
+    # writable_types(target) is asked again once the writer is open.
+    plan.writes = writable_types(plan.writer_connector, target)
     try:
-        for record in reader.read(source, state):
-            if isinstance(record, Checkpoint):
-                summary.state = dict(record.state)
-                flush = getattr(writer, "flush", None)
-                if on_checkpoint is not None and callable(flush):
-                    # A target that commits as it goes (an API) makes the records before
-                    # the checkpoint durable; then the bookmark may be saved.
-                    flush()
-                    sink.flush()
-                    on_checkpoint(summary.state)
-                continue
-            summary.read += 1
-            issues: list[Issue] = []
-            obj = None
-            if not record.problems and record.data is not None:
-                raw = RawRecord(record.data, record.location)
-                kind, obj = checker.check(raw, issues.append)
-                if rules is not None and obj is not None:
-                    current.clear()
-                    rules.record(raw, kind, obj)
-                    issues.extend(current)
-                if kind is not None and kind not in writer_connector.writes:
-                    issues.append(
-                        Issue(
-                            "VS103",
-                            record.location,
-                            "/type",
-                            kind,
-                            None,
-                            {
-                                "value": repr(kind),
-                                "expected": f"types the {writer_connector.name} connector writes",
-                            },
-                        )
-                    )
-                    obj = None
-            errors = [i for i in issues if i.severity == "error"]
-            if record.problems or record.data is None or errors or obj is None:
-                if on_invalid == "fail":
-                    reason = (
-                        errors[0].message("en")
-                        if errors
-                        else record.problems[0].text()
-                        if record.problems
-                        else "invalid record"
-                    )
-                    raise ConversionAborted(f"{record.location}: {reason}")
-                if on_invalid == "keep" and obj is not None:
-                    summary.kept_invalid += 1
-                else:
-                    sink.write(record, errors)
-                    summary.rejected += 1
-                    summary.reject_codes.update(
-                        {i.code for i in errors} or {p.code for p in record.problems}
-                    )
-                    _maybe_progress(summary, progress, progress_every)
-                    continue
-            assert obj is not None
-            writer.write(obj)
-            summary.written += 1
-            summary.written_by_type[obj.type] += 1
-            _maybe_progress(summary, progress, progress_every)
-    except InputError as exc:
-        raise ConnectorError(str(exc)) from None
-    finally:
-        writer.close()
-        sink.close()
+        _pump(plan, summary, sink, writer, state, progress, progress_every, on_checkpoint)
+        finish_run(plan, summary, sink, writer)
+    except BaseException:
+        _abort(writer)
+        sink.abort()
+        raise
     if progress is not None:
         progress(summary)
     return summary
 
 
-def _default_rejects(target: str) -> str:
-    """``<target>.rejects.jsonl``; an API target (a URL) has no folder for it, so the
-    caller must name the file."""
-    if target.startswith(("http://", "https://")):
-        raise ConnectorError(
-            Text(
-                "目标是网址：请用 --rejects FILE（或 rejects=）指定拒收文件",
-                "the target is a URL: name a reject file (--rejects FILE / rejects=)",
-            )
+def _pump(
+    plan: RunPlan,
+    summary: ConvertSummary,
+    sink: RejectSink,
+    writer: RecordWriter,
+    state: Mapping[str, Any] | None,
+    progress: Callable[[ConvertSummary], None] | None,
+    every: int,
+    on_checkpoint: Callable[[dict[str, Any]], None] | None = None,
+) -> None:
+    """Read, judge and deliver every record."""
+    checker = RecordChecker()
+    try:
+        for record in read_checked(plan.reader, plan.source, state):
+            if isinstance(record, Checkpoint):
+                summary.state = dict(record.state)
+                if on_checkpoint is not None:
+                    _durable_checkpoint(writer, sink, summary.state, on_checkpoint)
+                continue
+            summary.read += 1
+            verdict = judge(record, plan, checker)
+            if not verdict.ok:
+                if plan.on_invalid == "fail":
+                    _fail_on(record, verdict)
+                if not (plan.on_invalid == "keep" and verdict.obj is not None):
+                    _reject(plan, summary, sink, record, verdict)
+                    _maybe_progress(summary, progress, every)
+                    continue
+                summary.kept_invalid += 1
+            assert verdict.obj is not None
+            writer.write(plan.privacy.entity(verdict.obj))
+            summary.written += 1
+            summary.written_by_type[verdict.obj.type] += 1
+            _maybe_progress(summary, progress, every)
+    except InputError as exc:
+        raise ConnectorError(exc.text) from None
+
+
+def _durable_checkpoint(
+    writer: RecordWriter,
+    sink: RejectSink,
+    state: dict[str, Any],
+    on_checkpoint: Callable[[dict[str, Any]], None],
+) -> None:
+    """A target that commits as it goes (an API) makes the records before the checkpoint
+    durable; only then may the bookmark be saved. A file target cannot: nothing happens."""
+    flush = getattr(writer, "flush", None)
+    if not callable(flush):
+        return
+    flush()
+    sink_flush = getattr(sink, "flush", None)
+    if callable(sink_flush):
+        sink_flush()
+    on_checkpoint(state)
+
+
+def _fail_on(record: SourceRecord, verdict: Verdict) -> None:
+    """Abort on the first invalid record, naming its position and codes, never its values
+    (names, birth dates and ID numbers stay out of messages)."""
+    codes, _ = _reasons(record, verdict.errors)
+    raise ConversionAborted(
+        Text(
+            "{location}：记录无效（{codes}），按 --on-invalid fail 停止；未写出任何内容",
+            "{location}: invalid record ({codes}); stopped by --on-invalid fail, nothing written",
+        ).format(location=str(record.location), codes=", ".join(codes))
+    )
+
+
+def _reject(
+    plan: RunPlan,
+    summary: ConvertSummary,
+    sink: RejectSink,
+    record: SourceRecord,
+    verdict: Verdict,
+) -> None:
+    codes, reasons = _reasons(record, verdict.errors)
+    sink.write(
+        RejectEntry(
+            location=record.location,
+            codes=codes,
+            reasons=reasons,
+            record=plan.privacy.data(record.data) if record.data is not None else None,
+            raw=plan.privacy.data(record.raw) if record.raw is not None else None,
         )
-    return f"{target}.rejects.jsonl"
+    )
+    summary.rejected += 1
+    summary.reject_codes.update(set(codes))
 
 
-def _rule_engine(profile: str | Path, source: str, emit: Callable[[Issue], None]) -> Any:
-    """A rule engine for per-record checks, with the profile's severities applied."""
-    import dataclasses
-
-    from volunteer_standard.profiles import load_profile
-    from volunteer_standard.validation.rules.engine import RuleEngine
-    from volunteer_standard.validation.validate import clock
-
-    prof = load_profile(profile)
-    severities = prof.severities()
-    enabled = prof.enabled_codes()
-    today, now = clock()
-
-    def apply(issue: Issue) -> None:
-        if issue.code not in enabled:
-            return
-        override = severities.get(issue.code)
-        if override is not None and override != issue.severity:
-            issue = dataclasses.replace(issue, severity_override=override)
-        emit(issue)
-
-    return RuleEngine(prof, source=source, today=today, now=now, emit=apply)
+def finish_run(
+    plan: RunPlan, summary: ConvertSummary, sink: RejectSink, writer: RecordWriter
+) -> None:
+    """Complete the output, then the reject file, then (only then) save the state."""
+    writer.close()
+    sink.close()
+    if summary.rejected == 0 and isinstance(plan.rejects, Path):
+        summary.rejects_path = None
+    if plan.state_path is not None:
+        save_state(plan.state_path, summary.state)
 
 
 def _maybe_progress(
@@ -288,16 +556,17 @@ def load_state(path: str | Path | None) -> dict[str, Any] | None:
     """Read a saved bookmark (``--state FILE``); a missing file means a first run."""
     if path is None or not Path(path).exists():
         return None
-    loaded = json.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        loaded = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConnectorError(
+            Text(
+                "状态文件 {path} 无法读取：{kind}", "the state file {path} cannot be read: {kind}"
+            ).format(path=str(path), kind=type(exc).__name__)
+        ) from None
     return loaded if isinstance(loaded, dict) else None
 
 
 def save_state(path: str | Path, state: Mapping[str, Any]) -> None:
-    """Write a bookmark atomically: a crash leaves the old file or the new one, never half."""
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as out:
-        out.write(json.dumps(dict(state), ensure_ascii=False, indent=1))
-        out.flush()
-        os.fsync(out.fileno())
-    tmp.replace(target)
+    """Save a bookmark atomically (an interrupted save keeps the previous one)."""
+    write_text(path, json.dumps(dict(state), ensure_ascii=False, indent=1))

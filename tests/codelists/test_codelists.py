@@ -15,7 +15,7 @@ from volunteer_standard.codelists import Code, CodeList
 DATA = codelists.data_dir()
 INDEX_HEADER = ["name", "title_zh", "title_en", "version", "closed", "source"]
 LIST_HEADER = ["code", "label_zh", "label_en", "source", "deprecated"]
-NOT_CODELISTS = {"index.csv", "regions.csv"}
+NOT_CODELISTS = {"index.csv", "regions.csv", "aliases.csv"}
 
 EXPECTED_OPEN = {
     "skill",

@@ -33,7 +33,7 @@ def _piped_into_head(*args: str) -> subprocess.CompletedProcess[bytes]:
 @pytest.mark.parametrize(
     "args",
     [
-        ("convert", str(SAMPLE), "-", "--quiet", "--rejects", "/dev/null"),
+        ("convert", str(SAMPLE), "-", "--quiet", "-p", "structure"),
         ("validate", str(ROOT / "examples" / "broken.jsonl"), "--format", "json"),
         ("codelists", "show", "ethnicity"),
     ],

@@ -62,8 +62,10 @@ def test_convert_applies_the_profiles_per_record_rules(tmp_path: Path) -> None:
     bad = MINIMAL["service_record"] | {"end": "2024-03-05T08:00:00+08:00", "hours": "0.50"}
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps(bad) + "\n", encoding="utf-8")
-    plain = convert(str(source), str(tmp_path / "a.jsonl"))
+    plain = convert(str(source), str(tmp_path / "a.jsonl"), profile="structure")
     assert plain.written == 1
+    default = convert(str(source), str(tmp_path / "d.jsonl"))  # national, as validate
+    assert default.rejected == 1
     ruled = convert(str(source), str(tmp_path / "b.jsonl"), profile="national")
     assert ruled.rejected == 1
     assert "VR301" in ruled.reject_codes

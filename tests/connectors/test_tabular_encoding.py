@@ -73,8 +73,8 @@ def test_bad_bytes_are_reported_on_their_row(tmp_path: Path) -> None:
     assert records[0].problems == [] and records[2].problems == []
     (problem,) = records[1].problems
     assert problem.code == "TAB100"
-    assert problem.message.startswith("row 3: line 3 has bytes that are not valid utf-8")
-    assert "(first: ff at byte 6)" in problem.message
+    assert problem.text().startswith("row 3: line 3 has bytes that are not valid utf-8")
+    assert "(first: ff at byte 6)" in problem.text()
 
 
 def test_undetectable_encoding_stops_with_advice(tmp_path: Path) -> None:
@@ -132,7 +132,8 @@ def test_mojibake_rows_are_rejected_with_row_and_column(tmp_path: Path) -> None:
     assert first.problems == []
     (problem,) = second.problems
     assert (problem.code, problem.field) == ("TAB101", "name")
-    assert "row 3, column 'name'" in problem.message and "'李四'" in problem.message
+    assert "row 3, column 'name'" in problem.text("en") and "'李四'" in problem.text("en")
+    assert "第 3 行" in problem.text("zh") and "原文可能是 '李四'" in problem.text("zh")
     kept = list(
         get_connector("tabular")({"entity": "volunteer", "mojibake": "ignore"}).read(str(path))
     )

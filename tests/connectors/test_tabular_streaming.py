@@ -51,7 +51,7 @@ def test_a_field_too_large_for_csv_is_a_reject_and_reading_goes_on(tmp_path: Pat
     path.write_text(f"id,volunteer_no,name\nv1,N1,{huge}\nv2,N2,李四\n", encoding="utf-8")
     first, second = get_connector("tabular")().read(str(path))
     assert [p.code for p in first.problems] == ["TAB120"]
-    assert "row 2" in first.problems[0].message
+    assert "row 2" in first.problems[0].text()
     assert second.problems == [] and second.data is not None and second.data["name"] == "李四"
 
 

@@ -66,11 +66,12 @@ def test_package_records_carry_line_and_pointer() -> None:
 def test_package_scanner_is_independent_of_chunk_size(
     chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    whole = [(r.data, r.location) for r in _records(PACKAGE)]  # at the default chunk size
     monkeypatch.setattr(reader, "_CHUNK", chunk)
     numbers = '{"metadata": {}, "x": [1, 22, 333, -4.5e3, "s", null, true], "y": 12345}'
     recs = _records(numbers)
     assert [r.data for r in recs] == [{}, 1, 22, 333, -4500.0, "s", None, True, 12345]
-    assert [r.data for r in _records(PACKAGE)] == [r.data for r in _records(PACKAGE)]
+    assert [(r.data, r.location) for r in _records(PACKAGE)] == whole
     expected = json.loads(PACKAGE)
     got = _records(PACKAGE)
     assert got[1].data == expected["volunteers"][0]

@@ -117,7 +117,7 @@ def test_registration_for_plugins(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "needle"),
     [
-        ('name = "x"\n[stars\n', "invalid TOML"),
+        ('name = "x"\n[stars\n', "not valid TOML (line 2"),
         ('name = "x"\n[stars]\nthreshold = [1, 2, 3, 4, 5]\n', "stars.threshold: unknown key"),
         (
             'name = "x"\n[stars]\nthresholds = [100, 300, 200, 1000, 1500]\n',

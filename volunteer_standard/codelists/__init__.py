@@ -32,6 +32,7 @@ __all__ = [
     "Code",
     "CodeList",
     "CodeListFolder",
+    "aliases",
     "all_codelists",
     "bundled_names",
     "data_dir",
@@ -239,6 +240,24 @@ def get(name: str) -> CodeList:
     close = difflib.get_close_matches(name, [*_index(), *extra], n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise KeyError(f"unknown code list {name!r}{hint}")
+
+
+ALIAS_HEADER = ("list", "code", "alias")
+
+
+@functools.cache
+def _aliases() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for row in _read_rows(data_dir() / "aliases.csv", ALIAS_HEADER):
+        out.setdefault(row["list"], {})[row["alias"]] = row["code"]
+    return out
+
+
+def aliases(name: str) -> dict[str, str]:
+    """Short labels people write for codes of ``name`` (``民盟`` → ``05``), from
+    ``data/aliases.csv``; only unambiguous ones are listed. Readers accept them; writers
+    always write the full label."""
+    return dict(_aliases().get(name, {}))
 
 
 def names() -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -9,8 +10,9 @@ from typing import Annotated, NoReturn, TextIO
 
 import typer
 
+from volunteer_standard.errors import VstdError
 from volunteer_standard.i18n import default_lang
-from volunteer_standard.text import Lang
+from volunteer_standard.text import Lang, Text
 
 
 class LangOption(StrEnum):
@@ -31,14 +33,23 @@ LangArg = Annotated[
 
 
 def resolve_lang(value: LangOption | None) -> Lang:
+    """The language of this run: the command's ``--lang``, else ``vstd --lang``, else the
+    locale. A chosen language also governs every message the library gives on the way."""
     if value is None:
         return default_lang()
-    return "zh" if value is LangOption.zh else "en"
+    lang: Lang = "zh" if value is LangOption.zh else "en"
+    os.environ["VSTD_LANG"] = lang
+    return lang
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
-    """Print a one-line error and exit; never a traceback."""
-    typer.echo(f"vstd: error: {message}", err=True)
+def fail(message: str | Text | Exception, code: int = 2) -> NoReturn:
+    """Print a one-line error in the run's language and exit; never a traceback."""
+    if isinstance(message, VstdError):
+        message = message.text
+    elif isinstance(message, Exception):
+        message = str(message)
+    text = message.get(default_lang()) if isinstance(message, Text) else message
+    typer.echo(f"vstd: error: {text}", err=True)
     raise typer.Exit(code)
 
 

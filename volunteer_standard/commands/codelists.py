@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated
 
 import typer
 
 from volunteer_standard import codelists
 from volunteer_standard.commands._common import LangArg, fail, resolve_lang
+from volunteer_standard.text import Text
 
 app = typer.Typer(help="Browse the code lists (代码表).", no_args_is_help=True)
 
@@ -25,12 +27,20 @@ def list_command(lang: LangArg = None) -> None:
 @app.command("show")
 def show_command(
     name: Annotated[str, typer.Argument(help="Code list name, e.g. service_category.")],
+    lang: LangArg = None,
 ) -> None:
     """Print the codes of one list with both labels."""
     try:
         item = codelists.get(name)
-    except KeyError as exc:
-        fail(str(exc.args[0]) if exc.args else f"unknown code list {name!r}")
+    except KeyError:
+        close = difflib.get_close_matches(name, codelists.names(), n=3)
+        fail(
+            Text(
+                f"未知的代码表 {name!r}" + (f"；是否想用 {'、'.join(close)}？" if close else ""),
+                f"unknown code list {name!r}"
+                + (f"; did you mean {', '.join(close)}?" if close else ""),
+            ).get(resolve_lang(lang))
+        )
     for code in item.codes:
         mark = " (deprecated)" if code.deprecated else ""
         typer.echo(f"{code.code}\t{code.label_zh}\t{code.label_en}{mark}")

@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from volunteer_standard.commands._common import fail
-from volunteer_standard.connectors import ConnectorError
+from volunteer_standard.commands._common import LangArg, fail, resolve_lang
 from volunteer_standard.engine import (
-    ConversionAborted,
+    DEFAULT_PROFILE,
     ConvertSummary,
     convert,
     load_state,
-    save_state,
 )
-from volunteer_standard.profiles import ProfileError
+from volunteer_standard.errors import VstdError
+from volunteer_standard.privacy import MODES, Mode, Privacy, scrub_text
+from volunteer_standard.text import Lang, Text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,6 +32,36 @@ class OnInvalid(StrEnum):
     reject = "reject"
     keep = "keep"
     fail = "fail"
+
+
+class PrivacyMode(StrEnum):
+    raw = "raw"
+    masked = "masked"
+    pseudonymized = "pseudonymized"
+    anonymized = "anonymized"
+
+
+class SummaryFormat(StrEnum):
+    auto = "auto"
+    table = "table"
+    json = "json"
+
+
+_RAW_WARNING = Text(
+    "警告：以原始模式（--privacy raw）导出到 {to} 格式，个人信息未经遮蔽；"
+    "请确认接收方有权处理这些数据",
+    "warning: exporting raw personal information to the {to} format (--privacy raw); make "
+    "sure the receiving system may hold it",
+)
+
+
+def choose_privacy(requested: PrivacyMode | None, target_connector: str) -> Privacy:
+    """The privacy mode of a run: raw for the standard's own lossless form, masked for an
+    export to another system's format unless ``--privacy`` says otherwise."""
+    modes: dict[str, Mode] = {m: m for m in MODES}
+    if requested is None:
+        return Privacy("raw" if target_connector == "standard" else "masked")
+    return Privacy(modes[requested.value])
 
 
 def convert_command(
@@ -47,7 +77,11 @@ def convert_command(
     ] = None,
     rejects: Annotated[
         Path | None,
-        typer.Option("--rejects", help="Reject file (default: OUTPUT.rejects.jsonl)."),
+        typer.Option(
+            "--rejects",
+            help="Reject file, created 0600 (default: OUTPUT.rejects.jsonl, or "
+            "./vstd-rejects-TIME.jsonl when OUTPUT is stdout); .jsonl, .csv or .xlsx.",
+        ),
     ] = None,
     on_invalid: Annotated[
         OnInvalid, typer.Option("--on-invalid", help="What to do with invalid records.")
@@ -58,14 +92,44 @@ def convert_command(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     profile: Annotated[
-        str | None,
-        typer.Option("--profile", "-p", help="Rule profile for per-record rules (name or file)."),
+        str,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Rule profile for per-record rules (name or file); 'structure' for "
+            "structural checks only.",
+        ),
+    ] = DEFAULT_PROFILE,
+    lang: LangArg = None,
+    privacy: Annotated[
+        PrivacyMode | None,
+        typer.Option(
+            "--privacy",
+            help="raw, masked, pseudonymized or anonymized (default: raw for the standard "
+            "format, masked for any other target). The pseudonym key comes from "
+            "VSTD_PSEUDONYM_KEY or the OS keyring.",
+        ),
     ] = None,
+    summary_format: Annotated[
+        SummaryFormat,
+        typer.Option(
+            "--format",
+            help="Summary: a table on a terminal, JSON otherwise (auto); or force one.",
+        ),
+    ] = SummaryFormat.auto,
 ) -> None:
     """Convert INPUT to OUTPUT; exit 0 when all converted, 1 when some were rejected, 2 on
-    failure. The summary (JSON on stderr) proves read = written + rejected."""
+    failure. The summary proves read = written + rejected; nothing is written over an
+    input, and an interrupted run leaves the previous output or none."""
+    language = resolve_lang(lang)
     show = not quiet and sys.stderr.isatty()
     started = time.monotonic()
+    try:
+        chosen = choose_privacy(privacy, to)
+    except VstdError as exc:
+        fail(exc.message(language))
+    if chosen.mode == "raw" and to != "standard":
+        typer.echo(_RAW_WARNING.format(to=to).get(language), err=True)
     with live_progress(started) if show else _no_progress() as progress:
         try:
             summary = convert(
@@ -78,19 +142,79 @@ def convert_command(
                 rejects=rejects,
                 on_invalid=on_invalid.value,
                 state=load_state(state),
+                state_path=state,
                 profile=profile,
                 progress=progress,
+                lang=language,
+                privacy=chosen,
             )
         except BrokenPipeError:
             raise  # the reader went away: vstd's main() stops quietly
-        except (ConnectorError, ConversionAborted, ProfileError, OSError) as exc:
-            fail(str(exc))
-    if state is not None:
-        save_state(state, summary.state)
+        except VstdError as exc:
+            fail(scrub_text(exc.message(language)))  # never an ID or phone number
+        except OSError as exc:
+            fail(f"{exc.strerror or type(exc).__name__}")
     report = summary.to_dict()
     report["seconds"] = round(time.monotonic() - started, 3)
-    typer.echo(json.dumps(report, ensure_ascii=False), err=True)
+    as_table = summary_format is SummaryFormat.table or (
+        summary_format is SummaryFormat.auto and sys.stderr.isatty()
+    )
+    if as_table:
+        print_summary_table(summary, language)
+    else:
+        typer.echo(json.dumps(report, ensure_ascii=False), err=True)
     raise typer.Exit(summary.exit_code)
+
+
+_LABELS = {
+    "read": Text("读取", "read"),
+    "written": Text("写出", "written"),
+    "rejected": Text("拒收", "rejected"),
+    "kept": Text("保留（未通过规则）", "kept invalid"),
+    "rejects": Text("拒收文件（权限 0600）", "reject file (mode 0600)"),
+    "privacy": Text("隐私模式", "privacy mode"),
+    "reasons": Text("主要拒收原因", "top reject reasons"),
+    "balanced": Text("读取 = 写出 + 拒收", "read = written + rejected"),
+}
+
+
+def print_summary_table(
+    summary: ConvertSummary, lang: Lang, console: Console | None = None
+) -> None:
+    """The summary as a table for a person: counts, the reject file, the top reasons."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from volunteer_standard.validation.catalogue import lookup
+
+    out = console or Console(stderr=True)
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    for key, value in (
+        ("read", summary.read),
+        ("written", summary.written),
+        ("rejected", summary.rejected),
+        ("kept", summary.kept_invalid),
+    ):
+        table.add_row(_LABELS[key].get(lang), f"{value:,}")
+    table.add_row(_LABELS["balanced"].get(lang), "✓" if summary.balanced else "✗")
+    table.add_row(_LABELS["privacy"].get(lang), summary.privacy)
+    if summary.rejects_path and summary.rejected:
+        table.add_row(_LABELS["rejects"].get(lang), summary.rejects_path)
+    out.print(table)
+    if summary.reject_codes:
+        reasons = Table(title=_LABELS["reasons"].get(lang), show_header=False)
+        reasons.add_column()
+        reasons.add_column()
+        reasons.add_column(justify="right")
+        for code, count in summary.reject_codes.most_common(5):
+            try:
+                name = lookup(code).message(lang).split("：")[0].split(":")[0]
+            except KeyError:
+                name = ""
+            reasons.add_row(code, name, f"{count:,}")
+        out.print(reasons)
 
 
 ProgressCallback = Callable[[ConvertSummary], None]

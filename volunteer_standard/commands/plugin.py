@@ -39,6 +39,6 @@ def new_command(
     try:
         root = create_plugin(name, directory, force=force, kind=kind.value)
     except (ScaffoldError, OSError) as exc:
-        fail(str(exc))
+        fail(exc)
     typer.echo(str(root))
     typer.echo(f"next: cd {root} && pip install -e '.[test]' && pytest", err=True)

@@ -189,5 +189,5 @@ def rules_command(
     try:
         chosen = load_profile(profile) if profile is not None else None
     except ProfileError as exc:
-        fail(str(exc))
+        fail(exc)
     typer.echo(catalogue_text(language, chosen))

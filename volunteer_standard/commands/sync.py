@@ -66,7 +66,7 @@ def sync_command(
                 on_checkpoint=checkpoint,
             )
         except (ConnectorError, ConversionAborted, ProfileError, OSError) as exc:
-            fail(str(exc))
+            fail(exc)
         reject_stream.flush()
         os.fsync(reject_stream.fileno())
     if summary.state:

@@ -48,6 +48,6 @@ def template_command(
             types=types,
         )
     except (ConnectorError, MappingError, OSError) as exc:
-        fail(str(exc))
+        fail(exc)
     for path in written:
         typer.echo(str(path))

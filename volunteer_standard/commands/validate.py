@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import IO, Annotated
 
 import typer
 
@@ -13,15 +14,33 @@ from volunteer_standard.commands._common import (
     OutputArg,
     OutputFormat,
     fail,
-    open_output,
     resolve_lang,
 )
+from volunteer_standard.errors import VstdError
+from volunteer_standard.io.atomic import AtomicFile
+from volunteer_standard.io.paths import check_distinct
+from volunteer_standard.privacy import scrub_text
 from volunteer_standard.profiles import ProfileError, load_profile
-from volunteer_standard.validation import REPORT_FORMAT_VERSION, Issue, validate
+from volunteer_standard.validation import Issue, validate
 from volunteer_standard.validation.baseline import Baseline, BaselineError
 from volunteer_standard.validation.html import render_html
-from volunteer_standard.validation.render import issue_json, issue_line, summary_text
+from volunteer_standard.validation.render import JsonReportStream, issue_line, summary_text
 from volunteer_standard.validation.validate import resolve_codes
+
+
+class ReportPrivacy(StrEnum):
+    masked = "masked"
+    raw = "raw"
+
+
+class _Scrubbed:
+    """A text stream that masks ID, phone and e-mail values in everything written."""
+
+    def __init__(self, inner: IO[str]) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        return self.inner.write(scrub_text(text))
 
 
 class InputFormat(StrEnum):
@@ -65,6 +84,22 @@ def validate_command(
         str | None,
         typer.Option("--write-baseline", help="Write every issue found to FILE as a baseline."),
     ] = None,
+    source_connector: Annotated[
+        str | None,
+        typer.Option("--from", help="Read INPUT with this connector (e.g. tabular)."),
+    ] = None,
+    source_config: Annotated[
+        str | None,
+        typer.Option("--from-config", help="Its config file (for tabular: or the mapping)."),
+    ] = None,
+    privacy: Annotated[
+        ReportPrivacy,
+        typer.Option(
+            "--privacy",
+            help="masked (default): ID and phone numbers in the report are masked; raw "
+            "prints them as found.",
+        ),
+    ] = ReportPrivacy.masked,
 ) -> None:
     """Validate INPUT; exit 0 when valid, 1 when the data has errors, 2 when unusable."""
     language = resolve_lang(lang)
@@ -72,26 +107,41 @@ def validate_command(
         chosen = load_profile(profile)
         ignored = resolve_codes(ignore or ())
         accepted = Baseline.load(baseline) if baseline is not None else None
+        check_distinct(
+            {"input": input, "--baseline": baseline, "--profile": _profile_file(profile)},
+            {"--output": output, "--write-baseline": write_baseline},
+        )
     except (ProfileError, BaselineError, ValueError) as exc:
-        fail(str(exc))
-    out = open_output(ctx, output)
+        fail(exc)
+    except VstdError as exc:
+        fail(exc.message(language))
+    raw_out, atomic = _open_report(ctx, output)
+    out = raw_out if privacy is ReportPrivacy.raw else _Scrubbed(raw_out)
     listed = 0
     as_json = output_format is OutputFormat.json
     as_html = output_format is OutputFormat.html
+
+    stream = JsonReportStream(out, language) if as_json else None
 
     def on_issue(issue: Issue) -> None:
         nonlocal listed
         if as_html or summary_only or (max_issues is not None and listed >= max_issues):
             return
-        if as_json:
-            out.write(("" if listed == 0 else ",\n") + issue_json(issue, language))
+        if stream is not None:
+            stream.issue(issue)
         else:
             out.write(issue_line(issue, language) + "\n")
         listed += 1
 
-    if as_json:
-        out.write(f'{{"report_version": "{REPORT_FORMAT_VERSION}", "issues": [\n')
     fmt = input_format.value if input_format is not None else None
+    records = None
+    if source_connector is not None:
+        from volunteer_standard.connectors.validating import ConnectorSource, open_connector
+
+        try:
+            records = ConnectorSource(open_connector(source_connector, source_config), input)
+        except VstdError as exc:
+            fail(exc)
     report = validate(
         input,
         fmt=fmt,  # type: ignore[arg-type]
@@ -100,16 +150,37 @@ def validate_command(
         ignore=ignored,
         baseline=accepted,
         write_baseline=write_baseline,
+        records=records,
     )
-    if as_json:
-        summary = json.dumps(report.to_dict(language), ensure_ascii=False, indent=1)
-        out.write(f'\n],\n"summary": {summary}\n}}\n')
+    unusable = scrub_text(report.input_error_in(language) or "")
+    if stream is not None:
+        stream.finish(report)
     elif as_html:
         out.write(render_html(report, language))
         if report.input_error is not None:
-            typer.echo(f"vstd: error: {report.input_error}", err=True)
+            typer.echo(f"vstd: error: {unusable}", err=True)
     elif report.input_error is not None:
-        typer.echo(f"vstd: error: {report.input_error}", err=True)
+        typer.echo(f"vstd: error: {unusable}", err=True)
     else:
         out.write(summary_text(report, language) + "\n")
+    if atomic is not None:
+        atomic.commit()  # the report is complete: only now does it replace the old one
     raise typer.Exit(report.exit_code)
+
+
+def _profile_file(profile: str | None) -> str | None:
+    """The profile option when it names a file (a bundled name is no input to protect)."""
+    return profile if profile is not None and Path(profile).is_file() else None
+
+
+def _open_report(ctx: typer.Context, path: Path | None) -> tuple[IO[str], AtomicFile | None]:
+    """Standard output, or an atomic file: a crash or an interrupt leaves the previous
+    report (or none), never a half-written one."""
+    if path is None or str(path) == "-":
+        return sys.stdout, None
+    try:
+        atomic = AtomicFile(path, text=True)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+    ctx.call_on_close(atomic.discard)  # a no-op once committed
+    return atomic.handle, atomic

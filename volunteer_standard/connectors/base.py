@@ -9,9 +9,7 @@ engine's job, so a vendor connector stays short.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
-import tomllib
 from abc import ABC
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from typing import Any, ClassVar, Protocol
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 from volunteer_standard.errors import VstdError
+from volunteer_standard.io.config import ConfigError, read_config
 from volunteer_standard.io.reader import Location
 from volunteer_standard.models import Entity
 from volunteer_standard.text import Lang, Text, as_text
@@ -166,21 +165,10 @@ class Connector(ABC):
 
 def _read_config_file(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConnectorError(f"{path}: cannot read config: {exc.strerror or exc}") from None
-    try:
-        if path.suffix.lower() == ".toml":
-            return tomllib.loads(text)
-        if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            loaded = yaml.safe_load(text)
-            return loaded if isinstance(loaded, dict) else {}
-        loaded = json.loads(text)
-        return loaded if isinstance(loaded, dict) else {}
-    except (ValueError, ImportError) as exc:
-        raise ConnectorError(f"{path}: invalid config file: {exc}") from None
+        loaded = read_config(path)
+    except ConfigError as exc:
+        raise ConnectorError(exc.text) from None
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def load_config(

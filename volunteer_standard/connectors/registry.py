@@ -50,6 +50,14 @@ def check_connector(value: Any) -> type[Connector]:
                     f"connector {name}: {attr} must be a tuple of entity types (unknown: {unknown})",  # noqa: E501
                 )
             )
+    for declared, method in (("reads", "read"), ("writes", "open_writer")):
+        if getattr(value, declared) and getattr(value, method) is getattr(Connector, method):
+            raise RegistrationError(
+                Text(
+                    f"连接器 {name} 声明了 {declared}，却没有实现 {method}()",
+                    f"connector {name} declares '{declared}' but does not implement {method}()",
+                )
+            )
     config = getattr(value, "config_model", None)
     if not (isinstance(config, type) and issubclass(config, BaseModel)):
         raise RegistrationError(

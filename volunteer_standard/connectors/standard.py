@@ -13,10 +13,11 @@ from volunteer_standard.connectors.base import (
     RecordWriter,
     SourceRecord,
 )
-from volunteer_standard.io.reader import iter_raw
+from volunteer_standard.io.reader import RawRecord, iter_raw
 from volunteer_standard.io.writer import JsonlWriter, PackageWriter
 from volunteer_standard.models import COLLECTION_TYPES, ENTITY_MODELS, Entity
 from volunteer_standard.models.package import PackageMetadata
+from volunteer_standard.text import Text
 
 
 class StandardConfig(ConnectorConfig):
@@ -34,6 +35,10 @@ class _Writer:
 
     def close(self) -> None:
         self.inner.close()
+
+    def abort(self) -> None:
+        """Drop the output (atomic: the previous file, if any, is left as it was)."""
+        self.inner.abort()
 
 
 class StandardConnector(Connector):
@@ -62,8 +67,7 @@ class StandardConnector(Connector):
             if raw.collection == "metadata":
                 continue
             if raw.error is not None:
-                problem = Problem("VS100", f"not valid JSON: {raw.error}")
-                yield SourceRecord(None, raw.location, {"text": raw.data}, [problem])
+                yield SourceRecord(None, raw.location, _raw_of(raw.data), [_problem(raw)])
                 continue
             data = raw.data
             if not isinstance(data, dict):
@@ -91,6 +95,21 @@ class StandardConnector(Connector):
         if self._form(target) == "package":
             return _Writer(PackageWriter(target, _metadata()))
         return _Writer(JsonlWriter(target))
+
+
+def _problem(raw: RawRecord) -> Problem:
+    """The reader's verdict as a problem with the same code ``validate`` reports."""
+    from volunteer_standard.validation.catalogue import lookup
+
+    item = lookup(raw.code)
+    params = {"detail": raw.error or "", "value": raw.error or ""}
+    message = Text(item.message_zh.format_map(params), item.message_en.format_map(params))
+    return Problem(raw.code, message, params=params)
+
+
+def _raw_of(data: Any) -> dict[str, Any]:
+    """What a reject file keeps of an unreadable record: the record, or its text."""
+    return data if isinstance(data, dict) else {"text": data}
 
 
 def _metadata() -> PackageMetadata:

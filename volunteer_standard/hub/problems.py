@@ -11,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from volunteer_standard.errors import VstdError
 from volunteer_standard.text import Lang, Text
 
 PROBLEM_TYPE = "https://volunteer-standard.org/problems/"
@@ -31,13 +32,13 @@ _TITLES: dict[int, Text] = {
 }
 
 
-class HubProblem(Exception):
+class HubProblem(VstdError):
     """Raised by an endpoint to answer with a problem document."""
 
     def __init__(
         self, status: int, slug: str, detail: Text, extra: dict[str, Any] | None = None
     ) -> None:
-        super().__init__(detail.en)
+        super().__init__(detail)
         self.status = status
         self.slug = slug
         self.detail = detail

@@ -164,6 +164,51 @@ def _place_problems(kind: Kind, region_code: str, birth_year: int | None) -> tup
     return (warning("id.place", detail),)
 
 
+def _birth_date_problems(parsed_birth: date | None, today: date | None) -> list[IdProblem]:
+    """Positions 7-14 must be a calendar date between 1900 and ``today`` (default: the date now)."""
+    limit = today if today is not None else date.today()
+    if parsed_birth is None:
+        return [error("id.birth_date", "positions 7-14 are not a calendar date")]
+    if parsed_birth < _EARLIEST_BIRTH:
+        return [error("id.birth_date", "birth date is before 1900")]
+    if parsed_birth > limit:
+        return [error("id.birth_date", "birth date is in the future")]
+    return []
+
+
+def _encoded_fields(kind: Kind, number: str) -> tuple[str, str | None, Gender | None]:
+    """(region code, nationality code, sex) as the number's kind encodes them.
+
+    Foreign permanent-residence numbers hold an issuing province and a nationality instead of
+    a county; the 2023 rules publish no sex convention for their sequence code, so none is
+    inferred. Other numbers carry the county code and an odd (male) or even (female) digit 17.
+    """
+    if kind == "foreign_permanent":
+        return number[1:3] + "0000", number[3:6], None
+    return number[:6], None, "1" if int(number[16]) % 2 == 1 else "2"
+
+
+def _agreement_problems(
+    parsed_birth: date | None,
+    parsed_gender: Gender | None,
+    birth_date: date | None,
+    gender: str | None,
+) -> list[IdProblem]:
+    """Compare what the number encodes with the recorded birth date and sex, when both exist."""
+    problems: list[IdProblem] = []
+    if isinstance(birth_date, datetime):
+        birth_date = birth_date.date()
+    if birth_date is not None and parsed_birth is not None and birth_date != parsed_birth:
+        problems.append(
+            error("id.birth_mismatch", "birth date in the number differs from the recorded one")
+        )
+    if gender in ("1", "2") and parsed_gender is not None and gender != parsed_gender:
+        problems.append(
+            error("id.gender_mismatch", "sex encoded in the number differs from the recorded one")
+        )
+    return problems
+
+
 def check_resident_id(
     value: str,
     *,
@@ -189,42 +234,14 @@ def check_resident_id(
     if number[-1] == "x":
         number = number[:-1] + "X"
         problems.append(warning("id.format", "lowercase check character x; store it as X"))
-
     kind = _kind_of(number)
     if number[-1] != resident_id_check_char(number[:17]):
         problems.append(error("id.checksum", "check character does not match (ISO 7064 MOD 11-2)"))
-
     parsed_birth = _birth_date_of(number)
-    limit = today if today is not None else date.today()
-    if parsed_birth is None:
-        problems.append(error("id.birth_date", "positions 7-14 are not a calendar date"))
-    elif parsed_birth < _EARLIEST_BIRTH:
-        problems.append(error("id.birth_date", "birth date is before 1900"))
-    elif parsed_birth > limit:
-        problems.append(error("id.birth_date", "birth date is in the future"))
-
-    if kind == "foreign_permanent":
-        region_code = number[1:3] + "0000"
-        nationality: str | None = number[3:6]
-        # The 2023 rules publish no sex convention for the sequence code, so none is inferred.
-        parsed_gender: Gender | None = None
-    else:
-        region_code = number[:6]
-        nationality = None
-        parsed_gender = "1" if int(number[16]) % 2 == 1 else "2"
-
+    problems.extend(_birth_date_problems(parsed_birth, today))
+    region_code, nationality, parsed_gender = _encoded_fields(kind, number)
     problems.extend(_place_problems(kind, region_code, parsed_birth.year if parsed_birth else None))
-
-    if isinstance(birth_date, datetime):
-        birth_date = birth_date.date()
-    if birth_date is not None and parsed_birth is not None and birth_date != parsed_birth:
-        problems.append(
-            error("id.birth_mismatch", "birth date in the number differs from the recorded one")
-        )
-    if gender in ("1", "2") and parsed_gender is not None and gender != parsed_gender:
-        problems.append(
-            error("id.gender_mismatch", "sex encoded in the number differs from the recorded one")
-        )
+    problems.extend(_agreement_problems(parsed_birth, parsed_gender, birth_date, gender))
 
     found = tuple(problems)
     return IdCheck(

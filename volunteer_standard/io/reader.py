@@ -3,6 +3,12 @@
 A package is scanned incrementally: only the record being decoded is held in memory, so a
 multi-gigabyte package validates in the same memory as a small one. Every record carries
 its file, the line it starts on and its JSON pointer, which is what error reports need.
+
+Both forms obey the same limits (:mod:`volunteer_standard.io.limits`): a line or record
+longer than ``max_record_bytes`` is refused before it is buffered whole, and a decoded
+record with a duplicate key (VS106), an integer beyond 64 bits, a lone surrogate or
+nesting deeper than ``max_depth`` (VS107) is yielded as an error record, so that
+validation and conversion agree on what is valid and nothing downstream crashes on it.
 """
 
 from __future__ import annotations
@@ -18,12 +24,16 @@ from typing import IO, Any, Literal
 import orjson
 
 from volunteer_standard.errors import VstdError
+from volunteer_standard.io.limits import Limits, limits
+from volunteer_standard.text import Text
 
 Format = Literal["jsonl", "package"]
 
 _CHUNK = 1 << 16
+#: Bytes read to decide the form of an input (a line longer than this is read on demand).
+_HEAD_BYTES = 1 << 16
 #: A single record larger than this is treated as broken input rather than buffered further.
-MAX_RECORD_BYTES = 64 << 20
+MAX_RECORD_BYTES = Limits().max_record_bytes
 _WS = " \t\r\n"
 _JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jsonlines"}
 
@@ -62,6 +72,7 @@ class RawRecord:
     location: Location
     collection: str | None = None
     error: str | None = None
+    code: str = "VS100"
 
 
 def _pointer_token(key: str) -> str:
@@ -83,24 +94,44 @@ def _open_binary(source: str | Path | IO[bytes]) -> tuple[IO[bytes], str, bool]:
         try:
             return path.open("rb"), str(source), True
         except OSError as exc:
-            raise InputError(f"{source}: cannot open: {exc.strerror or exc}") from None
+            reason = exc.strerror or type(exc).__name__
+            raise InputError(
+                Text(f"{source}：无法打开（{reason}）", f"{source}: cannot open: {reason}")
+            ) from None
     name = getattr(source, "name", "<stream>")
     return source, str(name) if isinstance(name, str) else "<stream>", False
+
+
+_SPREADSHEET_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"})
+_ZIP_MAGIC = b"PK\x03\x04"  # an XLSX workbook is a zip file
+_SPREADSHEET = Text(
+    "{name} 是电子表格，不是 JSON 数据包或 JSON Lines。请通过映射文件校验："
+    "vstd validate --from tabular --from-config mapping.toml {name}"
+    "（用 vstd mapping init {name} 起草映射文件）",
+    "{name} is a spreadsheet, not a JSON package or JSON Lines. Validate it through a "
+    "mapping: vstd validate --from tabular --from-config mapping.toml {name} "
+    "(draft the mapping with vstd mapping init {name})",
+)
 
 
 def detect_format(name: str, head: bytes) -> Format:
     """Decide between JSON Lines and a JSON package from the file name or first line."""
     suffix = Path(name).suffix.lower()
+    if suffix in _SPREADSHEET_SUFFIXES or head.startswith(_ZIP_MAGIC):
+        raise InputError(_SPREADSHEET.format(name=name))
     if suffix in _JSONL_SUFFIXES:
         return "jsonl"
     if suffix == ".json":
         return "package"
     first = head.lstrip(b"\xef\xbb\xbf").strip()
     if not first:
-        raise InputError(f"{name}: the input is empty")
+        raise InputError(Text(f"{name}：输入为空", f"{name}: the input is empty"))
     if first[:1] != b"{":
         raise InputError(
-            f"{name}: not a JSON package or JSON Lines (the first character is not '{{')"
+            Text(
+                f"{name}：不是 JSON 数据包或 JSON Lines（第一个字符不是 '{{'）",
+                f"{name}: not a JSON package or JSON Lines (the first character is not '{{')",
+            )
         )
     try:
         value = orjson.loads(first)
@@ -121,53 +152,214 @@ def iter_raw(
     """
     stream, label, owned = _open_binary(source)
     label = name or label
+    bounds = limits()
     try:
         try:
-            head = stream.readline()
+            head = stream.readline(_HEAD_BYTES)  # never the whole of /dev/zero
         except OSError as exc:
-            raise InputError(f"{label}: cannot read: {exc}") from None
+            raise InputError(
+                Text(f"{label}：读取失败（{exc}）", f"{label}: cannot read: {exc}")
+            ) from None
         kind = fmt or detect_format(label, head)
         if kind == "jsonl":
-            yield from _iter_jsonl(stream, head, label)
+            yield from _iter_jsonl(stream, head, label, bounds)
         else:
-            yield from _PackageScanner(stream, head, label).records()
+            yield from _PackageScanner(stream, head, label, bounds).records()
     finally:
         if owned:
             stream.close()
 
 
-def _iter_jsonl(stream: IO[bytes], head: bytes, label: str) -> Iterator[RawRecord]:
+def _rest_of_line(stream: IO[bytes], line: bytes, limit: int) -> tuple[bytes, bool]:
+    """Complete ``line`` up to its newline, reading at most ``limit`` bytes in all.
+
+    Returns the line (its first 200 bytes when too long) and whether it was too long;
+    the rest of a too-long line is left unread (see :func:`_drop_line`).
+    """
+    if line.endswith(b"\n") or not line:
+        return line, False
+    if len(line) <= limit:
+        line += stream.readline(limit + 1 - len(line))
+    if line.endswith(b"\n") or len(line) <= limit:
+        return line, False
+    return line[:200], True
+
+
+def _drop_line(stream: IO[bytes], label: str, number: int, limit: int) -> None:
+    """Read and drop the rest of a too-long line in chunks (memory stays flat); an input
+    that never ends the line (``/dev/zero``) is refused after 1 GiB (or 16 times the
+    limit, if more)."""
+    cap = max(16 * limit, 1 << 30)
+    dropped = 0
+    while dropped <= cap:
+        chunk = stream.readline(1 << 20)
+        if not chunk or chunk.endswith(b"\n"):
+            return
+        dropped += len(chunk)
+    raise InputError(
+        Text(
+            "{label}:{number}：这一行没有结尾（超过 {n:,} 字节），输入不可用",
+            "{label}:{number}: the line never ends (more than {n:,} bytes); the input is unusable",
+        ).format(label=label, number=number, n=cap)
+    )
+
+
+def _iter_jsonl(stream: IO[bytes], head: bytes, label: str, bounds: Limits) -> Iterator[RawRecord]:
     number = 0
     seen_json = False
     line = head
     while line:
         number += 1
+        line, too_long = _rest_of_line(stream, line, bounds.max_record_bytes)
         if number == 1:
             line = line.removeprefix(b"\xef\xbb\xbf")
+        location = Location(label, number, "")
+        if too_long:
+            if not seen_json:
+                raise InputError(_too_long(label, number, bounds))
+            _drop_line(stream, label, number, bounds.max_record_bytes)
+            detail = _too_long_detail(bounds)
+            yield RawRecord(detail.en, location, None, detail.en, "VS107")
+            line = stream.readline(_HEAD_BYTES)
+            continue
         text = line.strip()
         if text:
-            location = Location(label, number, "")
             try:
                 value = orjson.loads(text)
             except orjson.JSONDecodeError as exc:
                 if not seen_json:
                     raise InputError(
-                        f"{label}:{number}: not JSON Lines: the first record is not JSON ({exc})"
+                        Text(
+                            f"{label}:{number}：不是 JSON Lines：第一条记录不是 JSON（{exc}）",
+                            f"{label}:{number}: not JSON Lines: the first record is not JSON "
+                            f"({exc})",
+                        )
                     ) from None
                 raw = text[:200].decode("utf-8", "replace")
                 yield RawRecord(raw, location, None, str(exc))
             else:
                 seen_json = True
-                yield RawRecord(value, location)
-        line = stream.readline()
+                yield _checked(value, location, None, text, bounds)
+        line = stream.readline(_HEAD_BYTES)
     if not seen_json:
-        raise InputError(f"{label}: the input is empty")
+        raise InputError(Text(f"{label}：输入为空", f"{label}: the input is empty"))
+
+
+def _too_long_detail(bounds: Limits) -> Text:
+    return Text(
+        "单条记录超过 {limit:,} 字节（VSTD_LIMIT_MAX_RECORD_BYTES）",
+        "a record longer than {limit:,} bytes (VSTD_LIMIT_MAX_RECORD_BYTES)",
+    ).format(limit=bounds.max_record_bytes)
+
+
+def _too_long(label: str, number: int, bounds: Limits) -> Text:
+    return Text(f"{label}:{number}: ", f"{label}:{number}: ") + _too_long_detail(bounds)
+
+
+# -- what both forms refuse in a decoded record --------------------------------------------
+
+_INT_LIMIT = 1 << 64
+
+
+def _leaf_problem(item: Any) -> str | None:
+    """What is wrong with a scalar: a lone surrogate or an integer beyond 64 bits."""
+    if item.__class__ is str:
+        if not item.isascii() and _has_surrogate(item):
+            return "a string with a lone surrogate (invalid Unicode)"
+    elif item.__class__ is int and not -_INT_LIMIT < item < _INT_LIMIT:
+        return f"an integer of {len(str(abs(item)))} digits (more than 64 bits)"
+    return None
+
+
+def _inspect(value: Any, bounds: Limits) -> tuple[int, str | None]:
+    """Count the keys of ``value`` and find the first value beyond the limits.
+
+    Iterative (no recursion, whatever the depth); returns ``(keys, problem)``.
+    """
+    keys = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if not isinstance(item, (dict, list)):
+            problem = _leaf_problem(item)
+            if problem is not None:
+                return keys, problem
+            continue
+        if depth > bounds.max_depth:
+            return keys, f"nested deeper than {bounds.max_depth} levels"
+        if isinstance(item, dict):
+            keys += len(item)
+            bad_key = next((k for k in item if _leaf_problem(k) is not None), None)
+            if bad_key is not None:
+                return keys, "a key with a lone surrogate (invalid Unicode)"
+            children: Any = item.values()
+        else:
+            children = item
+        for sub in children:
+            if isinstance(sub, (dict, list)):
+                stack.append((sub, depth + 1))
+            else:
+                problem = _leaf_problem(sub)
+                if problem is not None:
+                    return keys, problem
+    return keys, None
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _colons(text: bytes | str) -> int:
+    """Key-colon pairs in the text (``":`` and ``" :``): at least the number of keys."""
+    if isinstance(text, bytes):
+        return text.count(b'":') + text.count(b'" :')
+    return text.count('":') + text.count('" :')
+
+
+def _duplicate_key(text: bytes | str) -> str | None:
+    """The first key repeated within one object (a slow, exact parse; rarely needed)."""
+    found: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen and not found:
+                found.append(key)
+            seen.add(key)
+        return dict(items)
+
+    try:
+        json.loads(text, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return None
+    return found[0] if found else None
+
+
+def _checked(
+    value: Any, location: Location, collection: str | None, text: bytes | str, bounds: Limits
+) -> RawRecord:
+    """``value`` as a record, or an error record when it breaks a limit or repeats a key."""
+    keys, problem = _inspect(value, bounds)
+    if problem is not None:
+        return RawRecord(problem, location, collection, problem, "VS107")
+    if _colons(text) > keys:
+        key = _duplicate_key(text)
+        if key is not None:
+            return RawRecord(value, location, collection, repr(key), "VS106")
+    return RawRecord(value, location, collection)
 
 
 class _PackageScanner:
     """An incremental scanner over ``{"metadata": {...}, "volunteers": [...], ...}``."""
 
-    def __init__(self, stream: IO[bytes], head: bytes, label: str) -> None:
+    def __init__(self, stream: IO[bytes], head: bytes, label: str, bounds: Limits) -> None:
+        self.bounds = bounds
+        self.colons = 0
+        self.span = (0, 0)
         self.stream = stream
         self.label = label
         self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
@@ -183,8 +375,12 @@ class _PackageScanner:
             text = self.decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"{self.label}:{self.line}: not UTF-8 ({exc.reason}); JSON must be UTF-8 — "
-                "convert GB18030/GBK files with the tabular connector"
+                Text(
+                    f"{self.label}:{self.line}：不是 UTF-8 编码（{exc.reason}）；JSON 必须是 "
+                    "UTF-8，GB18030/GBK 文件请用 tabular 连接器转换",
+                    f"{self.label}:{self.line}: not UTF-8 ({exc.reason}); JSON must be UTF-8 — "
+                    "convert GB18030/GBK files with the tabular connector",
+                )
             ) from None
         if not data:
             self.eof = True
@@ -199,7 +395,9 @@ class _PackageScanner:
         try:
             self._feed(self.stream.read(size))
         except OSError as exc:
-            raise InputError(f"{self.label}: cannot read: {exc}") from None
+            raise InputError(
+                Text(f"{self.label}：读取失败（{exc}）", f"{self.label}: cannot read: {exc}")
+            ) from None
         return True
 
     def _advance(self, to: int) -> None:
@@ -221,7 +419,11 @@ class _PackageScanner:
     def _fail(self, expected: str) -> InputError:
         found = self.buf[self.pos : self.pos + 20] or "end of input"
         return InputError(
-            f"{self.label}:{self.line}: invalid JSON package: expected {expected}, found {found!r}"
+            Text(
+                f"{self.label}:{self.line}：JSON 数据包无效：应为 {expected}，实际为 {found!r}",
+                f"{self.label}:{self.line}: invalid JSON package: expected {expected}, "
+                f"found {found!r}",
+            )
         )
 
     def _expect(self, char: str, what: str) -> None:
@@ -230,37 +432,110 @@ class _PackageScanner:
         self._advance(self.pos + 1)
 
     def _decode(self) -> Any:
-        """Decode one JSON value at the current position, reading more input as needed."""
+        """Decode one JSON value at the current position, reading more input as needed.
+
+        Sets ``self.colons`` to the key-colon count of the value's text (for the
+        duplicate-key check). Raises :class:`InputError` for a record beyond the size
+        limit and ``RecursionError`` for one nested too deep for the decoder.
+        """
         size = _CHUNK
+        limit = self.bounds.max_record_bytes
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 truncated = exc.pos >= len(self.buf) - 6 or exc.msg.startswith("Unterminated")
-                if truncated and not self.eof and len(self.buf) - self.pos < MAX_RECORD_BYTES:
-                    self._fill(size)
+                if truncated and not self.eof:
+                    if len(self.buf) - self.pos >= limit:
+                        raise InputError(_too_long(self.label, self.line, self.bounds)) from None
+                    self._fill(min(size, limit))
                     size = min(size * 2, 1 << 24)
                     continue
                 line = self.line + self.buf.count("\n", self.pos, exc.pos)
-                raise InputError(f"{self.label}:{line}: invalid JSON: {exc.msg}") from None
+                raise InputError(
+                    Text(
+                        f"{self.label}:{line}：JSON 无效（{exc.msg}）",
+                        f"{self.label}:{line}: invalid JSON: {exc.msg}",
+                    )
+                ) from None
             except ValueError as exc:
-                raise InputError(f"{self.label}:{self.line}: invalid JSON: {exc}") from None
+                raise InputError(
+                    Text(
+                        f"{self.label}:{self.line}：JSON 无效（{exc}）",
+                        f"{self.label}:{self.line}: invalid JSON: {exc}",
+                    )
+                ) from None
             if end >= len(self.buf) and not self.eof:
                 # A number could continue in the next chunk: decode again with more input.
                 self._fill(size)
                 continue
+            self.span = (self.pos, end)  # valid until the next _fill
+            self.colons = self.buf.count('":', self.pos, end) + self.buf.count('" :', self.pos, end)
             self._advance(end)
             return value
+
+    def _record(self, location: Location, collection: str) -> RawRecord:
+        """Decode one record and check it against the limits (VS106/VS107 as errors)."""
+        try:
+            value = self._decode()
+        except RecursionError:
+            self._skip_value()
+            detail = f"nested deeper than {self.bounds.max_depth} levels"
+            return RawRecord(detail, location, collection, detail, "VS107")
+        keys, problem = _inspect(value, self.bounds)
+        if problem is not None:
+            return RawRecord(problem, location, collection, problem, "VS107")
+        if self.colons > keys:
+            key = _duplicate_key(self.buf[self.span[0] : self.span[1]])
+            if key is not None:
+                return RawRecord(value, location, collection, repr(key), "VS106")
+        return RawRecord(value, location, collection)
+
+    def _skip_value(self) -> None:
+        """Move past one JSON value without decoding it (after a RecursionError)."""
+        depth = 0
+        in_string = False
+        escaped = False
+        read = 0
+        while True:
+            buf, pos, end = self.buf, self.pos, len(self.buf)
+            while pos < end:
+                ch = buf[pos]
+                pos += 1
+                if in_string:
+                    if escaped:
+                        escaped = False
+                    elif ch == "\\":
+                        escaped = True
+                    elif ch == '"':
+                        in_string = False
+                elif ch == '"':
+                    in_string = True
+                elif ch in "[{":
+                    depth += 1
+                elif ch in "]}":
+                    depth -= 1
+                    if depth == 0:
+                        self._advance(pos)
+                        return
+            read += pos - self.pos
+            self._advance(pos)
+            if read > self.bounds.max_record_bytes or not self._fill():
+                raise InputError(_too_long(self.label, self.line, self.bounds))
 
     # -- grammar -----------------------------------------------------------------------
     def records(self) -> Iterator[RawRecord]:
         first = self._skip_ws()
         if first == "":
-            raise InputError(f"{self.label}: the input is empty")
+            raise InputError(Text(f"{self.label}：输入为空", f"{self.label}: the input is empty"))
         if first == "[":
             raise InputError(
-                f"{self.label}: a JSON array is not a package; use "
-                '{"metadata": {...}, "volunteers": [...]} or JSON Lines'
+                Text(
+                    f"{self.label}：JSON 数组不是数据包；请用 "
+                    '{"metadata": {...}, "volunteers": [...]} 或 JSON Lines',
+                    f"{self.label}: a JSON array is not a package; use "
+                    '{"metadata": {...}, "volunteers": [...]} or JSON Lines',
+                )
             )
         self._expect("{", "'{' at the start of a package")
         if self._skip_ws() == "}":
@@ -276,7 +551,7 @@ class _PackageScanner:
                     yield from self._array(key, pointer)
                 else:
                     line = self.line
-                    yield RawRecord(self._decode(), Location(self.label, line, pointer), key)
+                    yield self._record(Location(self.label, line, pointer), key)
                 nxt = self._skip_ws()
                 self._advance(self.pos + 1)
                 if nxt == "}":
@@ -296,8 +571,7 @@ class _PackageScanner:
         while True:
             self._skip_ws()
             line = self.line
-            value = self._decode()
-            yield RawRecord(value, Location(self.label, line, f"{pointer}/{index}"), key)
+            yield self._record(Location(self.label, line, f"{pointer}/{index}"), key)
             index += 1
             nxt = self._skip_ws()
             self._advance(self.pos + 1)

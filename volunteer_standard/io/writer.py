@@ -3,11 +3,14 @@
 A package groups records by type, but records arrive in any order; the package writer
 spools each type to a temporary file and assembles the package on close, so memory stays
 flat whatever the size.
+
+Files are written atomically (see :mod:`volunteer_standard.io.atomic`): ``close`` completes
+the output, ``abort`` (or leaving a ``with`` block by an exception) leaves the previous
+file, or none, and removes the spool.
 """
 
 from __future__ import annotations
 
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -16,6 +19,7 @@ from typing import IO, Any, Self
 import orjson
 from pydantic import BaseModel
 
+from volunteer_standard.io.atomic import AtomicFile, SpoolDir
 from volunteer_standard.models import COLLECTIONS, ENTITY_MODELS, PackageMetadata, Publisher
 
 
@@ -25,21 +29,23 @@ def dump_record(obj: BaseModel | dict[str, Any]) -> bytes:
     return orjson.dumps(data)
 
 
-def _open_out(target: str | Path | IO[bytes]) -> tuple[IO[bytes], bool]:
+def _open_out(target: str | Path | IO[bytes]) -> tuple[IO[bytes], AtomicFile | None]:
+    """The stream to write, and the atomic file behind it when the target is a path."""
     if isinstance(target, (str, Path)):
         if str(target) == "-":
             import sys
 
-            return sys.stdout.buffer, False
-        return Path(target).open("wb"), True
-    return target, False
+            return sys.stdout.buffer, None
+        atomic = AtomicFile(target)
+        return atomic.handle, atomic
+    return target, None
 
 
 class JsonlWriter:
     """One typed object per line."""
 
     def __init__(self, target: str | Path | IO[bytes]) -> None:
-        self._out, self._owned = _open_out(target)
+        self._out, self._atomic = _open_out(target)
         self.count = 0
 
     def write(self, obj: BaseModel | dict[str, Any]) -> None:
@@ -47,8 +53,16 @@ class JsonlWriter:
         self.count += 1
 
     def close(self) -> None:
-        if self._owned:
-            self._out.close()
+        """Complete the output (renamed into place when it is a file)."""
+        if self._atomic is not None:
+            self._atomic.commit()
+        else:
+            self._out.flush()
+
+    def abort(self) -> None:
+        """Drop the output: the previous file, if any, stays as it was."""
+        if self._atomic is not None:
+            self._atomic.discard()
         else:
             self._out.flush()
 
@@ -58,7 +72,10 @@ class JsonlWriter:
     def __exit__(
         self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.close()
+        if t is None:
+            self.close()
+        else:
+            self.abort()
 
 
 class PackageWriter:
@@ -73,7 +90,7 @@ class PackageWriter:
         self.metadata = metadata or PackageMetadata(
             publisher=Publisher(name="volunteer-standard"), generated_at=datetime.now(UTC)
         )
-        self._spool = tempfile.TemporaryDirectory(prefix="vstd-package-")
+        self._spool = SpoolDir("vstd-package-")
         self._files: dict[str, IO[bytes]] = {}
         self._counts: dict[str, int] = {}
         self.count = 0
@@ -91,15 +108,16 @@ class PackageWriter:
         self.count += 1
 
     def close(self) -> None:
-        out, owned = _open_out(self._target)
+        """Assemble the package from the spool and complete the output."""
+        for handle in self._files.values():
+            handle.close()
+        out, atomic = _open_out(self._target)
         try:
             meta = orjson.dumps(self.metadata.model_dump(mode="json", exclude_none=True))
             out.write(b'{\n"metadata": ' + meta)
             for kind in ENTITY_MODELS:
-                spool = self._files.get(kind)
-                if spool is None:
+                if kind not in self._files:
                     continue
-                spool.close()
                 out.write(b',\n"' + COLLECTIONS[kind].encode() + b'": [\n')
                 with (Path(self._spool.name) / f"{kind}.jsonl").open("rb") as lines:
                     first = True
@@ -110,12 +128,22 @@ class PackageWriter:
                         first = False
                 out.write(b"\n]")
             out.write(b"\n}\n")
-        finally:
-            if owned:
-                out.close()
+            if atomic is not None:
+                atomic.commit()
             else:
                 out.flush()
+        except BaseException:
+            if atomic is not None:
+                atomic.discard()
+            raise
+        finally:
             self._spool.cleanup()
+
+    def abort(self) -> None:
+        """Drop the output and the spool; the previous file, if any, stays as it was."""
+        for handle in self._files.values():
+            handle.close()
+        self._spool.cleanup()
 
     def __enter__(self) -> Self:
         return self
@@ -126,4 +154,4 @@ class PackageWriter:
         if t is None:
             self.close()
         else:
-            self._spool.cleanup()
+            self.abort()

@@ -11,7 +11,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticUndefined
 
-Sensitivity = Literal["personal", "sensitive"]
+#: ``public``: may be published; ``personal``: personal information (PIPL art. 4);
+#: ``sensitive``: sensitive personal information (PIPL art. 28).
+Sensitivity = Literal["public", "personal", "sensitive"]
+#: The classes that privacy modes act on.
+PERSONAL_CLASSES = frozenset({"personal", "sensitive"})
 
 
 def field(
@@ -26,12 +30,11 @@ def field(
     """A pydantic ``Field`` with the bilingual metadata the standard requires.
 
     ``sensitive`` marks personal information (``personal``) and sensitive personal
-    information in the sense of PIPL art. 28 (``sensitive``); privacy tooling reads it
-    from the schema (``x-sensitivity``).
+    information in the sense of PIPL art. 28 (``sensitive``); every other field is
+    ``public``. Every field of the published schema carries its class (``x-sensitivity``),
+    which privacy tooling reads.
     """
-    extra: dict[str, Any] = {"x-title-zh": zh}
-    if sensitive:
-        extra["x-sensitivity"] = sensitive
+    extra: dict[str, Any] = {"x-title-zh": zh, "x-sensitivity": sensitive or "public"}
     extra.update(kwargs.pop("json_schema_extra", None) or {})
     return Field(default, title=en, description=description, json_schema_extra=extra, **kwargs)
 

@@ -60,7 +60,7 @@ def _sensitive(model: type[BaseModel], path: Path, out: set[Path], depth: int) -
     for name, info in model.model_fields.items():
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         here = (*path, name)
-        if extra.get("x-sensitivity"):
+        if extra.get("x-sensitivity") in ("personal", "sensitive"):
             out.add(here)
         for sub in _models_in(info.annotation):
             if depth < 8:
@@ -74,6 +74,30 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     return []
+
+
+def _classes(
+    model: type[BaseModel], path: Path, out: dict[Path, str], depth: int, inherited: str
+) -> None:
+    rank = {"public": 0, "personal": 1, "sensitive": 2}
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        own = str(extra.get("x-sensitivity", "public"))
+        here = (*path, name)
+        cls = own if rank.get(own, 0) >= rank.get(inherited, 0) else inherited
+        out[here] = cls
+        for sub in _models_in(info.annotation):
+            if depth < 8:
+                _classes(sub, here, out, depth + 1, cls)
+
+
+@cache
+def sensitivity_classes(model: type[BaseModel]) -> tuple[tuple[Path, str], ...]:
+    """Every field path of ``model`` with its class (public, personal, sensitive); a
+    field inside a personal or sensitive object is at least as sensitive as the object."""
+    out: dict[Path, str] = {}
+    _classes(model, (), out, 0, "public")
+    return tuple(out.items())
 
 
 @cache

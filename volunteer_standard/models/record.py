@@ -60,7 +60,11 @@ class ServiceRecord(Entity):
     )
     recorded_at: IsoDateTime | None = field("录入时间", "Recorded at", "When it was entered.", None)
     evidence: list[Evidence] | None = field(
-        "证明材料", "Evidence", "Photos, sign-in sheets or logs.", None
+        "证明材料",
+        "Evidence",
+        "Photos, sign-in sheets or logs (may show faces and check-in places: PIPL art. 28).",
+        None,
+        sensitive="sensitive",
     )
     source_system: ShortText | None = field(
         "来源系统", "Source system", "The platform the record was first entered in.", None

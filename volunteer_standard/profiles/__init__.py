@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from volunteer_standard.catalogue import CATALOGUE, Severity
 from volunteer_standard.errors import VstdError
+from volunteer_standard.io.config import ConfigError, read_config
 from volunteer_standard.models import ENTITY_MODELS
 from volunteer_standard.registry import REGISTRY, RegistrationError
 from volunteer_standard.text import Text
@@ -192,7 +193,12 @@ class Profile(_Strict):
                 if not _expand(item, lookup):
                     close = difflib.get_close_matches(item, list(lookup), n=3)
                     hint = f"; did you mean {', '.join(close)}?" if close else ""
-                    raise ProfileError(f"profile {self.name}: {key}: unknown rule {item!r}{hint}")
+                    raise ProfileError(
+                        Text(
+                            f"规则配置 {self.name}：{key}：未知的规则 {item!r}{hint}",
+                            f"profile {self.name}: {key}: unknown rule {item!r}{hint}",
+                        )
+                    )
 
     def enabled_codes(self) -> frozenset[str]:
         """Every registered code except the disabled ones (an explicit enable wins)."""
@@ -328,12 +334,10 @@ _seen: list[object] = [None]
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: invalid TOML: {exc}") from None
+        loaded = read_config(path, kind="TOML")
+    except ConfigError as exc:
+        raise ProfileError(exc.text) from None
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def _find(spec: str, relative_to: Path | None) -> Path:
@@ -348,8 +352,12 @@ def _find(spec: str, relative_to: Path | None) -> Path:
             return candidate
     close = difflib.get_close_matches(spec, list(known), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
+    names = ", ".join(known)
     raise ProfileError(
-        f"unknown profile {spec!r}: not a profile name ({', '.join(known)}) nor a TOML file{hint}"
+        Text(
+            f"未知的规则配置 {spec!r}：既不是规则配置名称（{names}），也不是 TOML 文件{hint}",
+            f"unknown profile {spec!r}: not a profile name ({names}) nor a TOML file{hint}",
+        )
     )
 
 
@@ -397,16 +405,25 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], tuple[
     real = path.resolve()
     if real in seen:
         chain = " -> ".join(str(p) for p in (*seen, real))
-        raise ProfileError(f"{path}: 'extends' forms a cycle: {chain}")
+        raise ProfileError(
+            Text(
+                f"{path}：extends 形成了循环：{chain}", f"{path}: 'extends' forms a cycle: {chain}"
+            )
+        )
     parent_spec = data.get("extends")
     if parent_spec is None:
         return data, (str(data.get("name", path.stem)),)
     if not isinstance(parent_spec, str):
-        raise ProfileError(f"{path}: extends: must be a profile name or a file path")
+        raise ProfileError(
+            Text(
+                f"{path}：extends 必须是规则配置名称或文件路径",
+                f"{path}: extends: must be a profile name or a file path",
+            )
+        )
     try:
         parent_path = _find(parent_spec, path.parent)
     except ProfileError as exc:
-        raise ProfileError(f"{path}: extends: {exc}") from None
+        raise ProfileError(Text(f"{path}：extends：", f"{path}: extends: ") + exc.text) from None
     parent, lineage = _resolve(parent_path, (*seen, real))
     merged = _merge({k: v for k, v in parent.items() if k not in _OWN_KEYS}, data)
     return merged, (*lineage, str(data.get("name", path.stem)))

@@ -110,6 +110,7 @@ def create_plugin(
     root = Path(directory or ".") / names.dist
     if root.exists() and any(root.iterdir()) and not force:
         raise ScaffoldError(f"{root} exists and is not empty")
+    _refuse_symlinks(root)
     template = resources.files("volunteer_standard.scaffold").joinpath(
         "templates", _TEMPLATES[kind]
     )
@@ -127,6 +128,18 @@ def create_plugin(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(source.read_bytes())
     return root
+
+
+def _refuse_symlinks(root: Path) -> None:
+    """``--force`` overwrites files: never through a symlink, which could point anywhere."""
+    found = [root] if root.is_symlink() else []
+    if root.is_dir() and not found:
+        found = [p for p in root.rglob("*") if p.is_symlink()]
+    if found:
+        raise ScaffoldError(
+            f"{root} contains a symbolic link ({found[0]}); the package is not written "
+            "through links: remove them or choose another folder"
+        )
 
 
 __all__ = ["Kind", "PluginNames", "ScaffoldError", "create_plugin"]

@@ -43,7 +43,7 @@ import pytest
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from volunteer_standard.connectors.base import Checkpoint, Connector, ConnectorError, SourceRecord
-from volunteer_standard.engine import ConvertSummary, convert
+from volunteer_standard.engine import ConnectorFault, ConvertSummary, convert
 from volunteer_standard.io.reader import Location, RawRecord
 from volunteer_standard.models import ENTITY_MODELS, Entity
 from volunteer_standard.validation.report import Issue
@@ -277,6 +277,8 @@ def convert_malformed(connector: Connector, source: Path, out_dir: Path) -> Malf
             target_connector="standard",
             rejects=rejects_path,
         )
+    except ConnectorFault as exc:  # the connector itself broke: report what it raised
+        raise (exc.__cause__ or exc) from None
     except ConnectorError as exc:
         return MalformedOutcome(None, [], str(exc) or type(exc).__name__)
     rejects = []

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from volunteer_standard.errors import VstdError
+from volunteer_standard.io.atomic import write_text
 from volunteer_standard.validation.report import Issue
 
 BASELINE_VERSION = "1"
@@ -114,4 +115,4 @@ class Baseline:
 
     def write(self, path: str | Path) -> None:
         text = json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
-        Path(path).write_text(text + "\n", encoding="utf-8")
+        write_text(path, text + "\n")  # atomic: an interrupted run keeps the old baseline

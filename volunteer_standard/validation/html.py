@@ -235,7 +235,7 @@ def _verdict(report: Report, lang: Lang) -> str:
         return (
             f'<div class="verdict unusable" id="verdict" data-verdict="unusable">'
             f"<strong>{_e(_t('verdict_unusable', lang))}</strong>"
-            f"<span>{_e(report.input_error)}</span></div>"
+            f"<span>{_e(report.input_error_in(lang))}</span></div>"
         )
     key = "valid" if report.valid else "invalid"
     return (

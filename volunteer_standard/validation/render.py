@@ -11,12 +11,12 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TextIO
 
 from volunteer_standard import labels
 from volunteer_standard.text import Lang
 from volunteer_standard.validation.catalogue import IssueType, Severity, lookup
-from volunteer_standard.validation.report import Issue, Report
+from volunteer_standard.validation.report import REPORT_FORMAT_VERSION, Issue, Report
 
 #: Terminal width the text summary is laid out for.
 WIDTH = 80
@@ -277,7 +277,7 @@ def summary_text(report: Report, lang: Lang) -> str:
     first examples with file, line, JSON pointer and record id, then counts per type.
     """
     if report.input_error is not None:
-        return clean(f"{label('unusable', lang)}: {report.input_error}")
+        return clean(f"{label('unusable', lang)}: {report.input_error_in(lang)}")
     colon = "：" if lang == "zh" else ": "
     lines = [
         clean(f"== {label('summary', lang)}{colon}{report.source} =="),
@@ -325,3 +325,26 @@ def issue_json(issue: Issue, lang: Lang) -> str:
 def report_json(report: Report, lang: Lang) -> dict[str, Any]:
     """The ``summary`` object of the JSON report (docs/report-format.md)."""
     return report.to_dict(lang)
+
+
+class _Writable(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+class JsonReportStream:
+    """The JSON report written as it is found: the issues one by one, the summary at the end
+    (docs/report-format.md), so a report of millions of issues never sits in memory."""
+
+    def __init__(self, out: TextIO | _Writable, lang: Lang) -> None:
+        self.out = out
+        self.lang = lang
+        self.count = 0
+        out.write(f'{{"report_version": "{REPORT_FORMAT_VERSION}", "issues": [\n')
+
+    def issue(self, issue: Issue) -> None:
+        self.out.write(("" if self.count == 0 else ",\n") + issue_json(issue, self.lang))
+        self.count += 1
+
+    def finish(self, report: Report) -> None:
+        summary = json.dumps(report_json(report, self.lang), ensure_ascii=False, indent=1)
+        self.out.write(f'\n],\n"summary": {summary}\n}}\n')

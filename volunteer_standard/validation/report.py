@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from volunteer_standard.io.reader import Location
-from volunteer_standard.text import Lang
+from volunteer_standard.text import Lang, Text
 from volunteer_standard.validation.catalogue import Severity, lookup
 
 REPORT_FORMAT_VERSION = "1.0"
@@ -82,6 +82,8 @@ class Report:
     examples: dict[str, list[Issue]] = field(default_factory=dict)
     max_examples: int = 5
     input_error: str | None = None
+    #: The same in both languages (``input_error`` is its English text).
+    input_error_text: Text | None = None
     profile: str | None = None
     format: str | None = None
     suppressed: int = 0
@@ -113,6 +115,12 @@ class Report:
         if self.input_error is not None:
             return 2
         return 0 if self.errors == 0 else 1
+
+    def input_error_in(self, lang: Lang) -> str | None:
+        """Why the input was unusable, in ``lang``."""
+        if self.input_error_text is not None:
+            return self.input_error_text.get(lang)
+        return self.input_error
 
     def to_dict(self, lang: Lang = "en") -> dict[str, Any]:
         """The stable machine-readable summary (see docs/report-format.md)."""

@@ -7,6 +7,7 @@ models, plus warnings the schema cannot express (open and deprecated codes).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -83,6 +84,35 @@ def _json_kind(value: Any) -> str:
     if isinstance(value, list):
         return "array"
     return "object"
+
+
+#: orjson's and json's syntax errors in Chinese; the position ("line 1 column 7 (char 6)")
+#: follows as 第 1 行第 7 列.
+_JSON_ERRORS_ZH = (
+    ("unexpected end of data", "数据意外结束（缺少引号、括号或值）"),
+    ("trailing comma is not allowed", "末尾多了逗号"),
+    ("unexpected character, expected a string key", "此处应为带引号的键名"),
+    ("unexpected content after document", "一行中有多余内容（每行只能有一个对象）"),
+    ("invalid escaped sequence in string", "字符串中的转义序列无效"),
+    ("unexpected control character in string", "字符串中有控制字符"),
+    ("invalid literal", "无效的字面量（应为 true、false 或 null）"),
+    ("invalid number", "无效的数字"),
+    ("unexpected character", "意外的字符"),
+    ("Expecting value", "此处缺少值"),
+    ("Expecting property name enclosed in double quotes", "此处应为带双引号的键名"),
+    ("Expecting ',' delimiter", "缺少逗号"),
+    ("Extra data", "一行中有多余内容（每行只能有一个对象）"),
+)
+_POSITION = re.compile(r"line ([0-9]+) column ([0-9]+)(?: \(char [0-9]+\))?")
+
+
+def json_error_params(detail: str) -> dict[str, str]:
+    """VS100's ``detail`` in English as the parser said it, and in Chinese."""
+    zh = next((z for en, z in _JSON_ERRORS_ZH if detail.startswith(en)), "JSON 语法错误")
+    where = _POSITION.search(detail)
+    if where is not None:
+        zh += f"：第 {where.group(1)} 行第 {where.group(2)} 列"
+    return {"detail": detail, "detail_zh": zh}
 
 
 def _bi(params: dict[str, str], key: str, en: str, zh: str) -> None:
@@ -308,7 +338,16 @@ class RecordChecker:
     ) -> tuple[str | None, Entity | None]:
         """Check one raw record, emitting issues; return its entity type and model if valid."""
         if raw.error is not None:
-            emit(Issue("VS100", raw.location, "", None, None, {"detail": raw.error}))
+            emit(
+                Issue(
+                    raw.code,
+                    raw.location,
+                    "",
+                    None,
+                    None,
+                    {**json_error_params(raw.error), "value": raw.error},
+                )
+            )
             return None, None
         if raw.collection == "metadata":
             self._check_metadata(raw, emit)

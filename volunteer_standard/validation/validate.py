@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from volunteer_standard.io.reader import Format, InputError, Location, iter_raw
+from pydantic import BaseModel
+
+from volunteer_standard.errors import VstdError
+from volunteer_standard.io.paths import check_distinct
+from volunteer_standard.io.reader import Format, Location, RawRecord, iter_raw
+from volunteer_standard.models import Entity
 from volunteer_standard.profiles import Profile, load_profile
 from volunteer_standard.validation.baseline import Baseline
 from volunteer_standard.validation.catalogue import CATALOGUE
+from volunteer_standard.validation.filter import profile_filter
 from volunteer_standard.validation.report import Issue, Report
+from volunteer_standard.validation.sources import RecordSource
 from volunteer_standard.validation.structure import RecordChecker
 
 #: China Standard Time: "today" ends at midnight in Beijing unless ``now`` says otherwise.
@@ -51,8 +57,12 @@ def resolve_codes(names: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+#: What :func:`validate` accepts besides files: standard objects in memory.
+Objects = Entity | Mapping[str, Any] | Iterable[Entity | Mapping[str, Any]]
+
+
 def validate(
-    source: str | Path | IO[bytes],
+    source: str | Path | IO[bytes] | Objects,
     *,
     fmt: Format | None = None,
     on_issue: Callable[[Issue], None] | None = None,
@@ -65,8 +75,10 @@ def validate(
     now: datetime | None = None,
     write_baseline: str | Path | None = None,
     workdir: str | Path | None = None,
+    records: RecordSource | None = None,
 ) -> Report:
-    """Validate a JSON package or JSON Lines input (path, ``"-"`` for stdin, or a stream).
+    """Validate a JSON package or JSON Lines input (path, ``"-"`` for stdin, or a stream),
+    or standard objects in memory: one model or dict, or an iterable of them.
 
     The input is read once, record by record: structural checks and the profile's
     per-record rules run as each record is read; cross-record rules keep their state in a
@@ -81,15 +93,17 @@ def validate(
     clock for "not in the future" checks. Unusable input is reported in
     ``report.input_error`` (exit code 2), never raised; an unknown profile or rule raises
     ``ValueError``.
+
+    With ``records`` (a :class:`RecordSource`, such as a connector reading a spreadsheet
+    through its mapping: see ``volunteer_standard.connectors.validating.validate_source``),
+    the records come from it instead of ``source``, cells it could not translate are
+    reported as ``VC100``, and each issue is placed where the source can say (a cell).
     """
     from volunteer_standard.validation.rules.engine import RuleEngine
 
-    if name is not None:
-        label = name
-    elif isinstance(source, (str, Path)):
-        label = "<stdin>" if str(source) == "-" else str(source)
-    else:
-        label = "<stream>"
+    label = name or _label(source)
+    if write_baseline is not None and isinstance(source, (str, Path)):
+        check_distinct({"input": source}, {"--write-baseline": write_baseline})
     prof = load_profile(profile)
     ignored = resolve_codes(ignore)
     accepted = (
@@ -100,19 +114,15 @@ def validate(
 
     report = Report(source=label, max_examples=max_examples, profile=prof.name)
     checker = RecordChecker()
-    enabled = prof.enabled_codes()
-    severities = prof.severities()
+    keep = profile_filter(prof)
 
-    def emit(issue: Issue) -> None:
-        code = issue.code
-        if code not in enabled:
+    def emit(found: Issue) -> None:
+        issue = keep(found)
+        if issue is None:
             return
-        if code in ignored:
+        if issue.code in ignored:
             report.suppressed += 1
             return
-        override = severities.get(code)
-        if override is not None and override != issue.severity:
-            issue = dataclasses.replace(issue, severity_override=override)
         if recorder is not None:
             recorder.add(issue)
         if accepted is not None and accepted.absorb(issue):
@@ -122,19 +132,26 @@ def validate(
         if on_issue is not None:
             on_issue(issue)
 
+    adapter = records
+    if adapter is not None:
+        plain_emit = emit
+
+        def emit(found: Issue) -> None:
+            plain_emit(adapter.locate(found))
+
     engine = RuleEngine(prof, source=label, today=today, now=now, emit=emit, workdir=workdir)
     try:
         try:
-            for raw in iter_raw(source, fmt=fmt, name=name):
+            for raw in _raw_records(source, fmt, label, adapter, emit, report):
                 if report.format is None:
-                    report.format = "jsonl" if raw.collection is None else "package"
+                    report.format = _form(source, raw)
                 kind, obj = checker.check(raw, emit)
                 if raw.collection != "metadata":
                     report.records += 1
                     report.records_by_type[kind or "(unknown)"] += 1
                     engine.record(raw, kind, obj)
-        except InputError as exc:
-            report.input_error = str(exc)
+        except VstdError as exc:  # InputError, or a connector's error
+            report.input_error, report.input_error_text = str(exc), exc.text
             return report
         if report.format == "package" and not checker.saw_metadata:
             emit(Issue("VS141", Location(label), ""))
@@ -144,3 +161,57 @@ def validate(
     if recorder is not None and write_baseline is not None:
         recorder.write(write_baseline)
     return report
+
+
+def _is_file_like(source: object) -> bool:
+    return isinstance(source, (str, Path)) or hasattr(source, "read")
+
+
+def _label(source: object) -> str:
+    if isinstance(source, (str, Path)):
+        return "<stdin>" if str(source) == "-" else str(source)
+    return "<stream>" if _is_file_like(source) else "<objects>"
+
+
+def _form(source: object, raw: RawRecord) -> str:
+    if not _is_file_like(source):
+        return "objects"
+    return "jsonl" if raw.collection is None else "package"
+
+
+def _raw_records(
+    source: Any,
+    fmt: Format | None,
+    label: str,
+    adapter: RecordSource | None,
+    emit: Callable[[Issue], None],
+    report: Report,
+) -> Iterator[RawRecord]:
+    """The input's records: of a file or stream, of objects in memory (each at its
+    position), or through a connector (untranslatable ones are counted only)."""
+    if adapter is not None:
+        yield from _adapted(adapter, emit, report)
+    elif _is_file_like(source):
+        yield from iter_raw(source, fmt=fmt, name=label)
+    else:
+        objects = [source] if isinstance(source, (BaseModel, Mapping)) else source
+        for number, obj in enumerate(objects, start=1):
+            data = (
+                obj.model_dump(mode="json", exclude_none=True)
+                if isinstance(obj, BaseModel)
+                else obj
+            )
+            yield RawRecord(data, Location(label, number, f"/{number - 1}"))
+
+
+def _adapted(
+    adapter: RecordSource, emit: Callable[[Issue], None], report: Report
+) -> Iterator[RawRecord]:
+    report.format = "source"
+    for raw, translated in adapter.records(emit):
+        if translated:
+            yield raw
+        else:
+            report.records += 1
+            kind = raw.data.get("type") if isinstance(raw.data, dict) else None
+            report.records_by_type[str(kind or "(unknown)")] += 1

@@ -303,18 +303,6 @@ def test_signed_answers_are_verified(keys: Keys) -> None:
     assert "响应签名验证失败" in caught.value.message("zh")
 
 
-def test_a_url_target_needs_a_named_reject_file(gateway: LocalGateway, keys: Keys) -> None:
-    with pytest.raises(ConnectorError) as caught:
-        convert(
-            str(NVSI_SAMPLE),
-            gateway.url,
-            source_connector="nvsi",
-            target_connector=GatewayConnector(client_config(keys)),
-        )
-    assert "--rejects" in str(caught.value)
-    assert gateway.items("volunteer") == []  # refused before anything was uploaded
-
-
 def test_secrets_and_personal_data_never_reach_the_logs(
     gateway: LocalGateway, keys: Keys, caplog: pytest.LogCaptureFixture
 ) -> None:

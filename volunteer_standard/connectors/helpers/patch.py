@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from volunteer_standard.errors import VstdError
+
 #: One RFC 6902 operation (only ``add``, ``remove`` and ``replace`` are produced).
 Operation = dict[str, Any]
 
@@ -73,7 +75,7 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-class PatchError(ValueError):
+class PatchError(VstdError, ValueError):
     """A patch does not fit the document it is applied to."""
 
 

@@ -55,6 +55,7 @@ from volunteer_standard.connectors.tabular.mapping import (
     TabularMapping,
     load_mapping,
 )
+from volunteer_standard.connectors.tabular.mojibake import detect as detect_garbled
 from volunteer_standard.connectors.tabular.readers import (
     Row,
     Table,
@@ -62,11 +63,14 @@ from volunteer_standard.connectors.tabular.readers import (
     read_sheet,
     sheet_names,
 )
+from volunteer_standard.connectors.tabular.rowcheck import row_check
 from volunteer_standard.connectors.tabular.rows import RowTranslator
+from volunteer_standard.connectors.tabular.sensitive import SensitiveScan
 from volunteer_standard.connectors.tabular.transforms import parse_timezone
 from volunteer_standard.connectors.tabular.writers import CellOut, TableWriter
-from volunteer_standard.io.reader import Location
+from volunteer_standard.io.reader import InputError, Location, iter_raw
 from volunteer_standard.models import COLLECTIONS, ENTITY_MODELS, Entity
+from volunteer_standard.text import Text
 
 _CSV_SUFFIXES = (".csv", ".tsv")
 
@@ -103,6 +107,18 @@ class TabularConfig(ConnectorConfig):
     )
     ignore_sheets: list[str] = Field(
         default_factory=list, description="Sheets to skip (hidden and '_' sheets always are)."
+    )
+    existing: list[str] = Field(
+        default_factory=list,
+        description="Earlier outputs of the same mapping (JSON Lines or a JSON package): "
+        "records whose ids are already there are not written again, so converting a fixed "
+        "reject file adds only what was missing.",
+    )
+    row_rules: str = Field(
+        "national",
+        description="When one row gives several records (a ledger), the rules they must all "
+        "pass before leaving the connector, so that a bad row is rejected whole: a profile "
+        "name or file, 'structure', or 'none'.",
     )
 
     @field_validator("entity")
@@ -174,6 +190,7 @@ class TabularConnector(Connector):
         if not path.exists():
             raise ConnectorError(f"{source}: no such file or folder")
         mapping = self.mapping(source)
+        self._read_with = mapping
         if mapping is not None:
             for entity, table in self._mapped_tables(path, mapping):
                 yield from self._read_mapped(entity, table, mapping)
@@ -327,9 +344,9 @@ class TabularConnector(Connector):
             problems.append(
                 Problem("TAB100", f"row {row.number}: NUL characters: the file is damaged")
             )
-        for message in row.problems:
-            code = "TAB120" if message.startswith("the row cannot be parsed") else "TAB100"
-            problems.append(Problem(code, f"row {row.number}: {message}"))
+        for found in row.problems:
+            where = Text(f"第 {row.number} 行：", f"row {row.number}: ")
+            problems.append(Problem(found.code, where + found.text))
         extra = row.cells[len(header) :]
         if any(not is_empty(c) for c in extra):
             problems.append(
@@ -340,56 +357,50 @@ class TabularConnector(Connector):
                 )
             )
         if self.settings.mojibake == "reject" and not row.problems:
-            for name, cell in zip(header, row.cells, strict=False):
-                if isinstance(cell, str) and not cell.isascii():
-                    hint = mojibake_hint(cell)
-                    if hint is not None:
-                        problems.append(
-                            Problem(
-                                "TAB101",
-                                f"row {row.number}, column {name!r}: {cell!r} {hint}",
-                                name,
-                            )
-                        )
+            problems.extend(_mojibake_problems(row, header))
         return problems
 
     # mapping
     def _mapped_tables(
         self, path: Path, mapping: TabularMapping
-    ) -> Iterator[tuple[EntityMapping, Table]]:
-        entities = mapping.entities
+    ) -> Iterator[tuple[list[EntityMapping], Table]]:
+        groups = mapping.table_groups()
         if path.is_dir():
-            for index, entity in enumerate(entities):
+            for group in groups:
+                entity = group[0]
                 if entity.file is None:
+                    index = mapping.entities.index(entity)
                     raise ConnectorError(
                         f"{mapping.source}: entities[{index}] ({entity.type}) needs 'file' to be "
                         "read from a folder"
                     )
                 file = path / entity.file
                 if not file.exists():
-                    raise ConnectorError(f"{file}: no such file (entities[{index}].file)")
-                yield entity, self._mapped_table(file, entity, mapping)
+                    raise ConnectorError(f"{file}: no such file ({entity.type}'s file)")
+                yield group, self._mapped_table(file, entity, mapping)
             return
         if self._is_xlsx(path):
-            for entity in entities:
-                yield entity, self._mapped_table(path, entity, mapping)
+            for group in groups:
+                yield group, self._mapped_table(path, group[0], mapping)
             return
-        matching = [e for e in entities if e.file is not None and Path(e.file).name == path.name]
+        matching = [
+            g for g in groups if g[0].file is not None and Path(g[0].file).name == path.name
+        ]
         if not matching:
-            if len(entities) != 1:
+            if len(groups) != 1:
                 raise ConnectorError(
                     f"{path}: no entity of the mapping has file: {path.name!r} "
-                    f"(files: {', '.join(str(e.file) for e in entities)})"
+                    f"(files: {', '.join(str(e.file) for e in mapping.entities)})"
                 )
-            matching = list(entities)
-        for entity in matching:
-            yield entity, self._mapped_table(path, entity, mapping)
+            matching = groups
+        for group in matching:
+            yield group, self._mapped_table(path, group[0], mapping)
 
     def _mapped_table(self, path: Path, entity: EntityMapping, mapping: TabularMapping) -> Table:
         if self._is_xlsx(path):
             sheet = (
                 self.settings.sheet
-                if len(mapping.entities) == 1 and self.settings.sheet
+                if len(mapping.table_groups()) == 1 and self.settings.sheet
                 else entity.sheet
             )
             if sheet is None:
@@ -401,19 +412,52 @@ class TabularConnector(Connector):
         return self._open(path, mapping, entity.header_row)
 
     def _read_mapped(
-        self, entity: EntityMapping, table: Table, mapping: TabularMapping
+        self, entities: list[EntityMapping], table: Table, mapping: TabularMapping
     ) -> Iterator[SourceRecord]:
         header = _unique(table.header)
-        translator = RowTranslator(mapping, [entity])
+        check = row_check(self.settings.row_rules) if len(entities) > 1 else None
+        translator = RowTranslator(mapping, entities, check=check, known=self._known_ids())
         translator.check_columns(header, table.label)
+        notices = SensitiveScan(mapping, entities, header)
         for row in table.rows:
             if row.is_blank() and not row.problems:
                 continue
             problems = self._row_problems(row, header)
             cells: dict[str, Cell] = dict(zip(header, row.cells, strict=False))
+            notices.look(cells)
             location = Location(table.label, row.number, "")
             yield from translator.translate(cells, location, _raw(header, row), problems)
+        notices.report(table.label)
         yield from translator.finish()
+
+    def column_of(self, entity_type: str, path: str) -> str | None:
+        """The source column a field of a record read last came from (``/phone`` → 手机号)."""
+        mapping: TabularMapping | None = getattr(self, "_read_with", None)
+        if mapping is None:
+            return None
+        steps = [s for s in path.split("/") if s]
+        for entity in mapping.entities:
+            if entity.type != entity_type:
+                continue
+            for rule in entity.rules:
+                named = [str(s) for s in rule.steps]
+                if named and named == steps[: len(named)]:
+                    found = rule.columns or rule.template_columns
+                    return found[0] if found else None
+        return None
+
+    def _known_ids(self) -> dict[str, frozenset[str]]:
+        """Ids by entity type in the ``existing`` outputs (read once per table)."""
+        found: dict[str, set[str]] = {}
+        for path in self.settings.existing:
+            try:
+                for raw in iter_raw(path):
+                    data = raw.data
+                    if isinstance(data, dict) and isinstance(data.get("id"), str):
+                        found.setdefault(str(data.get("type")), set()).add(data["id"])
+            except (OSError, InputError) as exc:
+                raise ConnectorError(f"{path}: cannot read the existing output: {exc}") from None
+        return {kind: frozenset(ids) for kind, ids in found.items()}
 
     # -- writing -----------------------------------------------------------------------
     def open_writer(self, target: str) -> RecordWriter:
@@ -447,6 +491,23 @@ class TabularConnector(Connector):
             encoding=encoding,
             delimiter=self._delimiter(mapping) or ",",
         )
+
+
+def _mojibake_problems(row: Row, header: Sequence[str]) -> list[Problem]:
+    """TAB101 for each cell that looks garbled, with the probable original."""
+    problems = []
+    for name, cell in zip(header, row.cells, strict=False):
+        if not isinstance(cell, str) or cell.isascii():
+            continue
+        where = Text(f"第 {row.number} 行，列 {name!r}：", f"row {row.number}, column {name!r}: ")
+        garbled = detect_garbled(cell)
+        if garbled is not None:
+            problems.append(Problem("TAB101", where + f"{cell!r} " + garbled.text(), name))
+            continue
+        hint = mojibake_hint(cell)
+        if hint is not None:
+            problems.append(Problem("TAB101", where + f"{cell!r} {hint}", name))
+    return problems
 
 
 def _unique(header: Sequence[str]) -> list[str]:

@@ -22,6 +22,7 @@ from volunteer_standard.connectors.helpers.encoding import EncodingError as Enco
 from volunteer_standard.connectors.helpers.encoding import LineDecoder as LineDecoder
 from volunteer_standard.connectors.helpers.encoding import normalise_encoding as normalise_encoding
 from volunteer_standard.connectors.helpers.encoding import sniff_encoding as sniff_encoding
+from volunteer_standard.connectors.tabular.mojibake import detect as detect_garbled
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN1_SUPPLEMENT = re.compile(r"^[\x00-\xff]*$")
@@ -81,13 +82,18 @@ def _utf8_behind_gbk(text: str) -> str | None:
 def mojibake_hint(text: str) -> str | None:
     """Why ``text`` looks garbled by a wrong decoding, or ``None`` when it looks fine.
 
-    Checks, in order: replacement characters (data already lost); UTF-8 bytes that were
+    Checks, in order: a strict UTF-8 re-decode of the cell's GB18030 bytes, whole or but
+    its cut last character (see ``mojibake``); replacement characters (data already lost);
+    UTF-8 bytes that were
     decoded as GBK/GB18030 (re-encoding as GB18030 gives valid UTF-8 that reads as common
     Chinese, while the text itself is mostly rare characters); UTF-8 bytes decoded as
     Latin-1 ("æ\x9d\x8e").
     """
     if text.isascii():
         return None
+    garbled = detect_garbled(text)
+    if garbled is not None:
+        return garbled.hint()
     for marker in _DAMAGE:
         if marker in text:
             return (

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from typing import Any
@@ -227,45 +227,73 @@ def cell_value(col: Column, cell: Cell, tz: tzinfo) -> Any:
 
 
 def _scalar_in(node: Scalar, cell: Cell, tz: tzinfo) -> Any:
-    kind = node.kind
-    if kind == "boolean":
-        if isinstance(cell, bool):
-            return cell
-        word = cell_text(cell).strip().lower()
-        if word in ("true", "false"):
-            return word == "true"
-        raise FlatError(f"expected true or false, got {cell_text(cell)!r}")
-    if kind == "integer":
-        if isinstance(cell, float) and cell.is_integer():
-            return int(cell)
-        if isinstance(cell, int) and not isinstance(cell, bool):
-            return cell
-        try:
-            return int(cell_text(cell).strip())
-        except ValueError:
-            raise FlatError(f"expected a whole number, got {cell_text(cell)!r}") from None
-    if kind == "number":
-        if isinstance(cell, int | float) and not isinstance(cell, bool):
-            return float(cell)
-        try:
-            number = float(cell_text(cell).strip())
-        except ValueError:
-            raise FlatError(f"expected a number, got {cell_text(cell)!r}") from None
-        if not math.isfinite(number):
-            raise FlatError(f"expected a finite number, got {cell_text(cell)!r}")
-        return number
-    if kind == "datetime" and isinstance(cell, datetime):
+    reader = _READERS.get(node.kind)
+    if reader is not None:
+        return reader(cell, tz)
+    return cell_text(cell)
+
+
+def _boolean_in(cell: Cell, _tz: tzinfo) -> bool:
+    if isinstance(cell, bool):
+        return cell
+    word = cell_text(cell).strip().lower()
+    if word in ("true", "false"):
+        return word == "true"
+    raise FlatError(f"expected true or false, got {cell_text(cell)!r}")
+
+
+def _integer_in(cell: Cell, _tz: tzinfo) -> int:
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        return cell
+    try:
+        return int(cell_text(cell).strip())
+    except ValueError:
+        raise FlatError(f"expected a whole number, got {cell_text(cell)!r}") from None
+
+
+def _number_in(cell: Cell, _tz: tzinfo) -> float:
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return float(cell)
+    try:
+        number = float(cell_text(cell).strip())
+    except ValueError:
+        raise FlatError(f"expected a number, got {cell_text(cell)!r}") from None
+    if not math.isfinite(number):
+        raise FlatError(f"expected a finite number, got {cell_text(cell)!r}")
+    return number
+
+
+def _datetime_in(cell: Cell, tz: tzinfo) -> str:
+    if isinstance(cell, datetime):
         moment = cell if cell.tzinfo else cell.replace(tzinfo=tz)
         return moment.isoformat()
-    if kind == "date" and isinstance(cell, datetime):
-        return cell.date().isoformat()
-    if kind in ("date", "datetime") and isinstance(cell, date):
-        return (
-            cell.isoformat() if kind == "date" else datetime.combine(cell, time(0), tz).isoformat()
-        )
-    if kind == "decimal" and isinstance(cell, float):
-        return f"{cell:.2f}"
+    if isinstance(cell, date):
+        return datetime.combine(cell, time(0), tz).isoformat()
     return cell_text(cell)
+
+
+def _date_in(cell: Cell, _tz: tzinfo) -> str:
+    if isinstance(cell, datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return cell_text(cell)
+
+
+def _decimal_in(cell: Cell, _tz: tzinfo) -> str:
+    return f"{cell:.2f}" if isinstance(cell, float) else cell_text(cell)
+
+
+_READERS: dict[str, Callable[[Cell, tzinfo], Any]] = {
+    "boolean": _boolean_in,
+    "integer": _integer_in,
+    "number": _number_in,
+    "datetime": _datetime_in,
+    "date": _date_in,
+    "decimal": _decimal_in,
+}
 
 
 def set_path(target: dict[str, Any], steps: tuple[Step, ...], value: Any) -> None:

@@ -26,17 +26,31 @@ from __future__ import annotations
 import difflib
 import re
 import string
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from volunteer_standard import codelists
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text, is_empty, json_cell
+from volunteer_standard.connectors.tabular.ids import (
+    DEFAULT_KEY_ENV,
+    ID_NUMBER_HEADERS,
+    IdKeyMissing,
+    id_key,
+    is_id_path,
+    keyed_digest,
+)
 from volunteer_standard.connectors.tabular.introspect import (
     Json,
     ListOf,
@@ -69,7 +83,9 @@ from volunteer_standard.connectors.tabular.transforms import (
     trim,
 )
 from volunteer_standard.errors import VstdError
+from volunteer_standard.io.config import ConfigError, read_config
 from volunteer_standard.models import COLLECTIONS, ENTITY_MODELS
+from volunteer_standard.text import Text
 
 Kind = Literal[
     "text", "code", "integer", "number", "boolean", "date", "datetime", "hours", "region"
@@ -123,6 +139,9 @@ class FieldSpec(BaseModel):
     true_values: list[str] | None = None
     false_values: list[str] | None = None
     optional: bool = Field(False, description="The column may be missing from the file.")
+    sensitive: bool = Field(
+        False, description="The column holds personal data (privacy modes mask or drop it)."
+    )
 
 
 class EntitySpec(BaseModel):
@@ -138,14 +157,62 @@ class EntitySpec(BaseModel):
         None, description="Column order when writing (the export's full header)."
     )
     ignore: list[str] = Field(default_factory=list, description="Columns dropped on read.")
+    sensitive: list[str] = Field(
+        default_factory=list,
+        description="Unmapped columns that hold personal data (kept, but marked sensitive).",
+    )
+    key: list[str] | None = Field(
+        None,
+        description="Columns whose values identify the entity across rows (default: its id "
+        "when several entities are read from one table). Repeats are merged.",
+    )
+    on_conflict: Literal["first", "last", "reject"] = Field(
+        "first",
+        description="Repeats with the same key but different values: keep the first, keep "
+        "the last, or reject the later row.",
+    )
     fields: dict[str, FieldSpec]
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _one_key(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
     @field_validator("fields", mode="before")
     @classmethod
-    def _shorthand(cls, value: Any) -> Any:
+    def _shorthand(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, Mapping):
-            return {k: {"column": v} if isinstance(v, str) else v for k, v in value.items()}
+            root = ENTITY_MODELS.get(str(info.data.get("type")))
+            flat_fields = _dotted(value, model_node(root)) if root is not None else value
+            return {k: {"column": v} if isinstance(v, str) else v for k, v in flat_fields.items()}
         return value
+
+
+def _dotted(fields: Mapping[str, Any], root: Obj, prefix: str = "") -> dict[str, Any]:
+    """Field paths flattened: TOML reads ``id_document.type = …`` as a nested table.
+
+    A table at a path that is an object of the model (``id_document``) is a level of the
+    path; any other table is the field's spec (``{column = "姓名"}``).
+    """
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        path = f"{prefix}{name}"
+        if isinstance(value, Mapping) and _is_level(root, path, value):
+            out.update(_dotted(value, root, f"{path}."))
+        else:
+            out[path] = value
+    return out
+
+
+def _is_level(root: Obj, path: str, value: Mapping[str, Any]) -> bool:
+    """An object of the model, or free JSON (extensions) given as a table of keys."""
+    try:
+        node = resolve(root, parse_path(path))
+    except (ValueError, KeyError):
+        return False
+    if isinstance(node, Obj):
+        return True
+    return isinstance(node, Json) and not set(value) <= set(FieldSpec.model_fields)
 
 
 class MappingSpec(BaseModel):
@@ -162,6 +229,9 @@ class MappingSpec(BaseModel):
         "tabular", pattern=r"^[a-z][a-z0-9_-]{0,39}$", description="Where unmapped columns go."
     )
     keep_unmapped: bool = Field(True, description="Keep unmapped columns under extensions.")
+    id_key_env: str = Field(
+        DEFAULT_KEY_ENV, description="Environment variable holding the key of {digest:…} ids."
+    )
     entities: list[EntitySpec] = Field(min_length=1)
 
 
@@ -200,15 +270,18 @@ class FieldRule:
     false_words: tuple[str, ...]
     optional: bool
     required: bool
+    sensitive: bool = False
+    #: The template cut into (literal, placeholder kind, columns); kind is "column",
+    #: "pseudo" (``_row``/``_file``) or "digest".
+    template_parts: list[tuple[str, str | None, tuple[str, ...]]] = field(default_factory=list)
+    digest_key: bytes | None = None
 
     # -- reading -----------------------------------------------------------------------
     def read(self, cells: Mapping[str, Cell]) -> Any:
         """The standard value for this field from a row's cells (``None`` when absent)."""
         if self.template is not None:
-            parts = {c: self._clean(cells.get(c, "")) for c in self.template_columns}
-            if any(not cell_text(v) for v in parts.values()):
-                return self.default
-            return self.template.format_map({k: cell_text(v) for k, v in parts.items()})
+            built = self._render(cells)
+            return self.default if built is None else built
         if not self.columns:
             return self.constant
         values = [self._clean(cells.get(c, "")) for c in self.columns]
@@ -225,6 +298,23 @@ class FieldRule:
             items = _split(cell_text(value), self.separators)
             return [self._scalar(item) for item in items]
         return self._scalar(value)
+
+    def _render(self, cells: Mapping[str, Cell]) -> str | None:
+        """The template filled from the row; ``None`` when one of its cells is empty."""
+        out: list[str] = []
+        for literal, kind, names in self.template_parts:
+            out.append(literal)
+            if kind is None:
+                continue
+            values = [cell_text(self._clean(cells.get(n, ""))) for n in names]
+            if any(not v.strip() for v in values):
+                return None
+            if kind == "digest":
+                assert self.digest_key is not None
+                out.append(keyed_digest(values, self.digest_key))
+            else:
+                out.append(values[0])
+        return "".join(out)
 
     def _clean(self, cell: Cell) -> Cell:
         if isinstance(cell, str):
@@ -263,14 +353,19 @@ class FieldRule:
             return region_index().code_for_text(cell_text(value))
         raise AssertionError(kind)
 
-    def _unknown_label(self, value: str) -> str:
+    def _unknown_label(self, value: str) -> Text:
         shown = self.labels[:40]
         more = f" … ({len(self.labels)} in all)" if len(self.labels) > 40 else ""
         close = difflib.get_close_matches(value, self.labels, n=3, cutoff=0.4)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         what = f"code list {self.codelist}" if self.codelist else "the value map"
         allowed = ", ".join(shown) + more
-        return f"unknown value {value!r} for {self.path} ({what}); allowed: {allowed}{hint}"
+        hint_zh = f"；是否为 {'、'.join(close)}？" if close else ""
+        what_zh = f"代码表 {self.codelist}" if self.codelist else "取值对照表"
+        return Text(
+            f"{self.path} 的值 {value!r} 不在{what_zh}中；可用：{'、'.join(shown)}{more}{hint_zh}",
+            f"unknown value {value!r} for {self.path} ({what}); allowed: {allowed}{hint}",
+        )
 
     # -- writing -----------------------------------------------------------------------
     def write(self, value: Any) -> dict[str, Cell]:
@@ -328,18 +423,24 @@ class FieldRule:
         return str(value)
 
     def _untemplate(self, value: str) -> dict[str, Cell]:
-        assert self.template is not None
+        """Cells from an id built by the template (digests and ``_row`` cannot be inverted)."""
         pattern = ""
-        for literal, name, _spec, _conv in string.Formatter().parse(self.template):
+        names: list[str] = []
+        for literal, kind, columns in self.template_parts:
             pattern += re.escape(literal)
-            if name is not None:
-                group = f"g{self.template_columns.index(name)}"
-                seen = f"(?P={group})" if f"(?P<{group}>" in pattern else f"(?P<{group}>.+?)"
-                pattern += seen
+            if kind != "column":
+                pattern += ".+?" if kind is not None else ""
+                continue
+            name = columns[0]
+            if name in names:
+                pattern += f"(?P=g{names.index(name)})"
+            else:
+                pattern += f"(?P<g{len(names)}>.+?)"
+                names.append(name)
         match = re.fullmatch(pattern, value, re.DOTALL)
         if match is None:
-            return {self.template_columns[0]: value}
-        return {c: match.group(f"g{i}") for i, c in enumerate(self.template_columns)}
+            return {names[0]: value} if names else {}
+        return {c: match.group(f"g{i}") for i, c in enumerate(names)}
 
 
 def _key(value: Any) -> str:
@@ -368,6 +469,14 @@ class EntityMapping:
     namespace: str
     keep_unmapped: bool
     mapped_columns: list[str] = field(default_factory=list)
+    key: list[str] | None = None
+    on_conflict: Literal["first", "last", "reject"] = "first"
+    sensitive_columns: frozenset[str] = frozenset()
+
+    @property
+    def table_key(self) -> tuple[str | None, str | None, int]:
+        """Entities with the same file, sheet and header row are read from one table."""
+        return (self.file, self.sheet, self.header_row)
 
     @property
     def table_name(self) -> str:
@@ -408,32 +517,28 @@ class TabularMapping:
     def types(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(e.type for e in self.entities))
 
+    @property
+    def sensitive_columns(self) -> frozenset[str]:
+        """Columns marked ``sensitive`` (fields or unmapped): privacy modes honour them."""
+        return frozenset(c for e in self.entities for c in e.sensitive_columns)
+
+    def table_groups(self) -> list[list[EntityMapping]]:
+        """The entities grouped by the table they are read from, in mapping order."""
+        groups: dict[tuple[str | None, str | None, int], list[EntityMapping]] = {}
+        for entity in self.entities:
+            groups.setdefault(entity.table_key, []).append(entity)
+        return list(groups.values())
+
 
 # -- loading -------------------------------------------------------------------------------
 
 
 def load_mapping(path: str | Path) -> TabularMapping:
     """Read and check a mapping file (``.yaml``/``.yml``/``.toml``/``.json``)."""
-    location = Path(path)
     try:
-        text = location.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise MappingError(f"{path}: cannot read the mapping: {exc.strerror or exc}") from None
-    suffix = location.suffix.lower()
-    try:
-        if suffix == ".toml":
-            data: Any = tomllib.loads(text)
-        elif suffix == ".json":
-            import json
-
-            data = json.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as exc:  # yaml/toml/json syntax errors carry line numbers
-        detail = " ".join(str(exc).replace('"<unicode string>", ', "").split())
-        raise MappingError(f"{path}: not valid {suffix.lstrip('.') or 'yaml'}: {detail}") from None
+        data = read_config(path)
+    except ConfigError as exc:
+        raise MappingError(exc.text) from None
     return mapping_from_dict(data, str(path))
 
 
@@ -449,6 +554,7 @@ def mapping_from_dict(data: Any, source: str = "<mapping>") -> TabularMapping:
         ) from None
     errors: list[str] = []
     entities = [_compile_entity(spec, i, e, errors) for i, e in enumerate(spec.entities)]
+    _check_ids(spec, entities, errors)
     if errors:
         raise MappingError(f"{source}: " + "; ".join(errors))
     return TabularMapping(spec, entities, source)
@@ -515,15 +621,14 @@ def _compile_entity(
             "(give it a column, a template or a constant)"
         )
     _check_nested_required(root, rules, where, errors)
-    mapped_columns: list[str] = []
-    for rule in rules:
-        for col in [*rule.columns, *rule.template_columns]:
-            if col not in mapped_columns:
-                mapped_columns.append(col)
+    mapped_columns = list(
+        dict.fromkeys(c for r in rules for c in [*r.columns, *r.template_columns])
+    )
     if entity.columns is not None:
         missing = [c for c in mapped_columns if c not in entity.columns]
         if missing:
             errors.append(f"{where}.columns: mapped columns missing from the list: {missing}")
+    sensitive = {c for r in rules if r.sensitive for c in r.columns} | set(entity.sensitive)
     return EntityMapping(
         type=entity.type,
         file=entity.file,
@@ -535,6 +640,9 @@ def _compile_entity(
         namespace=spec.extensions_namespace,
         keep_unmapped=spec.keep_unmapped,
         mapped_columns=mapped_columns,
+        key=entity.key,
+        on_conflict=entity.on_conflict,
+        sensitive_columns=frozenset(sensitive),
     )
 
 
@@ -551,18 +659,26 @@ def _check_nested_required(
             if prefix in seen:
                 continue
             seen.add(prefix)
-            try:
-                node = resolve(root, list(prefix))
-            except KeyError:
-                continue
-            if not isinstance(node, Obj):
-                continue
-            for name in sorted(node.required):
-                if not any(p[: cut + 1] == (*prefix, name) for p in paths):
-                    shown = _show_path(prefix)
-                    errors.append(
-                        f"{where}.fields: {shown}.{name} is required when {shown} is mapped"
-                    )
+            for name in _missing_required(root, prefix, paths):
+                shown = _show_path(prefix)
+                errors.append(f"{where}.fields: {shown}.{name} is required when {shown} is mapped")
+
+
+def _missing_required(
+    root: Obj, prefix: tuple[Step, ...], paths: Sequence[tuple[Step, ...]]
+) -> list[str]:
+    try:
+        node = resolve(root, list(prefix))
+    except KeyError:
+        return []
+    if not isinstance(node, Obj):
+        return []
+    cut = len(prefix)
+    return [
+        name
+        for name in sorted(node.required)
+        if not any(p[: cut + 1] == (*prefix, name) for p in paths)
+    ]
 
 
 def _show_path(steps: Sequence[Step]) -> str:
@@ -572,9 +688,81 @@ def _show_path(steps: Sequence[Step]) -> str:
     return out
 
 
+#: Template placeholders that are not columns: the row number and the file name.
+PSEUDO_COLUMNS = frozenset({"_row", "_file"})
+
+
 def _compile_field(
     root: Obj, path: str, spec: FieldSpec, default_tz: tzinfo, where: str, errors: list[str]
 ) -> FieldRule | None:
+    target = _field_target(root, path, spec, where, errors)
+    if target is None:
+        return None
+    steps, is_list, scalar = target
+    kind: Kind = spec.kind or _kind(scalar, spec)
+    codelist = spec.codelist or scalar.codelist
+    if codelist is not None and not _known_codelist(codelist, where, errors):
+        return None
+    tz = _field_checks(spec, kind, is_list, path, default_tz, where, errors)
+    columns = [spec.column] if spec.column is not None else list(spec.columns or [])
+    parts = _template_parts(spec.template, where, errors)
+    if parts is None:
+        return None
+    read_map, write_map, labels = _label_maps(codelist if kind == "code" else None, spec)
+    if kind == "code" and codelist is None and not spec.values:
+        kind = "text"
+    return FieldRule(
+        path=path,
+        steps=steps,
+        kind=kind,
+        is_list=is_list,
+        columns=columns,
+        template=spec.template,
+        template_columns=_template_columns(parts),
+        constant=spec.constant,
+        has_constant="constant" in spec.model_fields_set,
+        default=spec.default,
+        codelist=codelist if kind == "code" else None,
+        read_map=read_map,
+        write_map=write_map,
+        labels=labels,
+        tz=tz,
+        required=len(steps) == 1 and steps[0] in root.required,
+        template_parts=parts,
+        **_options(spec, kind),
+    )
+
+
+def _template_columns(parts: Sequence[tuple[str, str | None, tuple[str, ...]]]) -> list[str]:
+    """The real columns a template reads (its ``{column}`` and ``{digest:…}`` ones)."""
+    found = (c for _l, k, names in parts if k in ("column", "digest") for c in names)
+    return list(dict.fromkeys(c for c in found if c not in PSEUDO_COLUMNS))
+
+
+def _options(spec: FieldSpec, kind: Kind) -> dict[str, Any]:
+    """The field options that are copied from the spec (with their defaults filled)."""
+    separators = _separators(spec.split)
+    return {
+        "formats": [f for f in [spec.format, *spec.formats] if f and f != "names"],
+        "out_format": spec.format,
+        "unit": spec.unit,
+        "decimals": spec.decimals,
+        "separators": separators,
+        "joiner": spec.join if spec.join is not None else separators[0],
+        "to_halfwidth": spec.halfwidth if spec.halfwidth is not None else kind != "text",
+        "trim": spec.trim,
+        "municipality_city": spec.municipality_city,
+        "true_words": tuple(spec.true_values or TRUE_WORDS),
+        "false_words": tuple(spec.false_values or FALSE_WORDS),
+        "optional": spec.optional,
+        "sensitive": spec.sensitive,
+    }
+
+
+def _field_target(
+    root: Obj, path: str, spec: FieldSpec, where: str, errors: list[str]
+) -> tuple[list[Step], bool, Scalar] | None:
+    """The field's path steps, whether it is a list, and its scalar type; or ``None``."""
     try:
         steps = parse_path(path)
         node = resolve(root, steps)
@@ -600,7 +788,6 @@ def _compile_field(
             + (f" (got {', '.join(sources)})" if sources else "")
         )
         return None
-    is_list = isinstance(node, ListOf)
     leaf = node.item if isinstance(node, ListOf) else node
     if isinstance(leaf, Obj | ListOf):
         errors.append(
@@ -608,93 +795,140 @@ def _compile_field(
             f"(e.g. {path}.{next(iter(leaf.children)) if isinstance(leaf, Obj) else '…'})"
         )
         return None
-    scalar = leaf if isinstance(leaf, Scalar) else Scalar("text")
     if isinstance(leaf, Json) and len(steps) < 3:
         errors.append(f"{where}: map extensions as extensions.<namespace>.<key>")
         return None
-    kind: Kind = spec.kind or _kind(scalar, spec)
-    codelist = spec.codelist or scalar.codelist
-    if codelist is not None:
-        try:
-            codelists.get(codelist)
-        except KeyError as exc:
-            errors.append(f"{where}.codelist: {exc.args[0]}")
-            return None
+    return steps, isinstance(node, ListOf), leaf if isinstance(leaf, Scalar) else Scalar("text")
+
+
+def _known_codelist(name: str, where: str, errors: list[str]) -> bool:
+    try:
+        codelists.get(name)
+    except KeyError as exc:
+        errors.append(f"{where}.codelist: {exc.args[0]}")
+        return False
+    return True
+
+
+def _field_checks(
+    spec: FieldSpec,
+    kind: Kind,
+    is_list: bool,
+    path: str,
+    default_tz: tzinfo,
+    where: str,
+    errors: list[str],
+) -> tzinfo:
+    """Check the options that depend on the field's kind; return its time zone."""
     for fmt in [*([spec.format] if spec.format and spec.format != "names" else []), *spec.formats]:
         try:
             check_format(fmt)
         except ValueError as exc:
             errors.append(f"{where}.format: {exc}")
+    tz = default_tz
     try:
         tz = parse_timezone(spec.timezone) if spec.timezone else default_tz
     except ValueError as exc:
         errors.append(f"{where}.timezone: {exc}")
-        tz = default_tz
     if spec.unit == "minutes" and kind != "hours":
         errors.append(f"{where}.unit: only hours fields have a unit")
-    columns = [spec.column] if spec.column is not None else list(spec.columns or [])
     if spec.columns is not None and not spec.columns:
         errors.append(f"{where}.columns: list at least one column")
-    if kind == "region" and len(columns) > 3:
+    if kind == "region" and len(spec.columns or []) > 3:
         errors.append(f"{where}.columns: a region takes at most 3 columns (省, 市, 区)")
-    template_columns: list[str] = []
-    if spec.template is not None:
-        try:
-            for _lit, name, fspec, conv in string.Formatter().parse(spec.template):
-                if name is None:
-                    continue
-                if not name or fspec or conv:
-                    raise ValueError("use plain {column name} placeholders")
-                if name not in template_columns:
-                    template_columns.append(name)
-        except ValueError as exc:
-            errors.append(f"{where}.template: {exc}")
-            return None
-        if not template_columns:
-            errors.append(f"{where}.template: name at least one {{column}}")
-            return None
-    read_map, write_map, labels = _label_maps(codelist if kind == "code" else None, spec)
-    if kind == "code" and codelist is None and not spec.values:
-        kind = "text"
-    separators: tuple[str, ...]
-    if isinstance(spec.split, str):
-        separators = (spec.split,)
-    elif isinstance(spec.split, list):
-        separators = tuple(spec.split)
-    else:
-        separators = DEFAULT_SEPARATORS
     if spec.split not in (None, False) and not is_list:
         errors.append(f"{where}.split: {path} holds one value, not a list")
-    return FieldRule(
-        path=path,
-        steps=steps,
-        kind=kind,
-        is_list=is_list,
-        columns=columns,
-        template=spec.template,
-        template_columns=template_columns,
-        constant=spec.constant,
-        has_constant="constant" in spec.model_fields_set,
-        default=spec.default,
-        codelist=codelist if kind == "code" else None,
-        read_map=read_map,
-        write_map=write_map,
-        labels=labels,
-        formats=[f for f in [spec.format, *spec.formats] if f and f != "names"],
-        out_format=spec.format,
-        unit=spec.unit,
-        decimals=spec.decimals,
-        separators=separators,
-        joiner=spec.join if spec.join is not None else separators[0],
-        to_halfwidth=spec.halfwidth if spec.halfwidth is not None else kind not in ("text",),
-        trim=spec.trim,
-        tz=tz,
-        municipality_city=spec.municipality_city,
-        true_words=tuple(spec.true_values or TRUE_WORDS),
-        false_words=tuple(spec.false_values or FALSE_WORDS),
-        optional=spec.optional,
-        required=len(steps) == 1 and steps[0] in root.required,
-    )
+    return tz
+
+
+def _template_parts(
+    template: str | None, where: str, errors: list[str]
+) -> list[tuple[str, str | None, tuple[str, ...]]] | None:
+    """The template as (literal, placeholder kind, columns); ``None`` if it is unusable."""
+    if template is None:
+        return []
+    parts: list[tuple[str, str | None, tuple[str, ...]]] = []
+    try:
+        for literal, name, fspec, conv in string.Formatter().parse(template):
+            parts.append((literal, *_placeholder(name, fspec, conv)))
+    except ValueError as exc:
+        errors.append(f"{where}.template: {exc}")
+        return None
+    if not any(kind is not None for _l, kind, _n in parts):
+        errors.append(f"{where}.template: name at least one {{column}}")
+        return None
+    return parts
+
+
+def _placeholder(
+    name: str | None, fspec: str | None, conv: str | None
+) -> tuple[str | None, tuple[str, ...]]:
+    if name is None:
+        return None, ()
+    if name == "digest" and fspec and not conv:
+        columns = tuple(c.strip() for c in fspec.split(",") if c.strip())
+        if not columns:
+            raise ValueError("name the digested columns: {digest:column1,column2}")
+        return "digest", columns
+    if not name or fspec or conv:
+        raise ValueError(
+            "use plain {column name} placeholders, {_row}, {_file} or {digest:column,…}"
+        )
+    return ("pseudo" if name in PSEUDO_COLUMNS else "column"), (name,)
+
+
+def _separators(split: bool | str | list[str] | None) -> tuple[str, ...]:
+    if isinstance(split, str):
+        return (split,)
+    if isinstance(split, list):
+        return tuple(split)
+    return DEFAULT_SEPARATORS
+
+
+def _id_number_columns(entities: Sequence[EntityMapping]) -> set[str]:
+    """Columns holding ID numbers: mapped to ``id_document.number`` or named like one."""
+    found = {
+        c
+        for e in entities
+        for r in e.rules
+        if r.path.endswith("id_document.number")
+        for c in r.columns
+    }
+    found |= {
+        c
+        for e in entities
+        for r in e.rules
+        for c in [*r.columns, *r.template_columns]
+        if c in ID_NUMBER_HEADERS
+    }
+    return found
+
+
+def _check_ids(spec: MappingSpec, entities: Sequence[EntityMapping], errors: list[str]) -> None:
+    """Refuse ids made of ID numbers in clear; give ``{digest:…}`` templates their key."""
+    clear = _id_number_columns(entities)
+    key: bytes | None = None
+    for index, entity in enumerate(entities):
+        for rule in entity.rules:
+            where = f"entities[{index}].fields.{rule.path}"
+            plain = [
+                *rule.columns,
+                *(n for _l, k, ns in rule.template_parts if k == "column" for n in ns),
+            ]
+            leaked = [c for c in plain if c in clear]
+            if leaked and is_id_path(rule.path):
+                errors.append(
+                    f"{where}: an id must never be an ID number in clear ({leaked[0]!r}); "
+                    f'derive it with a keyed digest: template = "V-{{digest:{leaked[0]}}}"'
+                )
+            if any(k == "digest" for _l, k, _n in rule.template_parts):
+                if key is None:
+                    try:
+                        key = id_key(spec.id_key_env)
+                    except IdKeyMissing as exc:
+                        errors.append(f"{where}.template: {exc.text.en}")
+                        return
+                rule.digest_key = key
 
 
 def _kind(scalar: Scalar, spec: FieldSpec) -> Kind:
@@ -737,6 +971,8 @@ def _label_maps(
             write.setdefault(entry.code, entry.label_zh)
             if not entry.deprecated and entry.label_zh not in labels:
                 labels.append(entry.label_zh)
+        for alias, code in codelists.aliases(codelist).items():
+            read.setdefault(alias, code)
     return read, write, labels
 
 

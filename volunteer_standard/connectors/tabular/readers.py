@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,8 +26,29 @@ from volunteer_standard.connectors.tabular.encoding import (
     normalise_encoding,
     sniff_encoding,
 )
+from volunteer_standard.io.limits import LimitExceeded, limits
+from volunteer_standard.io.workbook import check_workbook
+from volunteer_standard.text import Text
 
 _DELIMITERS = (",", "\t", ";", "|")
+
+
+@dataclass(slots=True)
+class RowProblem:
+    """Why a row could not be read: a code (TAB100 bytes, TAB120 CSV syntax) and words."""
+
+    code: str
+    text: Text
+
+
+def _bad_bytes(message: str) -> RowProblem:
+    return RowProblem("TAB100", Text(f"编码错误：{message}", message))
+
+
+def _bad_csv(zh: str, en: str) -> RowProblem:
+    return RowProblem(
+        "TAB120", Text(f"该行无法按 CSV 解析：{zh}", f"the row cannot be parsed as CSV: {en}")
+    )
 
 
 @dataclass(slots=True)
@@ -36,7 +57,7 @@ class Row:
 
     number: int
     cells: list[Cell]
-    problems: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
 
     def is_blank(self) -> bool:
         try:
@@ -83,20 +104,93 @@ def _csv_rows(path: Path, encoding: str, delimiter: str | None) -> Iterator[Row]
         first = next(lines, None)
         if first is None:
             return
-        lines = itertools.chain([first], lines)
-        reader = csv.reader(lines, delimiter=delimiter or guess_delimiter(first))
-        number = 0
-        while True:
-            number += 1
-            try:
-                cells: list[str] = next(reader)
-                problems = []
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                cells, problems = [], [f"the row cannot be parsed as CSV: {exc}"]
-            problems.extend(decoder.take_errors())
-            yield Row(number, [restore(c) if c[:1] == "'" else c for c in cells], problems)
+        yield from _split_rows(
+            itertools.chain([first], lines),
+            delimiter or guess_delimiter(first),
+            decoder.take_errors,
+            limits().max_field_lines,
+        )
+
+
+class _Tracked:
+    """An iterator of lines that remembers the lines the CSV parser took for a row."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _Tracked:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.taken.append(line)
+        return line
+
+    def take(self) -> list[str]:
+        taken, self.taken = self.taken, []
+        return taken
+
+
+def _looks_like_rows(lines: list[str], delimiter: str, columns: int) -> bool:
+    """Whether continuation lines of a quoted field look like rows of their own (they hold
+    as many delimiters as a row has): a stray quote, not a cell with line breaks."""
+    return columns > 1 and any(line.count(delimiter) >= columns - 1 for line in lines)
+
+
+def _split_rows(
+    lines: Iterator[str], delimiter: str, errors: Callable[[], list[str]], max_lines: int
+) -> Iterator[Row]:
+    """Parse CSV rows, checking each row's physical lines against the row count.
+
+    A quoted field that runs over more than ``max_lines`` lines, or whose continuation
+    lines look like rows, is a stray quote: the row where it started is reported (and
+    rejected) and the lines it swallowed are parsed again as the rows they are.
+    """
+    tracked = _Tracked(lines)
+    reader = csv.reader(tracked, delimiter=delimiter)
+    number = 0
+    columns = 0
+    while True:
+        try:
+            cells: list[str] = next(reader)
+            problems: list[RowProblem] = []
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            cells, problems = [], [_bad_csv(str(exc), str(exc))]
+        taken = tracked.take()
+        number += 1
+        if number == 1:
+            columns = len(cells)
+        if len(taken) > 1 and (
+            len(taken) > max_lines or _looks_like_rows(taken[1:], delimiter, columns)
+        ):
+            problems.append(
+                _bad_csv(
+                    f"第 {number} 行开始的带引号字段跨越了 {len(taken)} 行（多了一个引号？），"
+                    "其后各行按各自的行读取",
+                    f"a quoted field starting in row {number} runs over {len(taken)} lines "
+                    "(a stray quote?); the following lines are read as rows of their own",
+                )
+            )
+            problems.extend(_bad_bytes(e) for e in errors())
+            yield Row(number, [], problems)
+            for line in taken[1:]:
+                number += 1
+                yield _single_line_row(line, delimiter, number)
+            continue
+        problems.extend(_bad_bytes(e) for e in errors())
+        yield Row(number, [restore(c) if c[:1] == "'" else c for c in cells], problems)
+
+
+def _single_line_row(line: str, delimiter: str, number: int) -> Row:
+    """One physical line parsed on its own (after a stray quote was found above it)."""
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter, strict=True), [])
+    except csv.Error as exc:
+        return Row(number, [], [_bad_csv(str(exc), str(exc))])
+    return Row(number, [restore(c) if c[:1] == "'" else c for c in cells])
 
 
 def _utf16_rows(path: Path, delimiter: str | None) -> Iterator[Row]:
@@ -129,7 +223,10 @@ def _with_header(label: str, rows: Iterator[Row], header_row: int) -> Table:
         if row.number < header_row:
             continue
         if row.problems:
-            raise ConnectorError(f"{label}: the header row cannot be read: {row.problems[0]}")
+            raise ConnectorError(
+                Text(f"{label}：无法读取表头行：", f"{label}: the header row cannot be read: ")
+                + row.problems[0].text
+            )
         header = [cell_text(c).strip() for c in row.cells]
         break
     if header is None:
@@ -139,10 +236,19 @@ def _with_header(label: str, rows: Iterator[Row], header_row: int) -> Table:
     return Table(label, header, rows)
 
 
+def _guard_workbook(path: str | Path) -> None:
+    """Refuse a workbook beyond the limits before calamine allocates anything for it."""
+    try:
+        check_workbook(path)
+    except LimitExceeded as exc:
+        raise ConnectorError(exc.text) from None
+
+
 def sheet_names(path: str | Path) -> list[tuple[str, bool]]:
     """The sheets of a workbook with whether each is visible."""
     from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
+    _guard_workbook(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
@@ -156,6 +262,7 @@ def sheet_names(path: str | Path) -> list[tuple[str, bool]]:
 def _sheet_rows(path: Path, sheet: str) -> Iterator[Row]:
     from python_calamine import CalamineError, CalamineWorkbook
 
+    _guard_workbook(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:

@@ -7,26 +7,43 @@ of rows shares one mapping language and one set of problem codes (see ``connecto
 Usage::
 
     translator = RowTranslator(mapping)
-    translator.check_columns(header)          # ConnectorError if mapped columns are missing
+    translator.check_columns(header, label)   # ConnectorError if mapped columns are missing
     for row in rows:
         yield from translator.translate(cells, location, raw, problems)
     yield from translator.finish()            # records held back until the end (if any)
+
+Several entities from one row (a ledger: volunteer, organization and service record on
+every row) are a unit: when one of them cannot be translated, every record of the row
+carries the problems, so the whole row goes to the reject file and comes back whole once
+fixed. Entities read from a shared table are deduplicated (see ``dedup``).
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from volunteer_standard.connectors.base import ConnectorError, Problem, SourceRecord
 from volunteer_standard.connectors.tabular import flat
-from volunteer_standard.connectors.tabular.cells import Cell, is_empty, json_cell
+from volunteer_standard.connectors.tabular.cells import Cell, cell_text, is_empty, json_cell
+from volunteer_standard.connectors.tabular.dedup import Conflict, Deduplicator
+from volunteer_standard.connectors.tabular.ids import id_problem, is_id_path
 from volunteer_standard.connectors.tabular.introspect import model_node
-from volunteer_standard.connectors.tabular.mapping import EntityMapping, FieldRule, TabularMapping
+from volunteer_standard.connectors.tabular.mapping import (
+    PSEUDO_COLUMNS,
+    EntityMapping,
+    FieldRule,
+    TabularMapping,
+)
 from volunteer_standard.connectors.tabular.transforms import TransformError
 from volunteer_standard.io.reader import Location
 from volunteer_standard.models import ENTITY_MODELS
+from volunteer_standard.text import Text, default_lang
+
+log = logging.getLogger("volunteer_standard.tabular")
 
 #: Problem code of a failed transform, by the rule's kind (TAB119 for the others).
 KIND_CODES = {
@@ -40,21 +57,56 @@ KIND_CODES = {
     "boolean": "TAB116",
 }
 
+#: Columns a source-layout reject file adds (Chinese and English headers). Read back, the
+#: row column gives ``{_row}`` and the file column ``{_file}``, so fixed rows keep their ids.
+ROW_COLUMNS = ("原行号", "source row")
+FILE_COLUMNS = ("原文件", "source file")
+REASON_COLUMNS = ("问题说明", "reasons")
+ADDED_COLUMNS = frozenset((*ROW_COLUMNS, *FILE_COLUMNS, *REASON_COLUMNS))
+
+#: Checks a row's records as a unit (structure and per-record rules) before they are let out.
+RowCheck = Callable[[Sequence[dict[str, Any]], Location], list[Problem]]
+
 
 class RowTranslator:
     """Translate rows of named cells into records, entity by entity, through a mapping.
 
     ``entities`` are the entity mappings read from each row (default: all of the
     mapping's). ``problems`` given to :meth:`translate` are the row's own problems (bad
-    bytes, mojibake …); they travel with the records so that the row is rejected.
+    bytes, mojibake …); they travel with the records so that the row is rejected. ``check``
+    (optional) runs on a row's records before they are let out, so that a record failing
+    the rules takes its whole row to the reject file. ``known`` holds, by entity type, the
+    ids already written by an earlier run: those records are not written again.
     """
 
     def __init__(
-        self, mapping: TabularMapping, entities: Sequence[EntityMapping] | None = None
+        self,
+        mapping: TabularMapping,
+        entities: Sequence[EntityMapping] | None = None,
+        *,
+        check: RowCheck | None = None,
+        known: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self.mapping = mapping
         self.entities = list(mapping.entities if entities is None else entities)
-        self._mapped = [set(e.mapped_columns) | e.ignore for e in self.entities]
+        self.check = check
+        shared = len(self.entities) > 1
+        everything = set().union(*(set(e.mapped_columns) | e.ignore for e in self.entities))
+        everything |= ADDED_COLUMNS
+        # In a shared table the unmapped columns belong to the last (one-per-row) entity.
+        self._mapped = [
+            everything if shared else set(e.mapped_columns) | e.ignore | ADDED_COLUMNS
+            for e in self.entities
+        ]
+        self._keeps = [not shared or i == len(self.entities) - 1 for i in range(len(self.entities))]
+        known = known or {}
+        self._dedup = [
+            Deduplicator(e, known.get(e.type, frozenset()))
+            if shared or e.key is not None or e.type in known
+            else None
+            for e in self.entities
+        ]
+        self.conflicts: list[Conflict] = []
 
     def missing_columns(self, header: Sequence[str]) -> list[str]:
         """Columns the mapping needs (not marked optional) that the header lacks."""
@@ -72,7 +124,8 @@ class RowTranslator:
     def check_columns(self, header: Sequence[str], label: str) -> None:
         """Raise :class:`ConnectorError` naming the missing columns (and close matches)."""
         missing = self.missing_columns(header)
-        if not missing:
+        if not missing or any(c in header for c in ROW_COLUMNS):
+            # A reject file lists only the columns its rows have: a missing one is empty.
             return
         hints = []
         for name in missing:
@@ -90,19 +143,84 @@ class RowTranslator:
         raw: dict[str, Any],
         problems: list[Problem],
     ) -> Iterator[SourceRecord]:
-        """The records of one row (one per entity mapping)."""
-        for entity, mapped in zip(self.entities, self._mapped, strict=True):
-            data = _entity_data(entity, mapped, cells, location.line, problems)
-            yield SourceRecord({"type": entity.type, **data}, location, raw, problems)
+        """The records of one row (one per entity mapping, repeats merged)."""
+        context = _with_pseudo_columns(cells, location)
+        datas = []
+        for entity, mapped, keep in zip(self.entities, self._mapped, self._keeps, strict=True):
+            data = _entity_data(entity, mapped, keep, context, location.line, problems)
+            _check_ids(entity, data, location.line, problems)
+            datas.append(data)
+        if not problems and self.check is not None:
+            problems.extend(self.check(datas, location))
+        if problems:
+            for data in datas:
+                yield SourceRecord(data, location, raw, problems)
+            return
+        yield from self._deduplicated(datas, context, location, raw, problems)
+
+    def _deduplicated(
+        self,
+        datas: list[dict[str, Any]],
+        cells: Mapping[str, Cell],
+        location: Location,
+        raw: dict[str, Any],
+        problems: list[Problem],
+    ) -> Iterator[SourceRecord]:
+        row = location.line or 0
+        verdicts = [
+            d.classify(data, row, cells) if d is not None else None
+            for d, data in zip(self._dedup, datas, strict=True)
+        ]
+        rejected = [v.conflict for v in verdicts if v is not None and v.reject]
+        if rejected:
+            problems.extend(c.problem() for c in rejected if c is not None)
+            for data in datas:
+                yield SourceRecord(data, location, raw, problems)
+            return
+        for dedup, verdict, data in zip(self._dedup, verdicts, datas, strict=True):
+            if dedup is None or verdict is None:
+                yield SourceRecord(data, location, raw, problems)
+                continue
+            if verdict.conflict is not None:
+                self.conflicts.append(verdict.conflict)
+                log.warning("%s", verdict.conflict.text().get(default_lang()))
+            if dedup.accept(verdict, data, location, raw):
+                yield SourceRecord(data, location, raw, problems)
 
     def finish(self) -> Iterator[SourceRecord]:
-        """Records held back until every row is read (none yet: each row stands alone)."""
-        return iter(())
+        """Records held back until every row is read (``on_conflict = "last"``)."""
+        close = getattr(self.check, "close", None)
+        if callable(close):
+            close()
+        for dedup in self._dedup:
+            if dedup is not None:
+                for data, location, raw in dedup.held():
+                    yield SourceRecord(data, location, raw, [])
+                dedup.close()
+
+
+def _with_pseudo_columns(cells: Mapping[str, Cell], location: Location) -> dict[str, Cell]:
+    """The cells plus ``_row`` and ``_file``: from the reject-file columns when re-read."""
+    context = dict(cells)
+    row = next((cells[c] for c in ROW_COLUMNS if c in cells and not is_empty(cells[c])), None)
+    # A row number read back from Excel may come as 12.0 (a number) or "12.0" (retyped).
+    context["_row"] = (
+        cell_text(row).strip().removesuffix(".0") if row is not None else str(location.line or "")
+    )
+    file = next((cells[c] for c in FILE_COLUMNS if c in cells and not is_empty(cells[c])), None)
+    context["_file"] = file_stem(cell_text(file) if file is not None else location.file)
+    return context
+
+
+def file_stem(label: str) -> str:
+    """``data/台账.csv`` → ``台账``; ``book.xlsx#Sheet1`` → ``book``."""
+    return Path(label.split("#", 1)[0]).stem
 
 
 def _entity_data(
     entity: EntityMapping,
     mapped: set[str],
+    keep: bool,
     cells: Mapping[str, Cell],
     row: int | None,
     problems: list[Problem],
@@ -119,17 +237,52 @@ def _entity_data(
                 problems.append(_empty_problem(rule, row))
             continue
         flat.set_path(data, tuple(rule.steps), value)
-    if entity.keep_unmapped:
+    if entity.keep_unmapped and keep:
         _keep_unmapped(data, entity, mapped, cells)
-    restored: dict[str, Any] = flat.restore_lists(data, model_node(ENTITY_MODELS[entity.type]))
-    return restored
+    restored = flat.restore_lists(data, model_node(ENTITY_MODELS[entity.type]))
+    return {"type": entity.type, **restored}
+
+
+def _check_ids(
+    entity: EntityMapping, data: dict[str, Any], row: int | None, problems: list[Problem]
+) -> None:
+    """Ids that break the id rule: say what an id may contain, and how to derive one."""
+    for rule in entity.rules:
+        if not is_id_path(rule.path) or not (rule.columns or rule.template_columns):
+            continue
+        value = _get_path(data, rule.steps)
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, str):
+                continue
+            why = id_problem(item)
+            if why is not None:
+                where = ", ".join(rule.columns or rule.template_columns)
+                problems.append(
+                    Problem(
+                        "TAB117",
+                        Text(f"第 {row} 行，列 {where}：", f"row {row}, column {where}: ") + why,
+                        (rule.columns or rule.template_columns)[0],
+                    )
+                )
+                break
+
+
+def _get_path(data: Any, steps: Sequence[Any]) -> Any:
+    for step in steps:
+        if isinstance(data, dict):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
 
 
 def _transform_problem(rule: FieldRule, row: int | None, exc: TransformError) -> Problem:
     where = ", ".join(repr(c) for c in rule.columns or rule.template_columns)
     return Problem(
         KIND_CODES.get(rule.kind, "TAB119"),
-        f"row {row}, column {where}: {exc}",
+        Text(f"第 {row} 行，列 {where}：", f"row {row}, column {where}: ") + exc.text,
         (rule.columns or rule.template_columns or [rule.path])[0],
     )
 
@@ -138,7 +291,10 @@ def _empty_problem(rule: FieldRule, row: int | None) -> Problem:
     cols = ", ".join(repr(c) for c in rule.columns or rule.template_columns)
     return Problem(
         "TAB115",
-        f"row {row}, column {cols}: empty, but {rule.path} is required",
+        Text(
+            f"第 {row} 行，列 {cols}：为空，但 {rule.path} 是必填项",
+            f"row {row}, column {cols}: empty, but {rule.path} is required",
+        ),
         (rule.columns or rule.template_columns)[0],
     )
 
@@ -146,7 +302,11 @@ def _empty_problem(rule: FieldRule, row: int | None) -> Problem:
 def _keep_unmapped(
     data: dict[str, Any], entity: EntityMapping, mapped: set[str], cells: Mapping[str, Cell]
 ) -> None:
-    extra = {h: json_cell(c) for h, c in cells.items() if h and h not in mapped and not is_empty(c)}
+    extra = {
+        h: json_cell(c)
+        for h, c in cells.items()
+        if h and h not in mapped and h not in PSEUDO_COLUMNS and not is_empty(c)
+    }
     if not extra:
         return
     ext = data.setdefault("extensions", {})
@@ -156,4 +316,13 @@ def _keep_unmapped(
             ns.setdefault(key, value)
 
 
-__all__ = ["KIND_CODES", "RowTranslator"]
+__all__ = [
+    "ADDED_COLUMNS",
+    "FILE_COLUMNS",
+    "KIND_CODES",
+    "REASON_COLUMNS",
+    "ROW_COLUMNS",
+    "RowCheck",
+    "RowTranslator",
+    "file_stem",
+]

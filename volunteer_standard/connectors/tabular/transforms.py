@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text
 from volunteer_standard.errors import VstdError
+from volunteer_standard.text import Text
 
 #: Separators of several values in one cell, tried together when splitting.
 DEFAULT_SEPARATORS = ("、", ",", "，", ";", "；")
@@ -118,7 +119,9 @@ def _make_date(y: str, m: str, d: str, text: str) -> date:
     try:
         return date(int(y), int(m), int(d))
     except ValueError:
-        raise TransformError(f"{text!r} is not a calendar date") from None
+        raise TransformError(
+            Text(f"{text!r} 不是一个存在的日期", f"{text!r} is not a calendar date")
+        ) from None
 
 
 def parse_date(value: Cell, formats: Sequence[str] = ()) -> date:
@@ -153,8 +156,12 @@ def parse_date(value: Cell, formats: Sequence[str] = ()) -> date:
         return excel_serial(float(text)).date()
     expected = " or ".join(repr(f) for f in formats) if formats else "a date"
     raise TransformError(
-        f"{text!r} is not {expected} (accepted: 2024-03-05, 2024/3/5, 2024年3月5日, "
-        "20240305, an Excel date)"
+        Text(
+            f"{text!r} 不是日期（可用写法：2024-03-05、2024/3/5、2024年3月5日、20240305、"
+            "Excel 日期）",
+            f"{text!r} is not {expected} (accepted: 2024-03-05, 2024/3/5, 2024年3月5日, "
+            "20240305, an Excel date)",
+        )
     )
 
 
@@ -211,7 +218,9 @@ def parse_datetime(value: Cell, tz: tzinfo, formats: Sequence[str] = ()) -> date
         try:
             clock = time(int(h or 0), int(mi or 0), int(s or 0), int((frac or "0").ljust(6, "0")))
         except ValueError:
-            raise TransformError(f"{text!r} has an impossible time of day") from None
+            raise TransformError(
+                Text(f"{text!r} 的时刻不存在", f"{text!r} has an impossible time of day")
+            ) from None
         zone = tz if offset is None else parse_timezone(offset)
         return datetime.combine(day, clock, zone)
     if match := _COMPACT_DATETIME_RE.match(text):
@@ -220,14 +229,20 @@ def parse_datetime(value: Cell, tz: tzinfo, formats: Sequence[str] = ()) -> date
         try:
             clock = time(int(h), int(mi), int(s or 0))
         except ValueError:
-            raise TransformError(f"{text!r} has an impossible time of day") from None
+            raise TransformError(
+                Text(f"{text!r} 的时刻不存在", f"{text!r} has an impossible time of day")
+            ) from None
         return datetime.combine(day, clock, tz)
     if _SERIAL_RE.match(text):
         return _aware(excel_serial(float(text)), tz)
     expected = " or ".join(repr(f) for f in formats) if formats else "a date-time"
     raise TransformError(
-        f"{text!r} is not {expected} (accepted: 2024-03-05 09:00, 2024/3/5 9:00:00, "
-        "2024-03-05T09:00:00+08:00, an Excel date-time)"
+        Text(
+            f"{text!r} 不是日期时间（可用写法：2024-03-05 09:00、2024/3/5 9:00:00、"
+            "2024-03-05T09:00:00+08:00、Excel 日期时间）",
+            f"{text!r} is not {expected} (accepted: 2024-03-05 09:00, 2024/3/5 9:00:00, "
+            "2024-03-05T09:00:00+08:00, an Excel date-time)",
+        )
     )
 
 
@@ -255,7 +270,7 @@ def parse_decimal(value: Cell) -> Decimal:
         return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     text = halfwidth(trim(value)).replace(",", "")
     if not re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", text):
-        raise TransformError(f"{value!r} is not a number")
+        raise TransformError(Text(f"{value!r} 不是数字", f"{value!r} is not a number"))
     try:
         return Decimal(text)
     except InvalidOperation:
@@ -274,7 +289,12 @@ def parse_hours(value: Cell, unit: str = "hours") -> str:
     """Hours (or minutes, converted) as a 2-decimal string, rounded half up."""
     amount = parse_decimal(value)
     if amount < 0:
-        raise TransformError(f"{cell_text(value)!r}: service time cannot be negative")
+        raise TransformError(
+            Text(
+                f"{cell_text(value)!r}：服务时长不能为负数",
+                f"{cell_text(value)!r}: service time cannot be negative",
+            )
+        )
     if unit == "minutes":
         amount = amount / 60
     return hours_text(amount)
@@ -294,7 +314,9 @@ def format_hours(hours: str, unit: str = "hours", decimals: int | None = None) -
 def parse_integer(value: Cell) -> int:
     number = parse_decimal(value)
     if number != number.to_integral_value():
-        raise TransformError(f"{cell_text(value)!r} is not a whole number")
+        raise TransformError(
+            Text(f"{cell_text(value)!r} 不是整数", f"{cell_text(value)!r} is not a whole number")
+        )
     return int(number)
 
 
@@ -315,8 +337,12 @@ def parse_bool(value: Cell, true_words: Iterable[str], false_words: Iterable[str
     if text in {w.lower() for w in false_words}:
         return False
     raise TransformError(
-        f"{cell_text(value)!r} is not yes/no (accepted: {', '.join(true_words)} / "
-        f"{', '.join(false_words)})"
+        Text(
+            f"{cell_text(value)!r} 不是“是/否”（可用：{'、'.join(true_words)} / "
+            f"{'、'.join(false_words)}）",
+            f"{cell_text(value)!r} is not yes/no (accepted: {', '.join(true_words)} / "
+            f"{', '.join(false_words)})",
+        )
     )
 
 
@@ -394,16 +420,21 @@ class RegionIndex:
         return self._best(loose) if len(codes) == 1 else None
 
     @staticmethod
-    def _suggest(name: str, candidates: Iterable[_Entry]) -> str:
+    def _suggest(name: str, candidates: Iterable[_Entry]) -> Text:
         names = sorted({e.name for e in candidates if e.in_use})
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.4)
-        return f"; did you mean {', '.join(close)}?" if close else ""
+        if not close:
+            return Text("", "")
+        return Text(f"；是否为 {'、'.join(close)}？", f"; did you mean {', '.join(close)}?")
 
     def province(self, name: str) -> str:
         found = self._best(self._provinces.get(name, []))
         if found is None:
             everything = [e for group in self._provinces.values() for e in group]
-            raise TransformError(f"unknown province {name!r}{self._suggest(name, everything)}")
+            hint = self._suggest(name, everything)
+            raise TransformError(
+                Text(f"未知的省份 {name!r}{hint.zh}", f"unknown province {name!r}{hint.en}")
+            )
         return found.code
 
     def code_for(self, province: str, city: str = "", county: str = "") -> str:
@@ -414,23 +445,10 @@ class RegionIndex:
                 raise TransformError("the province is empty but the city or district is not")
             raise TransformError("no region names")
         prov = self.province(province)
-        pp = prov[:2]
-        under = self._children.get(pp, [])
-        municipality = pp in MUNICIPALITIES
-        city_code: str | None = None
-        if city and not (municipality and self._is_municipality_city(city, prov)):
-            if city in _PLACEHOLDER_CITIES:
-                city_code = None
-            else:
-                found = self._match([e for e in under if e.level == 2], city)
-                if found is None:
-                    # A county-level city directly under the province (仙桃市, 济源市).
-                    direct = self._match([e for e in under if e.level == 3], city)
-                    if direct is not None and county in ("", city, direct.name):
-                        return direct.code
-                    where = self._entries[prov].name
-                    raise TransformError(f"no city {city!r} in {where}{self._suggest(city, under)}")
-                city_code = found.code
+        under = self._children.get(prov[:2], [])
+        city_code, direct = self._city(prov, under, city, county)
+        if direct is not None:
+            return direct
         if not county:
             return city_code or prov
         scope = [e for e in under if e.level == 3]
@@ -439,10 +457,36 @@ class RegionIndex:
         found = self._match(scope, county)
         if found is None:
             parent = self._entries[city_code or prov].name
+            hint = self._suggest(county, scope)
             raise TransformError(
-                f"no district or county {county!r} in {parent}{self._suggest(county, scope)}"
+                Text(
+                    f"{parent}没有区县 {county!r}{hint.zh}",
+                    f"no district or county {county!r} in {parent}{hint.en}",
+                )
             )
         return found.code
+
+    def _city(
+        self, prov: str, under: list[_Entry], city: str, county: str
+    ) -> tuple[str | None, str | None]:
+        """(the city's code, or the code of a county-level city directly under the province)."""
+        municipality = prov[:2] in MUNICIPALITIES
+        if not city or (municipality and self._is_municipality_city(city, prov)):
+            return None, None
+        if city in _PLACEHOLDER_CITIES:
+            return None, None
+        found = self._match([e for e in under if e.level == 2], city)
+        if found is not None:
+            return found.code, None
+        # A county-level city directly under the province (仙桃市, 济源市).
+        direct = self._match([e for e in under if e.level == 3], city)
+        if direct is not None and county in ("", city, direct.name):
+            return None, direct.code
+        where = self._entries[prov].name
+        hint = self._suggest(city, under)
+        raise TransformError(
+            Text(f"{where}没有城市 {city!r}{hint.zh}", f"no city {city!r} in {where}{hint.en}")
+        )
 
     def _is_municipality_city(self, city: str, prov: str) -> bool:
         name = self._entries[prov].name

@@ -5,12 +5,17 @@ first row, and the header depends on the data (how many list items, which column
 under extensions). So each table is spooled to a temporary JSON Lines file while its
 columns are collected, and written out on ``close``: memory holds the column names, never
 the rows. XLSX is written by xlsxwriter in ``constant_memory`` mode.
+
+Outputs are atomic: files and folders are written under a temporary name beside the
+target and renamed on success; limits that would stop a write half-way (a sheet's
+1,048,576 rows, an encoding that cannot hold a value) are checked before the first byte
+of output is written.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +28,9 @@ from volunteer_standard.connectors.tabular.cells import (
     is_plain_number,
     neutralise,
 )
+from volunteer_standard.io.atomic import AtomicFile, AtomicFolder, SpoolDir
 from volunteer_standard.models import Entity
+from volunteer_standard.text import Text
 
 XLSX_MAX_ROWS = 1_048_576
 CellOut = str | int | float | bool
@@ -55,7 +62,8 @@ class CsvTable:
         delimiter: str = ",",
         numeric: frozenset[str] = frozenset(),
     ) -> None:
-        self._file = path.open("w", encoding=encoding, newline="")
+        self._atomic = AtomicFile(path, text=True, encoding=encoding, newline="")
+        self._file = self._atomic.handle
         self._writer = csv.writer(self._file, delimiter=delimiter)
         self._header = list(header)
         self._numeric = [c in numeric for c in self._header]
@@ -70,7 +78,11 @@ class CsvTable:
         )
 
     def close(self) -> None:
-        self._file.close()
+        """Complete the file (renamed into place)."""
+        self._atomic.commit()
+
+    def abort(self) -> None:
+        self._atomic.discard()
 
 
 def _lossless(value: float) -> bool:
@@ -84,8 +96,9 @@ class XlsxBook:
     def __init__(self, path: Path) -> None:
         import xlsxwriter
 
+        self._atomic = AtomicFile(path, by_name=True)  # xlsxwriter writes the temporary
         self.book = xlsxwriter.Workbook(
-            str(path),
+            str(self._atomic.temp),
             {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False},
         )
         self.bold = self.book.add_format({"bold": True})
@@ -107,7 +120,12 @@ class XlsxBook:
         return XlsxSheet(self, sheet, list(header), numeric, hours)
 
     def close(self) -> None:
+        """Complete the workbook (renamed into place)."""
         self.book.close()
+        self._atomic.commit()
+
+    def abort(self) -> None:
+        self._atomic.discard()
 
 
 @dataclass
@@ -145,6 +163,37 @@ class XlsxSheet:
             sheet.write_number(row, col, float(value) if "." in str(value) else int(value), fmt)
         else:
             sheet.write_string(row, col, neutralise(str(value)))
+
+
+def _codec(encoding: str) -> codecs.CodecInfo | None:
+    try:
+        return codecs.lookup(encoding)
+    except LookupError:
+        raise ConnectorError(
+            Text("未知的编码：{encoding}", "unknown encoding: {encoding}").format(encoding=encoding)
+        ) from None
+
+
+def _check_encodable(
+    codec: codecs.CodecInfo | None, encoding: str, table: str, row: int, values: dict[str, Any]
+) -> None:
+    """Refuse, before anything is written, a value the output encoding cannot hold; the
+    message names the table, row and column, never the value (it may be personal)."""
+    if codec is None:
+        return
+    for column, value in values.items():
+        if isinstance(value, str) and not value.isascii():
+            try:
+                codec.encode(value)
+            except UnicodeEncodeError:
+                raise ConnectorError(
+                    Text(
+                        "表 {table} 第 {row} 行“{column}”列的值无法用 {encoding} 编码保存；"
+                        "未写出任何内容，请改用 UTF-8 或 GB18030",
+                        "table {table}, row {row}, column {column!r}: the value cannot be "
+                        "written in {encoding}; nothing was written (use UTF-8 or GB18030)",
+                    ).format(table=table, row=row, column=column, encoding=encoding)
+                ) from None
 
 
 # -- spooling ------------------------------------------------------------------------------
@@ -196,9 +245,10 @@ class TableWriter:
         self.fmt = fmt
         self.encoding = encoding
         self.delimiter = delimiter
-        self._dir = tempfile.TemporaryDirectory(prefix="vstd-tabular-")
+        self._dir = SpoolDir("vstd-tabular-")
         self._spools: dict[str, _Spool] = {}
         self._closed = False
+        self._codec = _codec(encoding) if fmt == "csv" else None
 
     def write(self, obj: Entity) -> None:
         table = self.layout.table_of(obj)
@@ -212,6 +262,8 @@ class TableWriter:
             path = Path(self._dir.name) / f"{len(self._spools)}.jsonl"
             spool = self._spools[table] = _Spool(path.open("w+b"))
         row = self.layout.row_of(obj)
+        if self._codec is not None:
+            _check_encodable(self._codec, self.encoding, table, spool.count + 2, row)
         spool.columns.update(dict.fromkeys(row))
         spool.file.write(orjson.dumps(row) + b"\n")
         spool.count += 1
@@ -226,31 +278,72 @@ class TableWriter:
             yield orjson.loads(line)
 
     def close(self) -> None:
+        """Write the files from the spool, atomically; check limits before writing."""
         if self._closed:
             return
         self._closed = True
         try:
             tables = self.layout.tables(list(self._spools))
+            self._check_sheet_rows(tables)
             if self.fmt == "xlsx":
                 self._write_book(self.target, tables)
             elif self.target.suffix.lower() == ".csv":
                 if tables:
                     self._write_csv(self.target, tables[0])
             else:
-                self.target.mkdir(parents=True, exist_ok=True)
-                books: dict[str, list[str]] = {}
-                for table in tables:
-                    name = self.layout.file_name(table)
-                    if name.lower().endswith(".xlsx"):
-                        books.setdefault(name, []).append(table)
-                    else:
-                        self._write_csv(self.target / name, table)
-                for name, group in books.items():
-                    self._write_book(self.target / name, group)
+                self._write_folder(tables)
         finally:
-            for spool in self._spools.values():
-                spool.file.close()
-            self._dir.cleanup()
+            self._drop_spool()
+
+    def abort(self) -> None:
+        """Drop everything: no output is written, the spool is removed."""
+        self._closed = True
+        self._drop_spool()
+
+    def _drop_spool(self) -> None:
+        for spool in self._spools.values():
+            spool.file.close()
+        self._dir.cleanup()
+
+    def _check_sheet_rows(self, tables: Sequence[str]) -> None:
+        """A sheet holds 1,048,576 rows (header included): refuse before writing any."""
+        xlsx_tables = (
+            tables
+            if self.fmt == "xlsx"
+            else [t for t in tables if self.layout.file_name(t).lower().endswith(".xlsx")]
+        )
+        for table in xlsx_tables:
+            spool = self._spools.get(table)
+            if spool is not None and spool.count + 1 > XLSX_MAX_ROWS:
+                raise ConnectorError(
+                    Text(
+                        "工作表 {sheet} 需要 {rows:,} 行，超过 XLSX 上限 {limit:,} 行；"
+                        "未写出任何内容，请改为输出 CSV",
+                        "sheet {sheet!r} needs {rows:,} rows, more than the XLSX limit of "
+                        "{limit:,}; nothing was written (write CSV instead)",
+                    ).format(
+                        sheet=self.layout.sheet_name(table),
+                        rows=spool.count + 1,
+                        limit=XLSX_MAX_ROWS,
+                    )
+                )
+
+    def _write_folder(self, tables: Sequence[str]) -> None:
+        folder = AtomicFolder(self.target)
+        try:
+            books: dict[str, list[str]] = {}
+            for table in tables:
+                name = self.layout.file_name(table)
+                if name.lower().endswith(".xlsx"):
+                    books.setdefault(name, []).append(table)
+                else:
+                    self._write_csv(folder.path / name, table)
+            for name, group in books.items():
+                self._write_book(folder.path / name, group)
+            folder.commit()
+        except BaseException:
+            folder.discard()
+            raise
 
     def _header(self, table: str) -> list[str]:
         spool = self._spools.get(table)
@@ -272,8 +365,10 @@ class TableWriter:
         try:
             for row in self._rows(table):
                 out.write(row)
-        finally:
-            out.close()
+        except BaseException:
+            out.abort()
+            raise
+        out.close()
 
     def _write_book(self, path: Path, tables: Sequence[str]) -> None:
         book = XlsxBook(path)
@@ -287,8 +382,11 @@ class TableWriter:
                 )
                 for row in self._rows(table):
                     sheet.write(row)
-        finally:
-            try:
-                book.close()
-            except Exception as exc:  # xlsxwriter raises its own FileCreateError
-                raise ConnectorError(f"{path}: cannot write: {exc}") from None
+        except BaseException:
+            book.abort()
+            raise
+        try:
+            book.close()
+        except Exception as exc:  # xlsxwriter raises its own FileCreateError
+            book.abort()
+            raise ConnectorError(f"{path}: cannot write: {type(exc).__name__}") from None

@@ -43,6 +43,7 @@ from volunteer_standard.validation.rules.minors import (
     InsuranceRule,
     MinorsRule,
 )
+from volunteer_standard.validation.rules.privacy import IdNumberAsIdRule
 
 __all__ = [
     "BUILTIN_RULES",
@@ -76,4 +77,5 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     ReferenceRule,
     DuplicateRule,
     RequiredFieldsRule,
+    IdNumberAsIdRule,
 )

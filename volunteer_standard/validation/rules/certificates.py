@@ -9,10 +9,11 @@ regional policy (domain.md §3): thresholds come from the profile.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from volunteer_standard.models import Certificate
+from volunteer_standard.models import Certificate, Period
 from volunteer_standard.validation.rules.base import Emit, RecordRef, Rule, issue_type
 from volunteer_standard.validation.rules.index import DatasetIndex
 
@@ -201,6 +202,35 @@ def _hours(cents: int) -> str:
     return f"{Decimal(cents) / 100:.2f}"
 
 
+def _revocation_code(obj: Certificate) -> str | None:
+    """VR510 for a revoked certificate without revoked_at, VR509 for an issued one with it."""
+    revoked = obj.status == "revoked"
+    if revoked and obj.revoked_at is None:
+        return "VR510"
+    if not revoked and obj.revoked_at is not None:
+        return "VR509"
+    return None
+
+
+def _before(earlier: date | None, later: date | None) -> bool:
+    """``earlier < later`` when both are known: an open end is never out of bounds."""
+    return earlier is not None and later is not None and earlier < later
+
+
+def _outside(period: Period | None, line_period: Period | None) -> bool:
+    """Whether a line's period starts before or ends after the certificate's."""
+    if period is None or line_period is None:
+        return False
+    return _before(line_period.start, period.start) or _before(period.end, line_period.end)
+
+
+def _last_service_day(obj: Certificate) -> date | None:
+    """The latest end date among the certificate's period and its lines' periods."""
+    periods = [obj.period, *(line.period for line in obj.lines)]
+    ends = [p.end for p in periods if p is not None and p.end is not None]
+    return max(ends, default=None)
+
+
 class CertificateRule(Rule):
     """Per-certificate checks: total, period, dates and revocation."""
 
@@ -212,35 +242,23 @@ class CertificateRule(Rule):
     entity_types = frozenset({"certificate"})
 
     def check(self, obj: Certificate, rec: RecordRef) -> None:
-        revoked = obj.status == "revoked"
-        if revoked and obj.revoked_at is None:
-            rec.issue("VR510", "/revoked_at")
-        elif not revoked and obj.revoked_at is not None:
-            rec.issue("VR509", "/revoked_at")
+        code = _revocation_code(obj)
+        if code is not None:
+            rec.issue(code, "/revoked_at")
         if obj.issued_on > self.ctx.today:
             rec.issue("VR511", "/issued_on")
-        if revoked:
-            return
+        if obj.status == "revoked":
+            return  # history: its lines and totals are not checked again
         total = sum((line.hours for line in obj.lines), Decimal(0))
         if total != obj.total_hours:
             rec.issue(
                 "VR501", "/total_hours", {"value": str(obj.total_hours), "expected": str(total)}
             )
-        period = obj.period
-        ends = [obj.period.end] if obj.period is not None and obj.period.end else []
         for i, line in enumerate(obj.lines):
-            lp = line.period
-            if lp is None:
-                continue
-            if lp.end is not None:
-                ends.append(lp.end)
-            if period is None:
-                continue
-            early = period.start is not None and lp.start is not None and lp.start < period.start
-            late = period.end is not None and lp.end is not None and lp.end > period.end
-            if early or late:
+            if _outside(obj.period, line.period):
                 rec.issue("VR502", f"/lines/{i}/period", {"value": str(i + 1)})
-        if ends and obj.issued_on < max(ends):
+        last = _last_service_day(obj)
+        if last is not None and obj.issued_on < last:
             rec.issue("VR512", "/issued_on")
 
 

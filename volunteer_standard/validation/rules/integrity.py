@@ -8,8 +8,10 @@ Duplicates are found among structurally valid records only, for the same reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from volunteer_standard.privacy import scrub_text
 from volunteer_standard.validation.rules.base import Emit, RecordRef, Rule, issue_type
 from volunteer_standard.validation.rules.index import KIND_NO, KINDS, DatasetIndex
 
@@ -127,54 +129,101 @@ REC_REFERENCES = (
 AWARD_SUBJECTS = {"1": "organization", "2": "project", "3": "volunteer"}
 
 
-def references(kind: str, obj: Any) -> list[tuple[str, str, str]]:
-    """(pointer, target type, id) of every reference of a record other than service records."""
-    out: list[tuple[str, str, str]] = []
-    if kind == "volunteer":
-        for i, org in enumerate(obj.organization_ids or ()):
-            out.append((f"/organization_ids/{i}", "organization", org))
-    elif kind == "project":
-        out.append(("/organization_id", "organization", obj.organization_id))
-    elif kind == "activity":
-        out.append(("/project_id", "project", obj.project_id))
-    elif kind == "organization":
-        if obj.parent_id is not None:
-            out.append(("/parent_id", "organization", obj.parent_id))
-    elif kind == "training_record":
-        out.append(("/volunteer_id", "volunteer", obj.volunteer_id))
-        if obj.organization_id is not None:
-            out.append(("/organization_id", "organization", obj.organization_id))
-    elif kind == "award":
-        target = AWARD_SUBJECTS.get(obj.subject_type)
-        if target is not None:
-            out.append(("/subject_id", target, obj.subject_id))
-    elif kind == "evaluation":
-        out.append(("/volunteer_id", "volunteer", obj.volunteer_id))
-        if obj.organization_id is not None:
-            out.append(("/organization_id", "organization", obj.organization_id))
-        if obj.project_id is not None:
-            out.append(("/project_id", "project", obj.project_id))
-        if obj.service_record_id is not None:
-            out.append(("/service_record_id", "service_record", obj.service_record_id))
-    elif kind == "certificate":
-        holder = obj.volunteer.volunteer_id
-        if holder is not None:
-            out.append(("/volunteer/volunteer_id", "volunteer", holder))
-        out.append(("/issuer/organization_id", "organization", obj.issuer.organization_id))
-        for i, line in enumerate(obj.lines):
-            if line.project_id is not None:
-                out.append((f"/lines/{i}/project_id", "project", line.project_id))
-            for k, rid in enumerate(line.service_record_ids or ()):
-                out.append((f"/lines/{i}/service_record_ids/{k}", "service_record", rid))
-    elif kind == "station":
-        if obj.organization_id is not None:
-            out.append(("/organization_id", "organization", obj.organization_id))
-    elif kind == "demand":
-        for i, pid in enumerate(obj.matched_project_ids or ()):
-            out.append((f"/matched_project_ids/{i}", "project", pid))
-        if obj.station_id is not None:
-            out.append(("/station_id", "station", obj.station_id))
+#: A reference found in a record: (JSON pointer, target entity type, target id).
+Reference = tuple[str, str, str]
+
+
+def _each(path: str, target: str, ids: Iterable[str] | None) -> list[Reference]:
+    """One reference per element of an optional list of ids, pointing at its index."""
+    return [(f"{path}/{i}", target, rid) for i, rid in enumerate(ids or ())]
+
+
+def _present(*refs: tuple[str, str, str | None]) -> list[Reference]:
+    """The optional references whose id is filled in."""
+    return [(path, target, rid) for path, target, rid in refs if rid is not None]
+
+
+def _volunteer_references(obj: Any) -> list[Reference]:
+    return _each("/organization_ids", "organization", obj.organization_ids)
+
+
+def _organization_references(obj: Any) -> list[Reference]:
+    return _present(("/parent_id", "organization", obj.parent_id))
+
+
+def _project_references(obj: Any) -> list[Reference]:
+    return [("/organization_id", "organization", obj.organization_id)]
+
+
+def _activity_references(obj: Any) -> list[Reference]:
+    return [("/project_id", "project", obj.project_id)]
+
+
+def _training_references(obj: Any) -> list[Reference]:
+    return [
+        ("/volunteer_id", "volunteer", obj.volunteer_id),
+        *_present(("/organization_id", "organization", obj.organization_id)),
+    ]
+
+
+def _award_references(obj: Any) -> list[Reference]:
+    """An award's subject is an organisation, project or volunteer, as its subject_type says."""
+    target = AWARD_SUBJECTS.get(obj.subject_type)
+    return [] if target is None else [("/subject_id", target, obj.subject_id)]
+
+
+def _evaluation_references(obj: Any) -> list[Reference]:
+    return [
+        ("/volunteer_id", "volunteer", obj.volunteer_id),
+        *_present(
+            ("/organization_id", "organization", obj.organization_id),
+            ("/project_id", "project", obj.project_id),
+            ("/service_record_id", "service_record", obj.service_record_id),
+        ),
+    ]
+
+
+def _certificate_references(obj: Any) -> list[Reference]:
+    """The holder, the issuer, and each line's project and service records."""
+    out = _present(("/volunteer/volunteer_id", "volunteer", obj.volunteer.volunteer_id))
+    out.append(("/issuer/organization_id", "organization", obj.issuer.organization_id))
+    for i, line in enumerate(obj.lines):
+        out += _present((f"/lines/{i}/project_id", "project", line.project_id))
+        out += _each(f"/lines/{i}/service_record_ids", "service_record", line.service_record_ids)
     return out
+
+
+def _station_references(obj: Any) -> list[Reference]:
+    return _present(("/organization_id", "organization", obj.organization_id))
+
+
+def _demand_references(obj: Any) -> list[Reference]:
+    return [
+        *_each("/matched_project_ids", "project", obj.matched_project_ids),
+        *_present(("/station_id", "station", obj.station_id)),
+    ]
+
+
+#: How to find the references of each entity type; service records have their own columns
+#: (REC_REFERENCES), and a type missing here references nothing.
+_REFERENCES_OF: dict[str, Callable[[Any], list[Reference]]] = {
+    "volunteer": _volunteer_references,
+    "project": _project_references,
+    "activity": _activity_references,
+    "organization": _organization_references,
+    "training_record": _training_references,
+    "award": _award_references,
+    "evaluation": _evaluation_references,
+    "certificate": _certificate_references,
+    "station": _station_references,
+    "demand": _demand_references,
+}
+
+
+def references(kind: str, obj: Any) -> list[Reference]:
+    """(pointer, target type, id) of every reference of a record other than service records."""
+    extract = _REFERENCES_OF.get(kind)
+    return [] if extract is None else extract(obj)
 
 
 _SERVICE_RECORD = KIND_NO["service_record"]
@@ -316,8 +365,9 @@ class DuplicateRule(Rule):
     ) -> None:
         _kind, _rid, location = index.locate(first)
         line = str(location.line) if location.line is not None else "?"
+        shown = scrub_text(first_id)  # a record id that is an ID number is never printed whole
         for (seq,) in later:
-            emit(index.issue(code, seq, path, {"value": repr(first_id), "line": line}))
+            emit(index.issue(code, seq, path, {"value": repr(shown), "line": line}))
 
 
 class RequiredFieldsRule(Rule):
