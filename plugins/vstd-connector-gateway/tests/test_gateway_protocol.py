@@ -20,7 +20,6 @@ from vstd_connector_gateway.client import GatewayClient
 from vstd_connector_gateway.server import LocalGateway
 
 from volunteer_standard.cli import app
-from volunteer_standard.connectors import ConnectorError
 from volunteer_standard.connectors.http import OutgoingRequest, gm
 from volunteer_standard.engine import convert
 from volunteer_standard.testing import read_objects, sample_entities, write_objects
@@ -201,6 +200,8 @@ def test_secrets_never_in_help_or_errors(gateway: LocalGateway, keys: Keys, tmp_
             "nvsi",
             "--to",
             "gateway",
+            "--privacy",
+            "raw",  # the gateway needs the real data (it SM2-encrypts it in transit)
             "--to-config",
             str(bad),
             "--rejects",
@@ -229,6 +230,8 @@ def test_cli_nvsi_to_gateway_end_to_end(gateway: LocalGateway, keys: Keys, tmp_p
             "nvsi",
             "--to",
             "gateway",
+            "--privacy",
+            "raw",  # the gateway needs the real data (it SM2-encrypts it in transit)
             "--to-config",
             str(cfg),
             "--rejects",
@@ -336,7 +339,19 @@ def test_sql_to_gateway_end_to_end(gateway: LocalGateway, keys: Keys, tmp_path: 
     db = tmp_path / "vol.db"
     runner = CliRunner()
     to_sql = runner.invoke(
-        app, ["convert", "-q", "--to", "sql", "--to-config", str(sql_cfg), str(source), str(db)]
+        app,
+        [
+            "convert",
+            "-q",
+            "--to",
+            "sql",
+            "--privacy",
+            "raw",
+            "--to-config",
+            str(sql_cfg),
+            str(source),
+            str(db),
+        ],
     )
     assert to_sql.exit_code == 0, to_sql.output
     gw_cfg = tmp_path / "gw.toml"
@@ -353,6 +368,8 @@ def test_sql_to_gateway_end_to_end(gateway: LocalGateway, keys: Keys, tmp_path: 
             "sql",
             "--to",
             "gateway",
+            "--privacy",
+            "raw",  # the gateway needs the real data (it SM2-encrypts it in transit)
             "--to-config",
             str(gw_cfg),
             "--rejects",
