@@ -22,6 +22,8 @@ from volunteer_standard.samples import generate
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "nvsi-sample.jsonl"
 VOLUNTEERS = 6
 RECORDS = 18
+#: Rows of the training, award and evaluation tables (the sample's first ones).
+OTHERS = {"training_record": 4, "award": 3, "evaluation": 5}
 
 
 def main() -> None:
@@ -29,10 +31,11 @@ def main() -> None:
     volunteers = [e for e in entities if e.type == "volunteer"][:VOLUNTEERS]
     ids = {v.id for v in volunteers}
     records = [e for e in entities if e.type == "service_record" and e.volunteer_id in ids]
+    others = [e for kind, n in OTHERS.items() for e in [x for x in entities if x.type == kind][:n]]
     buffer = io.BytesIO()
     writer = NvsiWriter.__new__(NvsiWriter)
     writer.keep, writer._numbers, writer._out = False, {}, buffer
-    for obj in [*volunteers, *records[:RECORDS]]:
+    for obj in [*volunteers, *records[:RECORDS], *others]:
         writer.write(obj)
     rows = [orjson.loads(line) for line in buffer.getvalue().splitlines()]
     shortened = False

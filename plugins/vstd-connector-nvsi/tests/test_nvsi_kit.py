@@ -14,5 +14,5 @@ DATA = Path(__file__).parent / "data"
 class TestNvsiConnector(ConnectorAcceptanceTests):
     connector = NvsiConnector
     sample_input = DATA / "nvsi-sample.jsonl"
-    expected_count = 24
+    expected_count = 36
     malformed_inputs = (DATA / "nvsi-malformed.jsonl",)

@@ -1,8 +1,10 @@
-"""NVSI 2.0 coded columns ↔ fields of the standard.
+"""NVSI 2.0 coded columns ↔ fields of the standard, built from the package's data files.
 
-The national system (全国志愿服务信息系统 2.0) names its columns ``alb<table><nnnn>``: the
-volunteer table ``albp`` (LPB01) and the service-hour table (志愿者时长表, ``albx0172``
-to ``albx0187``). Each :class:`Column` says which field of the standard a column fills
+The national system (全国志愿服务信息系统 2.0) names its columns ``alb<table><nnnn>``.
+``data/tables.toml`` lists the tables (volunteers, hours, training, awards, evaluations),
+``data/columns.csv`` their columns and ``data/codes.csv`` the NVSI code lists that differ
+from the standard's, so a wrong label or code is corrected in a data file, not in code.
+Each :class:`Column` says which field of the standard a column fills
 and how a value is translated each way. Columns not listed here are not lost: the reader
 keeps them under ``extensions["nvsi"]`` and the writer puts them back.
 
@@ -12,10 +14,15 @@ project's research notes (``domain.md`` §4b/§4c).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from volunteer_standard.connectors import Problem
@@ -186,113 +193,143 @@ def _identity(codelist: str, *, name: str) -> ValueMap:
     return ValueMap({c: c for c in codelists.get(codelist).all_codes()}, name=name)
 
 
-def _residence_area() -> Column:
+def area(code: str, label: str, field: str) -> Column:
+    """An 18-digit NVSI area id → ``<field>.region_code`` (+ ``.area_id`` when finer)."""
+
     def read(value: Any, problems: list[Problem]) -> Fields:
-        region, area = read_area(value)
-        return {"residence.region_code": region, "residence.area_id": area}
+        region, finer = read_area(value)
+        return {f"{field}.region_code": region, f"{field}.area_id": finer}
 
     def write(data: Mapping[str, Any]) -> Any:
         return write_area(
-            get_path(data, "residence.region_code"), get_path(data, "residence.area_id")
+            get_path(data, f"{field}.region_code"), get_path(data, f"{field}.area_id")
         )
 
-    return Column("albp0028", "现居区域", read, write)
+    return Column(code, label, read, write)
 
 
-def _service_region() -> Column:
+def region_list(code: str, label: str, field: str) -> Column:
+    """One 18-digit area id ↔ a list of one region code (several: no NVSI column)."""
+
     def read(value: Any, problems: list[Problem]) -> Fields:
-        region, _area = read_area(value)
-        return {"service_regions": [region] if region else None}
+        region, _finer = read_area(value)
+        return {field: [region] if region else None}
 
     def write(data: Mapping[str, Any]) -> Any:
-        regions = data.get("service_regions")
+        regions = get_path(data, field)
         if isinstance(regions, list) and len(regions) == 1:
             return write_area(regions[0], None)
-        return None  # several regions: no NVSI column holds them (kept by the carry object)
+        return None  # several regions: kept by the carry object
 
-    return Column("albp0020", "服务区域", read, write)
-
-
-# -- the code lists of NVSI that differ from the standard's (domain.md §4c) ------------------
-
-#: 录入状态 albx0174: 0 申请中, 1 未签退, 2 已生效, 3 已删除, 4 已拒绝, 5 录入失败.
-HOURS_STATUS = ValueMap(
-    {"0": "pending", "1": "open", "2": "effective", "3": "deleted", "4": "rejected", "5": "failed"},
-    name="录入状态 (albx0174)",
-    codelist="hours_record_status",
-)
-#: 录入方式 albx0173: 0 强制签退, 1 团体录入, 2 个人申请, 3 人脸识别, 4 快速打卡 (the standard's
-#: codes 5–7 have no NVSI value).
-ENTRY_METHOD = ValueMap(
-    {"0": "0", "1": "1", "2": "2", "3": "3", "4": "4"},
-    name="录入方式 (albx0173)",
-    codelist="hours_entry_method",
-)
-#: 时长类型 albx0187: 1 信用时长, 2 荣誉时长.
-HOURS_TYPE = ValueMap({"1": "1", "2": "2"}, name="时长类型 (albx0187)", codelist="hours_type")
-#: 证件类型 albp0004; legacy one-digit codes 6, 7 and 9 still occur in old records.
-ID_TYPE = ValueMap(
-    {
-        **{c: c for c in ("01", "02", "03", "04", "05", "06", "07", "08", "99")},
-        "6": "06",
-        "7": "07",
-        "9": "99",
-    },
-    name="证件类型 (albp0004)",
-    codelist="id_document_type",
-)
-#: albp0094: 1 正常, 0 已迁移 (other statuses of the standard have no NVSI value).
-VOLUNTEER_STATUS = ValueMap(
-    {"1": "active", "0": "transferred"}, name="状态 (albp0094)", codelist="volunteer_status"
-)
+    return Column(code, label, read, write)
 
 
-GENDER = _identity("gender", name="性别 (albp0006)")
-POLITICAL = _identity("political_status", name="政治面貌 (albp0007)")
-REAL_NAME = _identity("real_name_status", name="实名认证 (albp0063)")
-STAR_LEVEL = _identity("star_level", name="星级 (albp0026)")
+def score(code: str, label: str, field: str) -> Column:
+    """An evaluation score: NVSI may write ``"5"`` or ``5``; the standard holds a number."""
+
+    def read(value: Any, problems: list[Problem]) -> Fields:
+        raw = _text(value)
+        return {field: int(raw) if raw is not None and raw.isdigit() else raw}
+
+    return Column(code, label, read, lambda d: get_path(d, field))
+
+
+# -- the data files ------------------------------------------------------------------------
+
+
+def _data(name: str) -> str:
+    return resources.files("vstd_connector_nvsi").joinpath("data", name).read_text("utf-8")
+
+
+@cache
+def code_maps() -> dict[str, ValueMap]:
+    """The NVSI code lists of ``data/codes.csv`` as value maps, checked against the
+    standard's code lists when loaded."""
+    rows: dict[str, list[dict[str, str]]] = {}
+    for row in csv.DictReader(io.StringIO(_data("codes.csv"))):
+        rows.setdefault(row["map"], []).append(row)
+    return {
+        name: ValueMap(
+            {r["nvsi"]: r["standard"] for r in found},
+            name=name,
+            codelist=found[0]["codelist"] or None,
+        )
+        for name, found in rows.items()
+    }
+
+
+_FACTORIES: dict[str, Callable[[str, str, str], Column]] = {
+    "text": text,
+    "listed": listed,
+    "hours": hours,
+    "date": date,
+    "datetime": datetime,
+    "area": area,
+    "region_list": region_list,
+    "score": score,
+}
+
+
+def _column(row: Mapping[str, str]) -> Column:
+    code, label, field, kind, codes = (
+        row["code"],
+        row["label"],
+        row["field"],
+        row["kind"],
+        row["codes"],
+    )
+    if kind == "coded":
+        values = (
+            _identity(codes[1:], name=f"{label} ({code})")
+            if codes.startswith("=")
+            else code_maps()[codes]
+        )
+        return coded(code, label, field, values)
+    return _FACTORIES[kind](code, label, field)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One NVSI table: the entity it fills, fixed fields, columns and bookmark column."""
+
+    name: str
+    entity: str
+    title: str
+    columns: tuple[Column, ...]
+    constants: Mapping[str, Any]
+    bookmark: str | None = None
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """The NVSI (``alb…``) column codes: they tell a row's table."""
+        return frozenset(c.code for c in self.columns if c.code.startswith("alb"))
+
+
+@cache
+def tables() -> dict[str, Table]:
+    """Every table of ``data/tables.toml`` with its columns from ``data/columns.csv``."""
+    spec = tomllib.loads(_data("tables.toml"))
+    columns: dict[str, list[Column]] = {name: [] for name in spec}
+    for row in csv.DictReader(io.StringIO(_data("columns.csv"))):
+        columns[row["table"]].append(_column(row))
+    return {
+        name: Table(
+            name,
+            table["entity"],
+            table.get("title", name),
+            tuple(columns[name]),
+            dict(table.get("constants", {})),
+            table.get("bookmark"),
+        )
+        for name, table in spec.items()
+    }
 
 
 def volunteer_columns() -> list[Column]:
     """LPB01 志愿者表 columns the connector translates."""
-    return [
-        text("albp0029", "志愿者编号", "volunteer_no"),
-        text("albp0003", "姓名", "name"),
-        coded("albp0004", "证件类型", "id_document.type", ID_TYPE),
-        text("albp0005", "证件号码", "id_document.number"),
-        coded("albp0006", "性别", "gender", GENDER),
-        date("albp0014", "出生日期", "birth_date"),
-        text("albp0002", "国籍", "nationality"),
-        coded("albp0007", "政治面貌", "political_status", POLITICAL),
-        text("albp0008", "民族", "ethnicity"),
-        text("albp0017", "学历", "education"),
-        text("albp0018", "从业状况", "employment_status"),
-        text("albp0010", "手机号码", "phone"),
-        text("albp0081", "邮箱", "email"),
-        text("albp0013", "详细地址", "residence.address"),
-        _residence_area(),
-        _service_region(),
-        listed("albp0021", "服务类别", "service_categories"),
-        listed("albp0039", "个人特长", "skills"),
-        listed("albp0035", "可服务时间", "availability"),
-        date("albp0034", "注册日期", "registered_on"),
-        coded("albp0063", "实名认证", "real_name_verified", REAL_NAME),
-        coded("albp0026", "星级", "star_level", STAR_LEVEL),
-        coded("albp0094", "状态", "status", VOLUNTEER_STATUS),
-    ]
+    return list(tables()["volunteer"].columns)
 
 
 def hours_columns() -> list[Column]:
     """志愿者时长表 columns (albx0172–albx0187) the connector translates."""
-    return [
-        hours("albx0172", "服务时长", "hours"),
-        coded("albx0173", "录入方式", "entry_method", ENTRY_METHOD),
-        coded("albx0174", "录入状态", "status", HOURS_STATUS),
-        text("albx0175", "志愿者编号", "volunteer_id"),
-        text("albx0176", "项目", "project_id"),
-        text("albx0177", "队伍", "organization_id"),
-        datetime("albx0178", "录入日期", "recorded_at"),
-        datetime("albx0181", "开始时间", "start"),
-        datetime("albx0182", "结束时间", "end"),
-        coded("albx0187", "时长类型", "hours_type", HOURS_TYPE),
-    ]
+    return list(tables()["service_record"].columns)

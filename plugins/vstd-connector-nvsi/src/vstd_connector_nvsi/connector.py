@@ -1,7 +1,10 @@
 """The ``nvsi`` connector: NVSI 2.0 coded-column exports as JSON Lines.
 
-Each line is one row of the volunteer table (``albp…`` columns) or of the service-hour
-table (``albx0172``–``albx0187``); a file may hold either or both. Nothing is lost in
+Each line is one row of an NVSI table: volunteers (``albp…`` columns), service hours
+(``albx0172``–``albx0187``), training (``albx0282``–``albx0297``), awards (``albx0352``–
+``albx0363``) or evaluations (``albx0463``–``albx0470`` by a team, ``albx0503``–``albx0508``
+by a volunteer); a file may mix them. The tables and columns are data
+(``data/tables.toml``, ``data/columns.csv``, ``data/codes.csv``). Nothing is lost in
 either direction:
 
 * NVSI → standard → NVSI: columns without a place in the standard are kept under
@@ -43,12 +46,7 @@ from volunteer_standard.connectors.helpers import (
 )
 from volunteer_standard.io.reader import Location
 from volunteer_standard.models import ENTITY_MODELS, Entity
-from vstd_connector_nvsi.columns import (
-    Column,
-    hours_columns,
-    set_path,
-    volunteer_columns,
-)
+from vstd_connector_nvsi.columns import Table, set_path, tables
 
 #: Extension namespace of the untranslated NVSI columns.
 NAMESPACE = "nvsi"
@@ -57,14 +55,25 @@ CARRY = "vstd"
 #: Key of the row id (NVSI's own table keys are not in the published column lists).
 ID = "id"
 
-Table = Literal["volunteer", "service_record"]
-_COLUMNS: dict[Table, list[Column]] = {
-    "volunteer": volunteer_columns(),
-    "service_record": hours_columns(),
-}
-_HOURS_CODES = frozenset(c.code for c in _COLUMNS["service_record"])
+_TABLES: dict[str, Table] = tables()
+_ENTITIES = tuple(dict.fromkeys(t.entity for t in _TABLES.values()))
 _BOOKMARK = "recorded_at"
+#: Tables whose volunteer column holds the 志愿者编号 (not the standard's volunteer id).
+_BY_NUMBER = frozenset(
+    t.name
+    for t in _TABLES.values()
+    if any(c.label == "志愿者编号" and c.code != "albp0029" for c in t.columns)
+)
 _ABSENT = object()
+TableName = Literal[
+    "auto",
+    "volunteer",
+    "service_record",
+    "training",
+    "award",
+    "evaluation_by_team",
+    "evaluation_by_volunteer",
+]
 
 
 class NvsiConfig(ConnectorConfig):
@@ -80,33 +89,44 @@ class NvsiConfig(ConnectorConfig):
         description="Write standard fields that have no NVSI column in a 'vstd' object, so "
         "that standard → NVSI → standard is exact.",
     )
-    table: Literal["auto", "volunteer", "service_record"] = Field(
+    table: TableName = Field(
         "auto", description="Which table the rows belong to (auto: told by their columns)."
     )
 
 
+def table_for(data: Mapping[str, Any]) -> Table | None:
+    """The table a standard object (or a carry object) is written to: the first table of
+    its entity whose constants it matches (evaluations: by direction)."""
+    for table in _TABLES.values():
+        if table.entity == data.get("type") and all(
+            data.get(k) == v for k, v in table.constants.items()
+        ):
+            return table
+    return None
+
+
 def _table_of(row: Mapping[str, Any], forced: str) -> Table | None:
-    if forced == "volunteer":
-        return "volunteer"
-    if forced == "service_record":
-        return "service_record"
-    volunteer = any(str(k).startswith("albp") for k in row)
-    hours = any(k in _HOURS_CODES for k in row)
-    if volunteer != hours:
-        return "volunteer" if volunteer else "service_record"
+    if forced != "auto":
+        return _TABLES[forced]
+    keys = set(row)
+    found = [
+        t
+        for t in _TABLES.values()
+        if (t.name == "volunteer" and any(str(k).startswith("albp") for k in keys))
+        or (t.name != "volunteer" and t.codes & keys)
+    ]
+    if len(found) == 1:
+        return found[0]
     carried = row.get(CARRY)
-    kind = carried.get("type") if isinstance(carried, Mapping) else None
-    if kind == "volunteer":
-        return "volunteer"
-    return "service_record" if kind == "service_record" else None
+    return table_for(carried) if isinstance(carried, Mapping) else None
 
 
 def columns_of(table: Table, data: Mapping[str, Any]) -> dict[str, Any]:
     """The NVSI columns of a standard-shaped dict (without extensions or carry)."""
     row: dict[str, Any] = {}
-    if table == "service_record" or data.get("id") != data.get("volunteer_no"):
+    if table.name != "volunteer" or data.get("id") != data.get("volunteer_no"):
         row[ID] = data.get("id")
-    for column in _COLUMNS[table]:
+    for column in table.columns:
         value = column.write(data)
         if value is not None:
             row[column.code] = value
@@ -116,8 +136,8 @@ def columns_of(table: Table, data: Mapping[str, Any]) -> dict[str, Any]:
 def data_of(table: Table, row: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     """A standard-shaped dict from one NVSI row (before the carry object is applied)."""
     problems: list[Problem] = []
-    data: dict[str, Any] = {"type": table}
-    for column in _COLUMNS[table]:
+    data: dict[str, Any] = {"type": table.entity, **table.constants}
+    for column in table.columns:
         if column.code in row:
             for path, value in column.read(row[column.code], problems).items():
                 if value is not None:
@@ -125,11 +145,11 @@ def data_of(table: Table, row: Mapping[str, Any]) -> tuple[dict[str, Any], list[
     row_id = row.get(ID)
     if row_id is not None:
         data["id"] = row_id if isinstance(row_id, str) else str(row_id)
-    elif table == "volunteer":
+    elif table.name == "volunteer":
         if "volunteer_no" in data:
             data["id"] = data["volunteer_no"]  # 志愿者编号 is the public key across systems
     else:
-        problems.append(Problem(BAD_SHAPE, f"the hour record has no {ID!r}", ID))
+        problems.append(Problem(BAD_SHAPE, f"the {table.name} row has no {ID!r}", ID))
     # Keep what the standard cannot say: unknown columns, and values the writer would
     # write differently, so that NVSI → standard → NVSI gives the row back unchanged.
     written = columns_of(table, data)
@@ -140,13 +160,14 @@ def data_of(table: Table, row: Mapping[str, Any]) -> tuple[dict[str, Any], list[
 
 
 class NvsiConnector(Connector):
-    """NVSI 2.0 coded-column exports (JSON Lines): volunteers and service hours."""
+    """NVSI 2.0 coded-column exports (JSON Lines): volunteers, hours, training, awards,
+    evaluations."""
 
     name = "nvsi"
     title = "全国志愿服务信息系统 2.0 coded-column export (JSON Lines)"
-    version = "0.1.0"
-    reads = ("volunteer", "service_record")
-    writes = ("volunteer", "service_record")
+    version = "0.2.0"
+    reads = _ENTITIES
+    writes = _ENTITIES
     config_model = NvsiConfig
 
     @property
@@ -182,8 +203,9 @@ class NvsiConnector(Connector):
         if table is None:
             problem = Problem(
                 BAD_SHAPE,
-                f"{location}: neither a volunteer row (albp… columns) nor an hour row "
-                "(albx0172–albx0187)",
+                f"{location}: not a row of one NVSI table (volunteer albp…, hours "
+                "albx0172–0187, training albx0282–0297, award albx0352–0363, evaluation "
+                "albx0463–0470 / albx0503–0508)",
             )
             return SourceRecord(None, location, row, [problem])
         data, problems = data_of(table, row)
@@ -201,8 +223,9 @@ class NvsiConnector(Connector):
 class NvsiWriter:
     """Writes standard objects as NVSI rows, one JSON object per line.
 
-    Hour rows name the volunteer by 志愿者编号 (``albx0175``); the writer remembers the
-    number of each volunteer it wrote (memory grows with volunteers, not with records).
+    Hour and team-evaluation rows name the volunteer by 志愿者编号 (``albx0175``,
+    ``albx0470``); the writer remembers the number of each volunteer it wrote (memory grows
+    with volunteers, not with records).
     """
 
     def __init__(self, target: str, *, keep_standard_fields: bool = True) -> None:
@@ -211,14 +234,14 @@ class NvsiWriter:
         self._out: IO[bytes] = Path(target).open("wb")  # noqa: SIM115 - closed in close()
 
     def write(self, obj: Entity) -> None:
-        if obj.type not in _COLUMNS:
-            raise ValueError(f"the nvsi connector does not write {obj.type!r}")
-        table: Table = "volunteer" if obj.type == "volunteer" else "service_record"
         dumped = obj.model_dump(mode="json", exclude_none=True)
-        if table == "volunteer":
+        table = table_for(dumped)
+        if table is None:
+            raise ValueError(f"the nvsi connector does not write {obj.type!r}")
+        if table.name == "volunteer":
             self._numbers[obj.id] = dumped["volunteer_no"]
         shaped = dict(dumped)
-        if table == "service_record":
+        if table.name in _BY_NUMBER and "volunteer_id" in dumped:
             shaped["volunteer_id"] = self._numbers.get(
                 dumped["volunteer_id"], dumped["volunteer_id"]
             )
@@ -239,7 +262,7 @@ class NvsiWriter:
 def _carry(table: Table, row: dict[str, Any], dumped: dict[str, Any]) -> dict[str, Any]:
     """The standard fields that reading ``row`` would not give back as they were."""
     back, _problems = data_of(table, row)
-    model = ENTITY_MODELS[table]
+    model = ENTITY_MODELS[table.entity]
     with contextlib.suppress(ValidationError):  # if invalid, compare the raw dict
         back = model.model_validate(back).model_dump(mode="json", exclude_none=True)
     carry = {k: v for k, v in dumped.items() if back.get(k) != v}
