@@ -46,6 +46,19 @@ def install_handlers() -> None:
     signal.signal(signal.SIGTERM, _raise)
 
 
+def outputs_complete() -> None:
+    """The run's outputs are complete: a signal from now on must not report them removed.
+
+    Between the last commit and the end of the process (printing the summary), SIGINT and
+    SIGTERM are ignored, so the run ends with its own exit code and a true message.
+    """
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 _STOPPED = Text(
     "vstd：收到 {name}，已停止；未完成的输出和临时文件已删除，原有输出保持不变",
     "vstd: stopped by {name}; unfinished outputs and temporary files were removed, "
@@ -111,4 +124,4 @@ def _say(line: str) -> None:
         pass
 
 
-__all__ = ["Interrupted", "install_handlers", "run_guarded"]
+__all__ = ["Interrupted", "install_handlers", "outputs_complete", "run_guarded"]

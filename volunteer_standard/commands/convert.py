@@ -21,6 +21,7 @@ from volunteer_standard.engine import (
     load_state,
 )
 from volunteer_standard.errors import VstdError
+from volunteer_standard.interrupts import outputs_complete
 from volunteer_standard.privacy import MODES, Mode, Privacy, scrub_text
 from volunteer_standard.text import Lang, Text
 
@@ -152,6 +153,7 @@ def convert_command(
             fail(scrub_text(exc.message(language)))  # never an ID or phone number
         except OSError as exc:
             fail(f"{exc.strerror or type(exc).__name__}")
+    outputs_complete()  # the outputs are in place: no signal may now claim otherwise
     report = summary.to_dict()
     report["seconds"] = round(time.monotonic() - started, 3)
     as_table = summary_format is SummaryFormat.table or (

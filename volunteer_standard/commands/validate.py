@@ -17,6 +17,7 @@ from volunteer_standard.commands._common import (
     resolve_lang,
 )
 from volunteer_standard.errors import VstdError
+from volunteer_standard.interrupts import outputs_complete
 from volunteer_standard.io.atomic import AtomicFile
 from volunteer_standard.io.paths import check_distinct
 from volunteer_standard.privacy import scrub_text
@@ -165,6 +166,7 @@ def validate_command(
         out.write(summary_text(report, language) + "\n")
     if atomic is not None:
         atomic.commit()  # the report is complete: only now does it replace the old one
+        outputs_complete()
     raise typer.Exit(report.exit_code)
 
 

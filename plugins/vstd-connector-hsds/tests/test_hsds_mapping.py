@@ -13,6 +13,7 @@ from vstd_connector_hsds.schemas import schema_names
 
 from volunteer_standard.engine import convert
 from volunteer_standard.models import Organization
+from volunteer_standard.privacy import Privacy
 from volunteer_standard.testing import read_objects, sample_entities, write_objects
 
 HERE = Path(__file__).parent
@@ -21,6 +22,10 @@ SHARED = HERE.parents[2].parent / "shared" / "standards" / "hsds-3.0"
 BUNDLED = HERE.parent / "src" / "vstd_connector_hsds" / "schema"
 TYPES = ("organization", "project", "station", "activity")
 FILES = {"organizations": "organization", "services": "service", "locations": "location"}
+
+
+#: Round trips keep personal data as it is (exports mask by default).
+RAW = Privacy("raw")
 
 
 def hsds_objects(folder: Path) -> dict[str, list[dict[str, Any]]]:
@@ -115,7 +120,9 @@ def test_third_party_import_keeps_unmapped_parts_under_extensions() -> None:
 def test_third_party_import_then_export_is_lossless(tmp_path: Path) -> None:
     summary = convert(str(THIRD_PARTY), str(tmp_path / "std.jsonl"), source_connector="hsds")
     assert summary.rejected == 0 and summary.written == 7
-    convert(str(tmp_path / "std.jsonl"), str(tmp_path / "back"), target_connector="hsds")
+    convert(
+        str(tmp_path / "std.jsonl"), str(tmp_path / "back"), target_connector="hsds", privacy=RAW
+    )
     original, back = hsds_objects(THIRD_PARTY), hsds_objects(tmp_path / "back")
     assert back == original
     kept, total = fidelity(original, back)
@@ -131,10 +138,13 @@ def test_third_party_through_the_csv_form(tmp_path: Path) -> None:
         str(tmp_path / "csv"),
         target_connector="hsds",
         target_config={"form": "csv"},
+        privacy=RAW,
     )
     summary = convert(str(tmp_path / "csv"), str(tmp_path / "std2.jsonl"), source_connector="hsds")
     assert summary.rejected == 0 and summary.written == 7
-    convert(str(tmp_path / "std2.jsonl"), str(tmp_path / "back"), target_connector="hsds")
+    convert(
+        str(tmp_path / "std2.jsonl"), str(tmp_path / "back"), target_connector="hsds", privacy=RAW
+    )
     kept, total = fidelity(hsds_objects(THIRD_PARTY), hsds_objects(tmp_path / "back"))
     print(f"HSDS third-party CSV round trip fidelity: {kept}/{total}")
     assert kept == total
