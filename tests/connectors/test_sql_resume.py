@@ -177,8 +177,9 @@ def test_killed_read_from_the_database_resumes_from_its_bookmark(
 
     # New rows, the first ones on the bookmark's own timestamp (ties broken by id).
     write_objects(SqlConnector(writer_config), database["location"], _records(1000, N))
-    out = tmp_path / "killed.jsonl"
-    _kill_when(run("killed.jsonl"), lambda: out.exists() and out.stat().st_size > 100_000)
+    # The output is written under a temporary name and renamed only when complete: kill
+    # the run while that temporary file grows (mid-way, the bookmark not yet saved).
+    _kill_when(run("killed.jsonl"), lambda: _temporary_size(tmp_path, "killed.jsonl") > 100_000)
     assert state.read_text(encoding="utf-8") == saved, "a killed run must not move the bookmark"
 
     code, err = _finish(run("resumed.jsonl"))
@@ -188,6 +189,12 @@ def test_killed_read_from_the_database_resumes_from_its_bookmark(
     assert len(resumed) == len(set(resumed)) == N, "nothing duplicated"
     assert set(first) | set(resumed) == {f"rec-{i:06d}" for i in range(N + 1000)}
     assert not set(first) & set(resumed), "nothing read twice"
+
+
+def _temporary_size(folder: Path, name: str) -> int:
+    """Bytes written so far to the atomic temporary file of ``name`` (0 when none yet)."""
+    sizes = [p.stat().st_size for p in folder.glob(f".{name}.*.vstd-tmp") if p.is_file()]
+    return max(sizes, default=0)
 
 
 def _ids(path: Path) -> list[str]:
