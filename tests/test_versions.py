@@ -20,7 +20,7 @@ from volunteer_standard.upgrade import UpgradeError, upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 FROZEN = ROOT / "schemas" / "1.0"
-V10 = Path(__file__).parent / "data" / "v1.0"
+V10 = ROOT / "examples" / "v1.0"
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:
