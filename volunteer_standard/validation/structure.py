@@ -282,14 +282,7 @@ def _pydantic_issues(
         )
         params = {"field": path or "(record)"}
         code = _translator(err["type"], error.codelist)(error, params)
-        yield Issue(
-            code=code,
-            location=raw.location,
-            path=path,
-            entity_type=kind,
-            record_id=rid,
-            params=params,
-        )
+        yield _issue(code, raw, path=path, kind=kind, rid=rid, params=params)
 
 
 @functools.cache
@@ -321,24 +314,39 @@ def _code_warnings(
             if entry is None:
                 if not codes.closed:
                     params = {"field": pointer, "value": repr(value), "codelist": name}
-                    yield Issue(
-                        code=issue_code.CODE_NOT_IN_OPEN_LIST,
-                        location=raw.location,
+                    yield _issue(
+                        issue_code.CODE_NOT_IN_OPEN_LIST,
+                        raw,
                         path=pointer,
-                        entity_type=kind,
-                        record_id=rid,
+                        kind=kind,
+                        rid=rid,
                         params=params,
                     )
             elif entry.deprecated:
                 params = {"field": pointer, "value": repr(value), "codelist": name}
-                yield Issue(
-                    code=issue_code.CODE_DEPRECATED,
-                    location=raw.location,
-                    path=pointer,
-                    entity_type=kind,
-                    record_id=rid,
-                    params=params,
+                yield _issue(
+                    issue_code.CODE_DEPRECATED, raw, path=pointer, kind=kind, rid=rid, params=params
                 )
+
+
+def _issue(
+    code: str,
+    raw: RawRecord,
+    *,
+    path: str = "",
+    kind: str | None = None,
+    rid: str | None = None,
+    params: dict[str, str] | None = None,
+) -> Issue:
+    """An issue about the record ``raw`` (at ``path`` inside it)."""
+    return Issue(
+        code=code,
+        location=raw.location,
+        path=path,
+        entity_type=kind,
+        record_id=rid,
+        params=params or {},
+    )
 
 
 def _major(version: str) -> str:
@@ -360,16 +368,7 @@ class RecordChecker:
     ) -> tuple[str | None, Entity | None]:
         """Check one raw record, emitting issues; return its entity type and model if valid."""
         if raw.error is not None:
-            emit(
-                Issue(
-                    code=raw.code,
-                    location=raw.location,
-                    path="",
-                    entity_type=None,
-                    record_id=None,
-                    params={**json_error_params(raw.error), "value": raw.error},
-                )
-            )
+            emit(_issue(raw.code, raw, params={**json_error_params(raw.error), "value": raw.error}))
             return None, None
         if raw.collection == "metadata":
             self._check_metadata(raw, emit)
@@ -380,12 +379,9 @@ class RecordChecker:
             expected = COLLECTION_TYPES.get(raw.collection)
             if expected is None:
                 emit(
-                    Issue(
-                        code=issue_code.UNKNOWN_COLLECTION,
-                        location=raw.location,
-                        path="",
-                        entity_type=None,
-                        record_id=None,
+                    _issue(
+                        issue_code.UNKNOWN_COLLECTION,
+                        raw,
                         params={
                             "value": repr(raw.collection),
                             "expected": ", ".join(["metadata", *COLLECTION_TYPES]),
@@ -396,12 +392,10 @@ class RecordChecker:
         if not isinstance(data, dict):
             kind_en, kind_zh = _KINDS[_json_kind(data)]
             emit(
-                Issue(
-                    code=issue_code.NOT_AN_OBJECT,
-                    location=raw.location,
-                    path="",
-                    entity_type=expected,
-                    record_id=None,
+                _issue(
+                    issue_code.NOT_AN_OBJECT,
+                    raw,
+                    kind=expected,
                     params={"detail": kind_en, "detail_zh": kind_zh},
                 )
             )
@@ -410,26 +404,18 @@ class RecordChecker:
         kind = data.get("type")
         if kind is None:
             if expected is None:
-                emit(
-                    Issue(
-                        code=issue_code.MISSING_TYPE,
-                        location=raw.location,
-                        path="",
-                        entity_type=None,
-                        record_id=rid,
-                    )
-                )
+                emit(_issue(issue_code.MISSING_TYPE, raw, rid=rid))
                 return None, None
             kind = expected
             data = {"type": kind, **data}
         elif kind not in ENTITY_MODELS:
             emit(
-                Issue(
-                    code=issue_code.UNKNOWN_TYPE,
-                    location=raw.location,
+                _issue(
+                    issue_code.UNKNOWN_TYPE,
+                    raw,
                     path="/type",
-                    entity_type=expected,
-                    record_id=rid,
+                    kind=expected,
+                    rid=rid,
                     params={
                         "value": repr(kind),
                         "expected": ", ".join(ENTITY_MODELS),
@@ -439,12 +425,12 @@ class RecordChecker:
             return None, None
         elif expected is not None and kind != expected:
             emit(
-                Issue(
-                    code=issue_code.TYPE_MISMATCH,
-                    location=raw.location,
+                _issue(
+                    issue_code.TYPE_MISMATCH,
+                    raw,
                     path="/type",
-                    entity_type=expected,
-                    record_id=rid,
+                    kind=expected,
+                    rid=rid,
                     params={
                         "value": repr(kind),
                         "expected": str(raw.collection),
@@ -457,12 +443,12 @@ class RecordChecker:
         version = data.get("schema_version")
         if isinstance(version, str) and _major(version) != _major(SCHEMA_VERSION):
             emit(
-                Issue(
-                    code=issue_code.SCHEMA_VERSION_UNSUPPORTED,
-                    location=raw.location,
+                _issue(
+                    issue_code.SCHEMA_VERSION_UNSUPPORTED,
+                    raw,
                     path="/schema_version",
-                    entity_type=kind,
-                    record_id=rid,
+                    kind=kind,
+                    rid=rid,
                     params={
                         "value": repr(version),
                         "expected": f"{_major(SCHEMA_VERSION)}.x",
@@ -505,24 +491,24 @@ class RecordChecker:
             if declared not in self._warned_versions:
                 self._warned_versions.add(declared)
                 emit(
-                    Issue(
-                        code=issue_code.VERSION_NEWER_THAN_TOOLKIT,
-                        location=raw.location,
+                    _issue(
+                        issue_code.VERSION_NEWER_THAN_TOOLKIT,
+                        raw,
                         path="/schema_version",
-                        entity_type=kind,
-                        record_id=rid,
+                        kind=kind,
+                        rid=rid,
                         params={"value": declared, "expected": SCHEMA_VERSION},
                     )
                 )
             return
         for key, added in sorted(versions.fields_unknown_to(declared, kind, set(data)).items()):
             emit(
-                Issue(
-                    code=issue_code.FIELD_NEWER_THAN_VERSION,
-                    location=raw.location,
+                _issue(
+                    issue_code.FIELD_NEWER_THAN_VERSION,
+                    raw,
                     path=f"/{key}",
-                    entity_type=kind,
-                    record_id=rid,
+                    kind=kind,
+                    rid=rid,
                     params={"field": key, "expected": added, "value": declared},
                 )
             )
@@ -534,12 +520,10 @@ class RecordChecker:
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 emit(
-                    Issue(
-                        code=issue_code.PACKAGE_METADATA,
-                        location=raw.location,
+                    _issue(
+                        issue_code.PACKAGE_METADATA,
+                        raw,
                         path=_pointer(err["loc"]),
-                        entity_type=None,
-                        record_id=None,
                         params={
                             "field": _pointer(err["loc"]) or "metadata",
                             "expected": err["msg"],
@@ -550,12 +534,10 @@ class RecordChecker:
         version = self.metadata.schema_version
         if _major(version) != _major(SCHEMA_VERSION):
             emit(
-                Issue(
-                    code=issue_code.SCHEMA_VERSION_UNSUPPORTED,
-                    location=raw.location,
+                _issue(
+                    issue_code.SCHEMA_VERSION_UNSUPPORTED,
+                    raw,
                     path="/schema_version",
-                    entity_type=None,
-                    record_id=None,
                     params={
                         "value": repr(version),
                         "expected": f"{_major(SCHEMA_VERSION)}.x",
@@ -579,12 +561,12 @@ class RecordChecker:
         for namespace, value in ext.items():
             if self.declared_extensions is not None and namespace not in self.declared_extensions:
                 emit(
-                    Issue(
-                        code=issue_code.EXTENSION_UNDECLARED,
-                        location=raw.location,
+                    _issue(
+                        issue_code.EXTENSION_UNDECLARED,
+                        raw,
                         path=f"/extensions/{namespace}",
-                        entity_type=kind,
-                        record_id=rid,
+                        kind=kind,
+                        rid=rid,
                         params={"value": repr(namespace)},
                     )
                 )
@@ -593,12 +575,12 @@ class RecordChecker:
                 continue
             for pointer, detail in registered.errors(value):
                 emit(
-                    Issue(
-                        code=issue_code.EXTENSION_INVALID,
-                        location=raw.location,
+                    _issue(
+                        issue_code.EXTENSION_INVALID,
+                        raw,
                         path=f"/extensions/{namespace}{pointer}",
-                        entity_type=kind,
-                        record_id=rid,
+                        kind=kind,
+                        rid=rid,
                         params={"namespace": namespace, "detail": detail},
                     )
                 )
