@@ -7,11 +7,10 @@ with its password masked.
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field, SecretStr, field_validator
+from pydantic import ConfigDict, Field, SecretStr
 
 from volunteer_standard.connectors.base import ConnectorConfig
-from volunteer_standard.connectors.tabular.transforms import parse_timezone
-from volunteer_standard.models import ENTITY_MODELS
+from volunteer_standard.connectors.tabular.options import EntityTypeName, TimezoneName
 
 
 class SqlConfig(ConnectorConfig):
@@ -44,7 +43,9 @@ class SqlConfig(ConnectorConfig):
         description="Read the rows of this SELECT instead of tables (with a mapping; or with "
         "'entity' in the flat layout).",
     )
-    entity: str | None = Field(None, description="Flat layout: entity type of the rows of 'query'.")
+    entity: EntityTypeName | None = Field(
+        None, description="Flat layout: entity type of the rows of 'query'."
+    )
     mapping: str | None = Field(
         None,
         description="Mapping file (YAML/TOML, the tabular connector's language). Without it: "
@@ -68,25 +69,11 @@ class SqlConfig(ConnectorConfig):
         description="Unique key: breaks ties on the same modification time and is the upsert "
         "key (default: id in the flat layout, the column 'id' maps to with a mapping).",
     )
-    timezone: str | None = Field(
+    timezone: TimezoneName | None = Field(
         None, description="Time zone of date-times without an offset (default +08:00)."
     )
 
     model_config = ConfigDict(extra="forbid")
-
-    @field_validator("entity")
-    @classmethod
-    def _known_entity(cls, value: str | None) -> str | None:
-        if value is not None and value not in ENTITY_MODELS:
-            raise ValueError(f"not an entity type; one of {', '.join(ENTITY_MODELS)}")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_timezone(value)
-        return value
 
 
 __all__ = ["SqlConfig"]

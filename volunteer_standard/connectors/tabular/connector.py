@@ -35,7 +35,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from volunteer_standard.connectors.base import (
     CheckResult,
@@ -56,6 +56,7 @@ from volunteer_standard.connectors.tabular.mapping import (
     load_mapping,
 )
 from volunteer_standard.connectors.tabular.mojibake import detect as detect_garbled
+from volunteer_standard.connectors.tabular.options import EntityTypeName, TimezoneName
 from volunteer_standard.connectors.tabular.readers import (
     Row,
     Table,
@@ -96,10 +97,10 @@ class TabularConfig(ConnectorConfig):
         None, min_length=1, max_length=1, description="CSV delimiter (default: sniffed / ',')."
     )
     sheet: str | None = Field(None, description="Read only this sheet of a workbook.")
-    entity: str | None = Field(
+    entity: EntityTypeName | None = Field(
         None, description="Entity type of a single flat-layout file whose name does not say."
     )
-    timezone: str | None = Field(
+    timezone: TimezoneName | None = Field(
         None, description="Time zone of date-times without an offset (default +08:00)."
     )
     mojibake: Literal["reject", "ignore"] = Field(
@@ -120,20 +121,6 @@ class TabularConfig(ConnectorConfig):
         "pass before leaving the connector, so that a bad row is rejected whole: a profile "
         "name or file, 'structure', or 'none'.",
     )
-
-    @field_validator("entity")
-    @classmethod
-    def _known_entity(cls, value: str | None) -> str | None:
-        if value is not None and value not in ENTITY_MODELS:
-            raise ValueError(f"not an entity type; one of {', '.join(ENTITY_MODELS)}")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_timezone(value)
-        return value
 
 
 class TabularConnector(Connector):
