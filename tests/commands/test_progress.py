@@ -129,3 +129,11 @@ def test_input_size_of_a_file_a_folder_and_a_missing_path(data: Path, tmp_path: 
     assert input_size(str(data)) == data.stat().st_size
     assert input_size(str(tmp_path)) is None
     assert input_size(str(tmp_path / "missing")) is None
+
+
+def test_convert_shows_bytes_and_time_left_on_a_terminal(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    code, _, terminal = _on_a_terminal("convert", str(data), str(out))
+    assert code in (0, 1) and out.exists()
+    assert "read" in terminal and "written" in terminal and "rec/s" in terminal
+    assert re.search(r"\b([\d.]+)/\1 [kMG]?B left", terminal)  # all bytes read at the end
