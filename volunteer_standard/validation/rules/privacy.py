@@ -45,8 +45,10 @@ class IdNumberAsIdRule(Rule):
     entity_types = frozenset(ENTITY_MODELS)
 
     def check(self, obj: Any, rec: RecordRef) -> None:
-        for name in _ID_FIELDS:
-            value = getattr(obj, name, None)
+        values = [getattr(obj, name, None) for name in _ID_FIELDS]
+        if not contains_identifier("\n".join(v for v in values if isinstance(v, str))):
+            return  # one search for the whole record: the common case
+        for name, value in zip(_ID_FIELDS, values, strict=True):
             if isinstance(value, str) and contains_identifier(value) and _is_id(value):
                 rec.issue("VR701", f"/{name}", {})
                 return
