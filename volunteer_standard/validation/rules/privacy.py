@@ -35,6 +35,7 @@ PRIVACY_TYPES = (
     ),
 )
 
+_ID_LENGTH = 18
 _ID_FIELDS = ("id", "volunteer_id", "organization_id", "project_id", "activity_id")
 
 
@@ -45,11 +46,15 @@ class IdNumberAsIdRule(Rule):
     entity_types = frozenset(ENTITY_MODELS)
 
     def check(self, obj: Any, rec: RecordRef) -> None:
-        values = [getattr(obj, name, None) for name in _ID_FIELDS]
-        if not contains_identifier("\n".join(v for v in values if isinstance(v, str))):
-            return  # one search for the whole record: the common case
-        for name, value in zip(_ID_FIELDS, values, strict=True):
-            if isinstance(value, str) and contains_identifier(value) and _is_id(value):
+        for name in _ID_FIELDS:
+            value = getattr(obj, name, None)
+            # An ID number has 18 characters: shorter ids are cleared without a search.
+            if (
+                value.__class__ is str
+                and len(value) >= _ID_LENGTH
+                and contains_identifier(value)
+                and _is_id(value)
+            ):
                 rec.issue("VR701", f"/{name}", {})
                 return
 
