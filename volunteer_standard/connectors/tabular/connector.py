@@ -31,6 +31,7 @@ TAB130   a flat-layout cell does not fit its column
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -48,14 +49,14 @@ from volunteer_standard.connectors.base import (
 )
 from volunteer_standard.connectors.tabular import flat
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text, is_empty, json_cell
-from volunteer_standard.connectors.tabular.encoding import mojibake_hint, normalise_encoding
+from volunteer_standard.connectors.tabular.encoding import cell_verdict, normalise_encoding
 from volunteer_standard.connectors.tabular.mapping import (
     EntityMapping,
     MappingError,
     TabularMapping,
     load_mapping,
 )
-from volunteer_standard.connectors.tabular.mojibake import detect as detect_garbled
+from volunteer_standard.connectors.tabular.mojibake import Garbled
 from volunteer_standard.connectors.tabular.options import EntityTypeName, TimezoneName
 from volunteer_standard.connectors.tabular.readers import (
     Row,
@@ -332,6 +333,10 @@ class TabularConnector(Connector):
                 data, Location(table.label, row.number, ""), _raw(table.header, row), problems
             )
 
+    @functools.cached_property
+    def _verdicts(self) -> dict[str, Garbled | str | None]:
+        return {}
+
     def _row_problems(self, row: Row, header: Sequence[str]) -> list[Problem]:
         text = _text_of(row.cells)
         ascii_only = text.isascii() and "\x00" not in text
@@ -355,7 +360,7 @@ class TabularConnector(Connector):
                 )
             )
         if self.settings.mojibake == "reject" and not row.problems:
-            problems.extend(_mojibake_problems(row, header))
+            problems.extend(_mojibake_problems(row, header, self._verdicts))
         return problems
 
     # mapping
@@ -491,20 +496,35 @@ class TabularConnector(Connector):
         )
 
 
-def _mojibake_problems(row: Row, header: Sequence[str]) -> list[Problem]:
-    """TAB101 for each cell that looks garbled, with the probable original."""
+#: How many cells' mojibake verdicts a read remembers (forgotten all at once when full).
+_VERDICTS_SIZE = 8192
+
+
+def _mojibake_problems(
+    row: Row, header: Sequence[str], verdicts: dict[str, Garbled | str | None]
+) -> list[Problem]:
+    """TAB101 for each cell that looks garbled, with the probable original.
+
+    ``verdicts`` remembers the cells already checked: exports repeat names and labels.
+    """
     problems = []
     for name, cell in zip(header, row.cells, strict=False):
         if not isinstance(cell, str) or cell.isascii():
             continue
-        where = Text(f"第 {row.number} 行，列 {name!r}：", f"row {row.number}, column {name!r}: ")
-        garbled = detect_garbled(cell)
-        if garbled is not None:
-            problems.append(Problem("TAB101", where + f"{cell!r} " + garbled.text(), name))
+        try:
+            verdict = verdicts[cell]
+        except KeyError:
+            verdict = cell_verdict(cell)
+            if len(verdicts) >= _VERDICTS_SIZE:
+                verdicts.clear()
+            verdicts[cell] = verdict
+        if verdict is None:
             continue
-        hint = mojibake_hint(cell)
-        if hint is not None:
-            problems.append(Problem("TAB101", where + f"{cell!r} {hint}", name))
+        where = Text(f"第 {row.number} 行，列 {name!r}：", f"row {row.number}, column {name!r}: ")
+        if isinstance(verdict, Garbled):
+            problems.append(Problem("TAB101", where + f"{cell!r} " + verdict.text(), name))
+        else:
+            problems.append(Problem("TAB101", where + f"{cell!r} {verdict}", name))
     return problems
 
 

@@ -297,15 +297,61 @@ class FieldRule:
     #: "pseudo" (``_row``/``_file``) or "digest".
     template_parts: list[tuple[str, str | None, tuple[str, ...]]] = field(default_factory=list)
     digest_key: bytes | None = None
+    #: Values already read, by cell text (see :meth:`read`); bounded, cleared when full.
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # -- reading -----------------------------------------------------------------------
     def read(self, cells: Mapping[str, Cell]) -> Any:
-        """The standard value for this field from a row's cells (``None`` when absent)."""
+        """The standard value for this field from a row's cells (``None`` when absent).
+
+        Exports repeat the same labels, dates and place names on row after row, and a
+        field's value depends on its cells' text alone: a value read once is remembered
+        (immutable values of transformed fields only; failures are never remembered, so
+        each failing row gets its own message).
+        """
         if self.template is not None:
             built = self._render(cells)
             return self.default if built is None else built
-        if not self.columns:
+        columns = self.columns
+        if not columns:
             return self.constant
+        if self.kind == "text" or self.is_list:
+            return self._read(cells)
+        if len(columns) == 1:
+            key: Any = cells.get(columns[0], "")
+            if key.__class__ is not str:
+                return self._read(cells)
+        else:
+            key = tuple(cells.get(c, "") for c in columns)
+            if any(k.__class__ is not str for k in key):
+                return self._read(cells)
+        memo = self._memo
+        found = memo.get(key, _UNSEEN)
+        if found is not _UNSEEN:
+            return found
+        value = self._read(cells)
+        if value is None or value.__class__ in _IMMUTABLE:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[key] = value
+        return value
+
+    def _read(self, cells: Mapping[str, Cell]) -> Any:
+        if len(self.columns) == 1:
+            value = self._clean(cells.get(self.columns[0], ""))
+            if (
+                value.__class__ is str
+                and self.kind == "text"
+                and not self.is_list
+                and not self.read_map
+            ):
+                # The common case of a text column, without the general path's lists.
+                return value if value.strip() else self.default  # type: ignore[union-attr]
+            if is_empty(value):
+                return self.default
+            if self.is_list:
+                return [self._scalar(item) for item in _split(cell_text(value), self.separators)]
+            return self._scalar(value)
         values = [self._clean(cells.get(c, "")) for c in self.columns]
         if all(is_empty(v) for v in values):
             return self.default
@@ -339,11 +385,11 @@ class FieldRule:
         return "".join(out)
 
     def _clean(self, cell: Cell) -> Cell:
-        if isinstance(cell, str):
+        if cell.__class__ is str or isinstance(cell, str):
             if self.trim:
-                cell = trim(cell)
+                cell = trim(cell)  # type: ignore[arg-type]
             if self.to_halfwidth:
-                cell = halfwidth(cell)
+                cell = halfwidth(cell)  # type: ignore[arg-type]
         return cell
 
     def _scalar(self, value: Cell) -> Any:
@@ -765,6 +811,11 @@ def _show_path(steps: Sequence[Step]) -> str:
 
 #: Template placeholders that are not columns: the row number and the file name.
 PSEUDO_COLUMNS = frozenset({"_row", "_file"})
+
+#: Values a field rule may hand out again from its memo (nothing a caller could change).
+_IMMUTABLE = frozenset({str, int, float, bool})
+_MEMO_SIZE = 4096
+_UNSEEN = object()
 
 
 def _compile_field(
