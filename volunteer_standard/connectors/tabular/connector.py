@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -334,8 +335,8 @@ class TabularConnector(Connector):
             )
 
     @functools.cached_property
-    def _verdicts(self) -> dict[str, Garbled | str | None]:
-        return {}
+    def _garble_check(self) -> _GarbleCheck:
+        return _GarbleCheck()
 
     def _row_problems(self, row: Row, header: Sequence[str]) -> list[Problem]:
         text = _text_of(row.cells)
@@ -360,7 +361,7 @@ class TabularConnector(Connector):
                 )
             )
         if self.settings.mojibake == "reject" and not row.problems:
-            problems.extend(_mojibake_problems(row, header, self._verdicts))
+            problems.extend(self._garble_check.problems(row, header))
         return problems
 
     # mapping
@@ -496,36 +497,61 @@ class TabularConnector(Connector):
         )
 
 
-#: How many cells' mojibake verdicts a read remembers (forgotten all at once when full).
-_VERDICTS_SIZE = 8192
+#: How many cells a mojibake check remembers (each memo forgotten all at once when full).
+_REMEMBERED = 65536
 
 
-def _mojibake_problems(
-    row: Row, header: Sequence[str], verdicts: dict[str, Garbled | str | None]
-) -> list[Problem]:
-    """TAB101 for each cell that looks garbled, with the probable original.
+class _GarbleCheck:
+    """TAB101 for each cell that looks garbled (mojibake), with the probable original.
 
-    ``verdicts`` remembers the cells already checked: exports repeat names and labels.
+    Exports repeat names and labels on row after row: the cells already found fine (or
+    not) are remembered, so that a row whose text cells were all seen before costs a few
+    set lookups.
     """
-    problems = []
-    for name, cell in zip(header, row.cells, strict=False):
-        if not isinstance(cell, str) or cell.isascii():
-            continue
-        try:
-            verdict = verdicts[cell]
-        except KeyError:
-            verdict = cell_verdict(cell)
-            if len(verdicts) >= _VERDICTS_SIZE:
-                verdicts.clear()
-            verdicts[cell] = verdict
+
+    def __init__(self) -> None:
+        self.fine: set[str] = set()
+        self.flagged: dict[str, Garbled | str] = {}
+
+    def _verdict(self, cell: str) -> Garbled | str | None:
+        if cell in self.fine:
+            return None
+        found = self.flagged.get(cell)
+        if found is not None:
+            return found
+        verdict = cell_verdict(cell)
+        memo: set[str] | dict[str, Garbled | str] = self.fine if verdict is None else self.flagged
+        if len(memo) >= _REMEMBERED:
+            memo.clear()
         if verdict is None:
-            continue
-        where = Text(f"第 {row.number} 行，列 {name!r}：", f"row {row.number}, column {name!r}: ")
-        if isinstance(verdict, Garbled):
-            problems.append(Problem("TAB101", where + f"{cell!r} " + verdict.text(), name))
+            self.fine.add(cell)
         else:
-            problems.append(Problem("TAB101", where + f"{cell!r} {verdict}", name))
-    return problems
+            self.flagged[cell] = verdict
+        return verdict
+
+    def problems(self, row: Row, header: Sequence[str]) -> list[Problem]:
+        fine = self.fine
+        try:
+            unseen = [c for c in itertools.filterfalse(str.isascii, row.cells) if c not in fine]
+        except TypeError:  # numbers and dates from a workbook
+            unseen = [c for c in row.cells if isinstance(c, str) and not c.isascii()]
+        if not any([self._verdict(c) is not None for c in unseen]):  # noqa: C419 - check all
+            return []
+        problems = []
+        for name, cell in zip(header, row.cells, strict=False):
+            if not isinstance(cell, str) or cell.isascii():
+                continue
+            verdict = self._verdict(cell)
+            if verdict is None:
+                continue
+            where = Text(
+                f"第 {row.number} 行，列 {name!r}：", f"row {row.number}, column {name!r}: "
+            )
+            if isinstance(verdict, Garbled):
+                problems.append(Problem("TAB101", where + f"{cell!r} " + verdict.text(), name))
+            else:
+                problems.append(Problem("TAB101", where + f"{cell!r} {verdict}", name))
+        return problems
 
 
 def _unique(header: Sequence[str]) -> list[str]:

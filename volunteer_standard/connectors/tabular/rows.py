@@ -107,6 +107,7 @@ class RowTranslator:
             else None
             for e in self.entities
         ]
+        self._no_dedup = all(d is None for d in self._dedup)
         self._plans = [
             _EntityPlan(e, mapped, keep)
             for e, mapped, keep in zip(self.entities, self._mapped, self._keeps, strict=True)
@@ -157,7 +158,7 @@ class RowTranslator:
             datas.append(data)
         if not problems and self.check is not None:
             problems.extend(self.check(datas, location))
-        if problems:
+        if problems or self._no_dedup:
             for data in datas:
                 yield SourceRecord(data, location, raw, problems)
             return
@@ -207,14 +208,21 @@ class RowTranslator:
 def _with_pseudo_columns(cells: Mapping[str, Cell], location: Location) -> dict[str, Cell]:
     """The cells plus ``_row`` and ``_file``: from the reject-file columns when re-read."""
     context = dict(cells)
-    row = next((cells[c] for c in ROW_COLUMNS if c in cells and not is_empty(cells[c])), None)
+    row = _first_filled(cells, ROW_COLUMNS)
     # A row number read back from Excel may come as 12.0 (a number) or "12.0" (retyped).
     context["_row"] = (
         cell_text(row).strip().removesuffix(".0") if row is not None else str(location.line or "")
     )
-    file = next((cells[c] for c in FILE_COLUMNS if c in cells and not is_empty(cells[c])), None)
+    file = _first_filled(cells, FILE_COLUMNS)
     context["_file"] = file_stem(cell_text(file) if file is not None else location.file)
     return context
+
+
+def _first_filled(cells: Mapping[str, Cell], names: Sequence[str]) -> Cell | None:
+    for name in names:
+        if name in cells and not is_empty(cells[name]):
+            return cells[name]
+    return None
 
 
 @functools.lru_cache(maxsize=64)
@@ -225,8 +233,6 @@ def file_stem(label: str) -> str:
 
 #: Values set as they are (no ``{}``/``[]`` marker to merge, nothing to turn into a list).
 _PLAIN = frozenset({str, int, float, bool})
-#: How many ids known to be valid an entity remembers (forgotten all at once when full).
-_VALID_IDS = 65536
 
 
 class _EntityPlan:
@@ -240,7 +246,12 @@ class _EntityPlan:
         self.keep = entity.keep_unmapped and keep
         self.root = model_node(ENTITY_MODELS[entity.type])
         self.rules = [
-            (rule, tuple(rule.steps), rule.required and bool(rule.columns or rule.template_columns))
+            (
+                rule,
+                rule.reader,
+                tuple(rule.steps),
+                rule.required and bool(rule.columns or rule.template_columns),
+            )
             for rule in entity.rules
         ]
         # Lists come from ``[i]`` steps, or from a list field given a dict as its value.
@@ -249,7 +260,6 @@ class _EntityPlan:
         self.id_rules = [
             r for r in entity.rules if is_id_path(r.path) and (r.columns or r.template_columns)
         ]
-        self.valid_ids: set[str] = set()
         self.unmapped: dict[tuple[str, ...], list[str]] = {}
 
     def data(
@@ -258,9 +268,9 @@ class _EntityPlan:
         """The entity's fields from the row's cells; failures go to ``problems``."""
         data: dict[str, Any] = {}
         restore = self.indexed
-        for rule, steps, required in self.rules:
+        for rule, read, steps, required in self.rules:
             try:
-                value = rule.read(cells)
+                value = read(cells)
             except TransformError as exc:
                 problems.append(_transform_problem(rule, row, exc))
                 continue
@@ -290,7 +300,14 @@ class _EntityPlan:
             if len(self.unmapped) >= 64:
                 self.unmapped.clear()
             self.unmapped[header] = names
-        extra = {h: json_cell(c) for h in names if not is_empty(c := cells[h])}
+        extra: dict[str, Any] = {}
+        for name in names:
+            cell = cells[name]
+            if cell.__class__ is str:
+                if cell.strip():  # type: ignore[union-attr]
+                    extra[name] = cell
+            elif not is_empty(cell):
+                extra[name] = json_cell(cell)
         if not extra:
             return
         ext = data.setdefault("extensions", {})
@@ -301,17 +318,13 @@ class _EntityPlan:
 
     def check_ids(self, data: dict[str, Any], row: int | None, problems: list[Problem]) -> None:
         """Ids that break the id rule: say what an id may contain, and how to derive one."""
-        valid = self.valid_ids
         for rule in self.id_rules:
             value = _get_path(data, rule.steps)
             for item in value if isinstance(value, list) else [value]:
-                if not isinstance(item, str) or item in valid:
+                if not isinstance(item, str):
                     continue
                 why = id_problem(item)
                 if why is None:
-                    if len(valid) >= _VALID_IDS:
-                        valid.clear()
-                    valid.add(item)
                     continue
                 where = ", ".join(rule.columns or rule.template_columns)
                 problems.append(
