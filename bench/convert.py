@@ -181,7 +181,8 @@ def _vstd(to: str, profile: str) -> Callable[[Path, Path], None]:
             profile=profile,
             rejects=out.parent / f"{out.name}.rejects.jsonl",
         )
-        assert summary.balanced and summary.rejected > 0
+        assert summary.balanced
+        assert summary.rejected > 0
 
     return run
 

@@ -33,6 +33,9 @@ from volunteer_standard.models import Entity
 from volunteer_standard.text import Text
 
 XLSX_MAX_ROWS = 1_048_576
+#: First characters with which :func:`neutralise` may change a text (an apostrophe, or
+#: one a spreadsheet reads as the start of a formula).
+_RISKY_FIRST = frozenset("'=+-@\t\r")
 CellOut = str | int | float | bool
 
 
@@ -67,13 +70,21 @@ class CsvTable:
         self._writer = csv.writer(self._file, delimiter=delimiter)
         self._header = list(header)
         self._numeric = [c in numeric for c in self._header]
+        self._columns = list(zip(self._header, self._numeric, strict=True))
         self._writer.writerow([neutralise(h) for h in self._header])
 
     def write(self, row: dict[str, Any]) -> None:
+        # Text is most cells: taken as it is unless its first character could start a
+        # formula (the only case where csv_text changes it); anything else goes through
+        # csv_text. Same cells as csv_text on every value, at a fraction of the calls.
         self._writer.writerow(
             [
-                "" if (v := row.get(c)) is None else csv_text(v, num)
-                for c, num in zip(self._header, self._numeric, strict=True)
+                ""
+                if (v := row.get(c)) is None
+                else v
+                if v.__class__ is str and not num and (not v or v[0] not in _RISKY_FIRST)
+                else csv_text(v, num)
+                for c, num in self._columns
             ]
         )
 
@@ -181,6 +192,16 @@ def _check_encodable(
     message names the table, row and column, never the value (it may be personal)."""
     if codec is None:
         return
+    text = [v for v in values.values() if isinstance(v, str) and not v.isascii()]
+    if not text:
+        return
+    try:
+        # Encoders fail on characters, not on their neighbours: when the row's text
+        # encodes as a whole, every value does; otherwise find the column to name.
+        codec.encode("".join(text))
+        return
+    except UnicodeEncodeError:
+        pass
     for column, value in values.items():
         if isinstance(value, str) and not value.isascii():
             try:
