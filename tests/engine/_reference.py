@@ -177,6 +177,25 @@ def check_encodable(
                 ) from None
 
 
+def table_write(self: Any, obj: Entity) -> None:
+    table = self.layout.table_of(obj)
+    spool = self._spools.get(table)
+    if spool is None:
+        if self.fmt == "csv" and self.target.suffix.lower() == ".csv" and self._spools:
+            raise writers.ConnectorError(
+                f"{self.target}: one CSV file holds one table; got {table!r} after "
+                f"{next(iter(self._spools))!r} (write to a folder or an .xlsx file)"
+            )
+        path = Path(self._dir.name) / f"{len(self._spools)}.jsonl"
+        spool = self._spools[table] = writers._Spool(path.open("w+b"))
+    row = self.layout.row_of(obj)
+    if self._codec is not None:
+        check_encodable(self._codec, self.encoding, table, spool.count + 2, row)
+    spool.columns.update(dict.fromkeys(row))
+    spool.file.write(orjson.dumps(row) + b"\n")
+    spool.count += 1
+
+
 # -- engine.py --------------------------------------------------------------------------------
 
 
@@ -229,5 +248,6 @@ def reference_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         patch.setattr(connector.FlatLayout, "row_of", row_of)
         patch.setattr(writers.CsvTable, "write", csv_write)
         patch.setattr(writers, "_check_encodable", check_encodable)
+        patch.setattr(writers.TableWriter, "write", table_write)
         patch.setattr(engine, "_pump", pump)
         yield

@@ -21,7 +21,7 @@ import pytest
 from tests.engine import _reference as ref
 from volunteer_standard.connectors import standard
 from volunteer_standard.connectors.base import ConnectorError
-from volunteer_standard.connectors.tabular import flat, writers
+from volunteer_standard.connectors.tabular import connector, flat, writers
 from volunteer_standard.engine import convert
 from volunteer_standard.io.writer import dump_record
 from volunteer_standard.models import ENTITY_MODELS
@@ -224,3 +224,28 @@ def test_encoding_checks_match_the_reference(encoding: str) -> None:
             except ConnectorError as exc:
                 outcomes.append(str(exc))
         assert outcomes[0] == outcomes[1], row
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "gb18030", "latin-1"])
+def test_table_writer_refuses_what_the_reference_refused(tmp_path: Path, encoding: str) -> None:
+    volunteer = next(o for o in _objects() if o.type == "volunteer")
+    values = ["中文", "\U0001f600", "\ud800", "é", "plain", "\udc00\U0001f600"]
+    for index, value in enumerate(values):
+        obj = volunteer.model_copy(update={"name": value, "volunteer_no": value})
+        outcomes = []
+        for name, write in (("new", writers.TableWriter.write), ("old", ref.table_write)):
+            out = writers.TableWriter(
+                str(tmp_path / f"{name}{index}"),
+                connector.FlatLayout(),
+                fmt="csv",
+                encoding=encoding,
+                delimiter=",",
+            )
+            try:
+                write(out, obj)
+                out.close()
+                outcomes.append(_files(tmp_path / f"{name}{index}"))
+            except (ConnectorError, TypeError) as exc:
+                out.abort()
+                outcomes.append(f"{type(exc).__name__}: {exc}")
+        assert outcomes[0] == outcomes[1], value

@@ -176,6 +176,13 @@ class XlsxSheet:
             sheet.write_string(row, col, neutralise(str(value)))
 
 
+#: Codecs that encode every string except one holding a lone surrogate, which the spool's
+#: ``orjson.dumps`` refuses as well: their rows need no check of their own.
+_ALL_OF_UNICODE = frozenset(
+    {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
+)
+
+
 def _codec(encoding: str) -> codecs.CodecInfo | None:
     try:
         return codecs.lookup(encoding)
@@ -283,10 +290,17 @@ class TableWriter:
             path = Path(self._dir.name) / f"{len(self._spools)}.jsonl"
             spool = self._spools[table] = _Spool(path.open("w+b"))
         row = self.layout.row_of(obj)
-        if self._codec is not None:
+        if self._codec is not None and self._codec.name not in _ALL_OF_UNICODE:
             _check_encodable(self._codec, self.encoding, table, spool.count + 2, row)
+        try:
+            line = orjson.dumps(row)
+        except TypeError:
+            # A lone surrogate (the only text UTF-8/16/32 cannot hold): name its column.
+            if self._codec is not None:
+                _check_encodable(self._codec, self.encoding, table, spool.count + 2, row)
+            raise
         spool.columns.update(dict.fromkeys(row))
-        spool.file.write(orjson.dumps(row) + b"\n")
+        spool.file.write(line + b"\n")
         spool.count += 1
 
     def _rows(self, table: str) -> Iterator[dict[str, Any]]:
