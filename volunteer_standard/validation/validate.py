@@ -18,6 +18,7 @@ from volunteer_standard.profiles import Profile, load_profile
 from volunteer_standard.validation.baseline import Baseline
 from volunteer_standard.validation.catalogue import CATALOGUE
 from volunteer_standard.validation.filter import profile_filter
+from volunteer_standard.validation.progress import ProgressCallback, tracked
 from volunteer_standard.validation.report import Issue, Report
 from volunteer_standard.validation.sources import RecordSource
 from volunteer_standard.validation.structure import RecordChecker
@@ -77,6 +78,7 @@ def validate(
     write_baseline: str | Path | None = None,
     workdir: str | Path | None = None,
     records: RecordSource | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> Report:
     """Validate a JSON package or JSON Lines input (path, ``"-"`` for stdin, or a stream),
     or standard objects in memory: one model or dict, or an iterable of them.
@@ -99,6 +101,9 @@ def validate(
     through its mapping: see ``volunteer_standard.connectors.validating.validate_source``),
     the records come from it instead of ``source``, cells it could not translate are
     reported as ``VC100``, and each issue is placed where the source can say (a cell).
+
+    ``on_progress(records, bytes_read)`` is called every thousand records and at the end
+    (:mod:`volunteer_standard.validation.progress`), for a display of a long run.
     """
     from volunteer_standard.validation.rules.engine import RuleEngine
 
@@ -141,9 +146,18 @@ def validate(
             plain_emit(adapter.locate(found))
 
     engine = RuleEngine(prof, source=label, today=today, now=now, emit=emit, workdir=workdir)
+    raws = (
+        _raw_records(source, fmt, label, adapter, emit, report)
+        if on_progress is None
+        else tracked(
+            lambda src: _raw_records(src, fmt, label, adapter, emit, report),
+            source if adapter is None else None,
+            on_progress,
+        )
+    )
     try:
         try:
-            for raw in _raw_records(source, fmt, label, adapter, emit, report):
+            for raw in raws:
                 if report.format is None:
                     report.format = _form(source, raw)
                 kind, obj = checker.check(raw, emit)
