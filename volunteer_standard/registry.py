@@ -153,6 +153,10 @@ class Kind(Generic[T]):
             self.entries()[key] = entry
         return item
 
+    def has_runtime(self) -> bool:
+        """Whether an object was registered with :meth:`add` (and not removed)."""
+        return bool(self._runtime)
+
     def remove(self, key: str) -> None:
         """Forget an object registered with :meth:`add`."""
         with self._lock:
@@ -266,6 +270,12 @@ class Registry:
 
     def kinds(self) -> dict[str, Kind[Any]]:
         return dict(self._kinds)
+
+    def has_runtime(self) -> bool:
+        """Whether a plugin or an object was registered at run time: a new process (a
+        worker) would not have it, so work that needs it stays in this process."""
+        with self._lock:
+            return bool(self._runtime_plugins) or any(k.has_runtime() for k in self._kinds.values())
 
     # -- plugins ------------------------------------------------------------------------------
     @property
