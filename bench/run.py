@@ -125,8 +125,9 @@ def prepare(size: int, cases: list[str], folder: Path, args: argparse.Namespace)
     make = [k for k in ("jsonl", "regional", "xlsx") if k in inputs and not ready[k].exists()]
     start = time.perf_counter()
     made = measure("generate", {**inputs, "make": ",".join(make)}, folder)
-    print(f"# N={size:,}: inputs ready in {time.perf_counter() - start:.0f} s "
-          f"{json.dumps({k: v for k, v in made.items() if k != 'rss_mib'})}", flush=True)  # fmt: skip
+    made.pop("rss_mib", None)
+    seconds = time.perf_counter() - start
+    print(f"# N={size:,}: inputs ready in {seconds:.0f} s {json.dumps(made)}", flush=True)
     return inputs
 
 

@@ -87,7 +87,8 @@ def write_jsonl(path: Path, records: int, seed: int) -> dict[str, int]:
 
 def _make_regional() -> ModuleType:
     spec = importlib.util.spec_from_file_location("make_regional", REGIONAL / "make_regional.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -129,7 +130,9 @@ def write_regional(folder: Path, rows: int, seed: int) -> dict[str, int]:
     return {"lines": volunteers + records + len(reg.TEAMS), "volunteers": volunteers}
 
 
-def _volunteer_row(reg: ModuleType, rng: random.Random, number: int, places: bytearray) -> list[str]:
+def _volunteer_row(
+    reg: ModuleType, rng: random.Random, number: int, places: bytearray
+) -> list[str]:
     place = rng.randrange(len(reg.PLACES))
     places.append(place)
     province, city, district, region = reg.PLACES[place]

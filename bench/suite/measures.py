@@ -1,22 +1,22 @@
 """The measured paths. Each runs in its own fresh child process and returns counts.
 
-Each child first runs its measurement once on small "warm" inputs (``warm_*``), untimed, so
-that the figures are steady-state throughput: lazy imports, schema compilation and caches
-are start-up, measured on their own (the ``startup`` case). A measurement gets the prepared inputs (``inputs``: paths written by `data`) and a scratch
-directory, does its work once, and returns ``{"records": n, "seconds": wall time, ...}``
-(``seconds`` is taken around the work only, imports excluded, so start-up is measured
-separately). ``{"unavailable": why}`` means the path cannot be measured here (a feature not
-merged yet, node missing …); the parent adds the child's peak RSS.
+A measurement gets the prepared inputs (``inputs``: paths written by `data`) and a scratch
+directory, does its work, and returns ``{"records": n, "seconds": wall time, ...}``;
+``{"unavailable": why}`` when the path cannot be measured here (a feature not merged yet,
+node missing …). The parent adds the child's peak RSS. Each child first runs its
+measurement once, untimed, on small "warm" inputs (``warm_*``): the figures are then
+steady-state throughput, while lazy imports, schema compilation and caches count as
+start-up, which the ``startup`` case measures on its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import inspect
 import json
 import os
 import shutil
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -49,10 +49,8 @@ def floor(inputs: dict[str, str], _tmp: Path) -> Result:
         count = 0
         with open(inputs["jsonl"], "rb") as stream:
             for line in stream:
-                try:
+                with contextlib.suppress(orjson.JSONDecodeError):
                     dumps(loads(line))
-                except orjson.JSONDecodeError:
-                    pass
                 count += 1
         return {"records": count}
 
@@ -153,9 +151,7 @@ def jsonschema_py_verdict() -> Callable[[bytes], bool]:
     checker = Draft202012Validator.FORMAT_CHECKER
     return schema_validators(
         {
-            kind: Draft202012Validator(
-                schema, registry=registry, format_checker=checker
-            ).is_valid
+            kind: Draft202012Validator(schema, registry=registry, format_checker=checker).is_valid
             for kind, schema in schemas.items()
         }
     )
@@ -409,7 +405,11 @@ def run_child(name: str, inputs: dict[str, str], tmp: Path) -> Result:
         return check(inputs, tmp)
     warm = {key.removeprefix("warm_"): value for key, value in inputs.items() if key != "make"}
     warm.update(
-        {key.removeprefix("warm_"): value for key, value in inputs.items() if key.startswith("warm_")}
+        {
+            key.removeprefix("warm_"): value
+            for key, value in inputs.items()
+            if key.startswith("warm_")
+        }
     )
     (tmp / "warm").mkdir()
     MEASURES[name](warm, tmp / "warm")  # first calls: lazy imports, compiled schemas, caches

@@ -43,9 +43,7 @@ LABELS = {
 }
 #: Reference validators, for the "vs" columns of the JSON Lines validation rows.
 REFERENCES = ("jsonschema-rs", "ajv", "jsonschema-py")
-VALIDATION_ROWS = frozenset(
-    {"floor", "vstd-national", "vstd-structure", "vstd-jobs", *REFERENCES}
-)
+VALIDATION_ROWS = frozenset({"floor", "vstd-national", "vstd-structure", "vstd-jobs", *REFERENCES})
 
 
 def _ratio(item: dict[str, Any], other: dict[str, Any] | None) -> str:
@@ -102,7 +100,7 @@ def verdict_lines(size: int, result: dict[str, Any]) -> list[str]:
 
 def startup_lines(startup: dict[str, Any]) -> list[str]:
     out = ["\nstart-up (wall time of the whole command, median of several runs)"]
-    for key, item in startup.items():
+    for _key, item in startup.items():
         runs = ", ".join(f"{t:.3f}" for t in item["runs"])
         out.append(f"  {item['command']:<40} median {item['median']:.3f} s  ({runs})")
     return out

@@ -54,14 +54,18 @@ def ratio_target(results: Results, target: str, a: str, b: str, minimum: float) 
         return _row(target, found.split(":")[0], found)
     size, first, second = found
     ratio = first["rps"] / second["rps"]
-    figure = (
-        f"{ratio:.2f}x ({first['rps']:,.0f} vs {second['rps']:,.0f} rec/s, N={size:,})"
-    )
+    figure = f"{ratio:.2f}x ({first['rps']:,.0f} vs {second['rps']:,.0f} rec/s, N={size:,})"
     return _row(target, MET if ratio >= minimum else NOT_MET, figure)
 
 
-def memory_growth(results: Results, small: int, large: int, paths: tuple[str, ...],
-                  factor: float, limit: float | None) -> tuple[str, str]:
+def memory_growth(
+    results: Results,
+    small: int,
+    large: int,
+    paths: tuple[str, ...],
+    factor: float,
+    limit: float | None,
+) -> tuple[str, str]:
     """Verdict and figure for "peak RSS at ``large`` ≤ factor x at ``small``" on ``paths``."""
     if small not in results or large not in results:
         return NOT_MEASURED, "not measured at these sizes"
@@ -77,40 +81,78 @@ def memory_growth(results: Results, small: int, large: int, paths: tuple[str, ..
     if worst is None:
         return NOT_MEASURED, "no vstd path measured at both sizes"
     ok = worst[0] <= factor and (limit is None or peak[0] < limit)
-    figure = f"worst growth {worst[0]:.2f}x ({worst[1]}); largest peak {peak[0]:.0f} MiB ({peak[1]})"
+    figure = (
+        f"worst growth {worst[0]:.2f}x ({worst[1]}); largest peak {peak[0]:.0f} MiB ({peak[1]})"
+    )
     return (MET if ok else NOT_MET), figure
 
 
-def evaluate(results: Results, verdicts: dict[int, dict[str, Any]],
-             startup: dict[str, Any]) -> list[dict[str, str]]:
+def evaluate(
+    results: Results, verdicts: dict[int, dict[str, Any]], startup: dict[str, Any]
+) -> list[dict[str, str]]:
     """Every target of issue 13 with its verdict and the measured figure."""
-    rows = [
-        ratio_target(results, "validate, national profile, 1 process >= 0.20x floor",
-                     "vstd-national", "floor", 0.20),
-        ratio_target(results, "validate, structure profile, 1 process >= 0.30x floor",
-                     "vstd-structure", "floor", 0.30),
-        ratio_target(results, "validate --jobs (all cores) >= 1.7x one process",
-                     "vstd-jobs", "vstd-national", 1.7),
-        ratio_target(results, "validate --jobs, national >= jsonschema-rs schema only",
-                     "vstd-jobs", "jsonschema-rs", 1.0),
+    return [
+        ratio_target(
+            results,
+            "validate, national profile, 1 process >= 0.20x floor",
+            "vstd-national",
+            "floor",
+            0.20,
+        ),
+        ratio_target(
+            results,
+            "validate, structure profile, 1 process >= 0.30x floor",
+            "vstd-structure",
+            "floor",
+            0.30,
+        ),
+        ratio_target(
+            results,
+            "validate --jobs (all cores) >= 1.7x one process",
+            "vstd-jobs",
+            "vstd-national",
+            1.7,
+        ),
+        ratio_target(
+            results,
+            "validate --jobs, national >= jsonschema-rs schema only",
+            "vstd-jobs",
+            "jsonschema-rs",
+            1.0,
+        ),
         _verdict_row(verdicts),
-        ratio_target(results, "CSV (GB18030, mapping) -> JSONL >= 0.30x csv+orjson floor",
-                     "csv-vstd", "csv-floor", 0.30),
-        ratio_target(results, "XLSX -> standard >= 10x openpyxl read-only",
-                     "xlsx-vstd", "xlsx-openpyxl", 10.0),
-        _row("XLSX peak memory at 1M rows <= 2x at 100k",
-             *memory_growth(results, 100_000, 1_000_000, ("xlsx-vstd",), 2.0, None)),
-        ratio_target(results, "JSONL -> JSON package >= 0.5x floor",
-                     "package-vstd", "package-floor", 0.5),
-        ratio_target(results, "JSONL -> flat CSV >= 0.5x floor",
-                     "flatcsv-vstd", "flatcsv-floor", 0.5),
+        ratio_target(
+            results,
+            "CSV (GB18030, mapping) -> JSONL >= 0.30x csv+orjson floor",
+            "csv-vstd",
+            "csv-floor",
+            0.30,
+        ),
+        ratio_target(
+            results,
+            "XLSX -> standard >= 10x openpyxl read-only",
+            "xlsx-vstd",
+            "xlsx-openpyxl",
+            10.0,
+        ),
+        _row(
+            "XLSX peak memory at 1M rows <= 2x at 100k",
+            *memory_growth(results, 100_000, 1_000_000, ("xlsx-vstd",), 2.0, None),
+        ),
+        ratio_target(
+            results, "JSONL -> JSON package >= 0.5x floor", "package-vstd", "package-floor", 0.5
+        ),
+        ratio_target(
+            results, "JSONL -> flat CSV >= 0.5x floor", "flatcsv-vstd", "flatcsv-floor", 0.5
+        ),
         _startup_row(startup, "help", "vstd --help starts in <= 0.3 s"),
         _startup_row(startup, "validate", "vstd validate small.jsonl <= 0.3 s"),
-        _row("memory flat: 5M <= 1.2x 100k and < 200 MiB, every vstd path",
-             *memory_growth(results, 100_000, 5_000_000, VSTD_PATHS, 1.2, MIB_LIMIT)),
+        _row(
+            "memory flat: 5M <= 1.2x 100k and < 200 MiB, every vstd path",
+            *memory_growth(results, 100_000, 5_000_000, VSTD_PATHS, 1.2, MIB_LIMIT),
+        ),
         _row("peak RSS < 200 MiB, every vstd path at every size measured", *_under(results)),
     ]
-    return rows
 
 
 def _verdict_row(verdicts: dict[int, dict[str, Any]]) -> dict[str, str]:
@@ -146,4 +188,3 @@ def _under(results: Results) -> tuple[str, str]:
         return NOT_MEASURED, NOT_MEASURED
     mib, path, size = max(peaks)
     return (MET if mib < MIB_LIMIT else NOT_MET), f"largest {mib:.0f} MiB ({path}, N={size:,})"
-

@@ -65,9 +65,7 @@ def compare(
                 data = None
             kind = data.get("type") if isinstance(data, dict) else None
             ident = data.get("id") if isinstance(data, dict) else None
-            differences.append(
-                {"line": index + 1, "type": kind, "id": ident, "valid": said}
-            )
+            differences.append({"line": index + 1, "type": kind, "id": ident, "valid": said})
     return invalid, differences
 
 
