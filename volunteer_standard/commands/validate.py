@@ -118,6 +118,16 @@ def validate_command(
         ),
     ] = ReportPrivacy.masked,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes that check records (default: one per core; 1: this process "
+            "only). The report is the same whatever the number.",
+        ),
+    ] = None,
 ) -> None:
     """Validate INPUT; exit 0 when valid, 1 when the data has errors, 2 when unusable."""
     from volunteer_standard.privacy import scrub_text
@@ -180,6 +190,7 @@ def validate_command(
             baseline=accepted,
             write_baseline=write_baseline,
             records=records,
+            jobs=jobs,
             on_progress=None if line is None else _reporter(line, lambda: found),
         )
     unusable = scrub_text(report.input_error_in(language) or "")

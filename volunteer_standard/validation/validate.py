@@ -79,6 +79,7 @@ def validate(
     workdir: str | Path | None = None,
     records: RecordSource | None = None,
     on_progress: ProgressCallback | None = None,
+    jobs: int | None = 1,
 ) -> Report:
     """Validate a JSON package or JSON Lines input (path, ``"-"`` for stdin, or a stream),
     or standard objects in memory: one model or dict, or an iterable of them.
@@ -104,6 +105,11 @@ def validate(
 
     ``on_progress(records, bytes_read)`` is called every thousand records and at the end
     (:mod:`volunteer_standard.validation.progress`), for a display of a long run.
+
+    ``jobs`` processes check the records (``None``: one per core). The report, the order
+    of the issues and the baseline are those of a single-process run. JSON Lines files and
+    streams larger than a few MiB use them; a package, objects in memory, a connector's
+    records, or rules and code lists registered at run time are checked in one process.
     """
     from volunteer_standard.validation.rules.engine import RuleEngine
 
@@ -146,26 +152,42 @@ def validate(
             plain_emit(adapter.locate(found))
 
     engine = RuleEngine(prof, source=label, today=today, now=now, emit=emit, workdir=workdir)
-    raws = (
-        _raw_records(source, fmt, label, adapter, emit, report)
-        if on_progress is None
-        else tracked(
-            lambda src: _raw_records(src, fmt, label, adapter, emit, report),
-            source if adapter is None else None,
-            on_progress,
+
+    def take(raw: RawRecord, out: Callable[[Issue], None]) -> None:
+        if report.format is None:
+            report.format = _form(source, raw)
+        kind, obj = checker.check(raw, out)
+        if raw.collection != "metadata":
+            report.records += 1
+            report.records_by_type[kind or "(unknown)"] += 1
+            engine.record(raw, kind, obj)
+
+    parallel = None
+    if jobs != 1 and adapter is None:
+        from volunteer_standard.validation.parallel.run import parallel_validation
+
+        parallel = parallel_validation(
+            jobs, source, prof, label, (today, now), engine=engine, report=report, take=take
         )
-    )
     try:
         try:
-            for raw in raws:
-                if report.format is None:
-                    report.format = _form(source, raw)
-                kind, obj = checker.check(raw, emit)
-                if raw.collection != "metadata":
-                    report.records += 1
-                    report.records_by_type[kind or "(unknown)"] += 1
-                    engine.record(raw, kind, obj)
+            if parallel is not None:
+                parallel.run(source, fmt, emit, on_progress)  # type: ignore[arg-type] # a file
+            else:
+                raws = (
+                    _raw_records(source, fmt, label, adapter, emit, report)
+                    if on_progress is None
+                    else tracked(
+                        lambda src: _raw_records(src, fmt, label, adapter, emit, report),
+                        source if adapter is None else None,
+                        on_progress,
+                    )
+                )
+                for raw in raws:
+                    take(raw, emit)
         except VstdError as exc:  # InputError, or a connector's error
+            if parallel is not None and parallel.fatal(exc):
+                raise
             report.input_error, report.input_error_text = str(exc), exc.text
             return report
         if report.format == "package" and not checker.saw_metadata:
