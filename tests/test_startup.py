@@ -117,3 +117,21 @@ def test_the_convert_command_default_profile_is_the_engine_default() -> None:
     from volunteer_standard.engine import DEFAULT_PROFILE
 
     assert convert.DEFAULT_PROFILE == DEFAULT_PROFILE
+
+
+BUNDLED = ("zyh", "openbadges", "gateway", "hsds", "nvsi")
+
+
+def test_the_bundled_connector_plugins_load_without_their_connectors() -> None:
+    """A validation loads the plugins (for their rules and profiles); the reference
+    connector plugins import their connector, and its libraries, only when it is used."""
+    import importlib.metadata
+
+    installed = {ep.name for ep in importlib.metadata.entry_points(group="volunteer_standard")}
+    if not set(BUNDLED) <= installed:
+        pytest.skip("the reference plugins are not installed (make install)")
+    code = _run_cli("validate", str(EXAMPLES / "sample.jsonl"))
+    modules = _modules_after(code, {"VSTD_LOAD_PLUGINS": ",".join(BUNDLED)})
+    assert {f"vstd_connector_{name}" for name in BUNDLED} <= modules  # they were loaded
+    connectors = tuple(f"vstd_connector_{name}.connector" for name in BUNDLED)
+    assert _loaded(modules, ("sqlalchemy", "httpx", *connectors)) == []
