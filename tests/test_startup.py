@@ -135,3 +135,13 @@ def test_the_bundled_connector_plugins_load_without_their_connectors() -> None:
     assert {f"vstd_connector_{name}" for name in BUNDLED} <= modules  # they were loaded
     connectors = tuple(f"vstd_connector_{name}.connector" for name in BUNDLED)
     assert _loaded(modules, ("sqlalchemy", "httpx", *connectors)) == []
+
+
+def test_every_kind_exists_for_a_program_that_imported_only_the_package() -> None:
+    """Kinds are declared by modules that ``import volunteer_standard`` no longer imports:
+    the registry imports them when asked for all kinds (``kinds()``, ``vstd plugins``)."""
+    code = (
+        "from volunteer_standard.registry import KIND_OWNERS, REGISTRY\n"
+        "assert set(REGISTRY.kinds()) == set(KIND_OWNERS), REGISTRY.kinds()\n"
+    )
+    _modules_after(code)
