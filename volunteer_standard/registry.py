@@ -285,9 +285,15 @@ class Registry:
 
     def kinds(self) -> dict[str, Kind[Any]]:
         """Every kind, its owner module imported if nothing has imported it yet."""
-        for owner in KIND_OWNERS.values():
-            importlib.import_module(owner)
+        if len(self._kinds) < len(KIND_OWNERS):
+            for owner in KIND_OWNERS.values():
+                importlib.import_module(owner)
         return dict(self._kinds)
+
+    def declared(self, hook: str) -> Kind[Any] | None:
+        """The kind of ``hook`` if its module has declared it (imports nothing: for
+        lookups on a hot path, such as the catalogue's)."""
+        return self._kinds.get(hook)
 
     def has_runtime(self) -> bool:
         """Whether a plugin or an object was registered at run time: a new process (a
