@@ -174,16 +174,7 @@ def validate(
             if parallel is not None:
                 parallel.run(source, fmt, emit, on_progress)  # type: ignore[arg-type] # a file
             else:
-                raws = (
-                    _raw_records(source, fmt, label, adapter, emit, report)
-                    if on_progress is None
-                    else tracked(
-                        lambda src: _raw_records(src, fmt, label, adapter, emit, report),
-                        source if adapter is None else None,
-                        on_progress,
-                    )
-                )
-                for raw in raws:
+                for raw in _read(source, fmt, label, adapter, emit, report, on_progress):
                     take(raw, emit)
         except VstdError as exc:  # InputError, or a connector's error
             if parallel is not None and parallel.fatal(exc):
@@ -214,6 +205,26 @@ def _form(source: object, raw: RawRecord) -> str:
     if not _is_file_like(source):
         return "objects"
     return "jsonl" if raw.collection is None else "package"
+
+
+def _read(
+    source: Any,
+    fmt: Format | None,
+    label: str,
+    adapter: RecordSource | None,
+    emit: Callable[[Issue], None],
+    report: Report,
+    on_progress: ProgressCallback | None,
+) -> Iterator[RawRecord]:
+    """:func:`_raw_records`, reported to ``on_progress`` when given (bytes read from the
+    file's position; none through a connector)."""
+    if on_progress is None:
+        return _raw_records(source, fmt, label, adapter, emit, report)
+    return tracked(
+        lambda src: _raw_records(src, fmt, label, adapter, emit, report),
+        source if adapter is None else None,
+        on_progress,
+    )
 
 
 def _raw_records(
