@@ -19,7 +19,9 @@ from the parent's RSS).
     .venv/bin/python bench/run.py --sizes 200k --json results.json && \\
         .venv/bin/python bench/plot.py results.json       # SVG for the docs
 
-Cases (--only): validate, jobs, references, verdicts, csv, xlsx, convert, startup.
+Cases (--only): validate, jobs, references, verdicts, csv, xlsx, convert, startup, helpers
+(the ``measure(n)`` of bench/convert.py, csv_mapping.py and xlsx.py when present: figures
+on their own data, printed for comparison, not judged).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ sys.path.insert(0, str(HERE))
 
 from suite import table, targets  # noqa: E402
 from suite.data import XLSX_MAX_RECORDS  # noqa: E402
+from suite.measures import HELPER_SCRIPTS  # noqa: E402
 
 ROOT = HERE.parent
 #: Measurements of each case, in the order they run.
@@ -55,6 +58,7 @@ CASES: dict[str, tuple[str, ...]] = {
     "xlsx": ("xlsx-openpyxl", "xlsx-calamine", "xlsx-vstd"),
     "convert": ("package-floor", "package-vstd", "flatcsv-floor", "flatcsv-vstd"),
     "startup": (),
+    "helpers": (),
 }
 STARTUP_RUNS = 5
 
@@ -131,8 +135,11 @@ def prepare(size: int, cases: list[str], folder: Path, args: argparse.Namespace)
     return inputs
 
 
-def run_size(size: int, cases: list[str], folder: Path, args: argparse.Namespace
-             ) -> tuple[dict[str, dict[str, Any]], dict[str, Any] | None]:  # fmt: skip
+SizeResults = tuple[dict[str, dict[str, Any]], dict[str, Any] | None, dict[str, Any]]
+
+
+def run_size(size: int, cases: list[str], folder: Path, args: argparse.Namespace) -> SizeResults:
+    """Every path of the cases at one size: results, the verdict check, helper figures."""
     inputs = prepare(size, cases, folder, args)
     names = list(dict.fromkeys(m for case in cases for m in CASES[case]))
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
@@ -144,7 +151,11 @@ def run_size(size: int, cases: list[str], folder: Path, args: argparse.Namespace
         verdicts = None
         if "verdicts" in cases:
             verdicts = measure("verdicts", inputs, Path(tempfile.mkdtemp(dir=scratch)))
-    return {name: _merge(items) for name, items in runs.items()}, verdicts
+        helpers = {}
+        if "helpers" in cases:
+            for name in HELPER_SCRIPTS:
+                helpers[name] = measure(name, inputs, Path(tempfile.mkdtemp(dir=scratch)))
+    return {name: _merge(items) for name, items in runs.items()}, verdicts, helpers
 
 
 def startup(folder: Path) -> dict[str, Any]:
@@ -223,17 +234,20 @@ def main(argv: list[str] | None = None) -> int:
           f"node {info['node']} | cases: {', '.join(cases)}", flush=True)  # fmt: skip
     results: dict[int, dict[str, dict[str, Any]]] = {}
     verdicts: dict[int, dict[str, Any]] = {}
+    helpers: dict[int, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="vstd-bench-") as tmp:
         folder = Path(args.inputs) if args.inputs else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for size in sizes:
-            results[size], found = run_size(size, cases, folder, args)
+            results[size], found, helpers[size] = run_size(size, cases, folder, args)
             if found is not None:
                 verdicts[size] = found
             for line in table.size_table(size, results[size]):
                 print(line)
             if found is not None:
                 print("\n".join(table.verdict_lines(size, found)), flush=True)
+            if helpers[size]:
+                print("\n".join(table.helper_lines(size, helpers[size])), flush=True)
         started = startup(Path(tmp)) if "startup" in cases else {}
     if started:
         print("\n".join(table.startup_lines(started)))
@@ -244,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         document = {"machine": info, "sizes": sizes, "cases": cases, "rounds": args.rounds,
                     "results": {str(k): v for k, v in results.items()},
                     "verdicts": {str(k): v for k, v in verdicts.items()},
+                    "helpers": {str(k): v for k, v in helpers.items() if v},
                     "startup": started, "targets": rows}  # fmt: skip
         Path(args.json).write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
     if differ:

@@ -16,6 +16,7 @@ import csv
 import inspect
 import json
 import os
+import resource
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -76,7 +77,11 @@ def _validate(inputs: dict[str, str], tmp: Path, profile: str, jobs: int | None)
     def work() -> Result:
         report = validate(inputs["jsonl"], **kwargs)
         assert report.input_error is None, report.input_error
-        return {"records": report.records, "errors": report.errors}
+        result: Result = {"records": report.records, "errors": report.errors}
+        if kwargs.get("jobs", 1) > 1:  # worker processes: their largest peak RSS
+            workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            result["workers_rss_mib"] = workers
+        return result
 
     return _timed(work)
 
@@ -395,10 +400,38 @@ MEASURES: dict[str, Measure] = {
 }
 
 
+#: Scripts other helpers of issue 13 add to bench/, each with ``measure(n) -> {path: rec/s}``
+#: on data of its own: shown next to the suite's figures for comparison, not judged.
+HELPER_SCRIPTS = {
+    "helper-convert": "convert.py",
+    "helper-csv_mapping": "csv_mapping.py",
+    "helper-xlsx": "xlsx.py",
+}
+
+
+def helper(name: str, records: int) -> Result:
+    """Run a helper script's ``measure(records)`` (absent script: unavailable)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / HELPER_SCRIPTS[name]
+    if not path.exists():
+        return {"unavailable": f"bench/{path.name} not present"}
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not callable(getattr(module, "measure", None)):
+        return {"unavailable": f"bench/{path.name} has no measure()"}
+    return {"figures": {str(k): float(v) for k, v in module.measure(records).items()}}
+
+
 def run_child(name: str, inputs: dict[str, str], tmp: Path) -> Result:
     """Entry point of a measuring child (``run.py --child``)."""
     if name == "generate":
         return generate(inputs, tmp)
+    if name in HELPER_SCRIPTS:
+        return helper(name, int(inputs["records"]))
     if name == "verdicts":
         from suite.verdicts import check
 
