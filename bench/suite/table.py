@@ -119,10 +119,11 @@ def verdict_lines(size: int, result: dict[str, Any]) -> list[str]:
 
 
 def startup_lines(startup: dict[str, Any]) -> list[str]:
-    out = ["\nstart-up (wall time of the whole command, median of several runs)"]
+    out = ["\nstart-up (wall time of the whole command, median of several runs; CPU = user+sys)"]
     for _key, item in startup.items():
         runs = ", ".join(f"{t:.3f}" for t in item["runs"])
-        out.append(f"  {item['command']:<40} median {item['median']:.3f} s  ({runs})")
+        cpu = f"CPU {item['cpu_median']:.3f} s, " if "cpu_median" in item else ""
+        out.append(f"  {item['command']:<26} median {item['median']:.3f} s ({cpu}runs {runs})")
     return out
 
 
