@@ -11,7 +11,6 @@ start-up, which the ``startup`` case measures on its own.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import inspect
 import json
@@ -50,8 +49,10 @@ def floor(inputs: dict[str, str], _tmp: Path) -> Result:
         count = 0
         with open(inputs["jsonl"], "rb") as stream:
             for line in stream:
-                with contextlib.suppress(orjson.JSONDecodeError):
+                try:  # noqa: SIM105 (a context manager per line would slow the floor down)
                     dumps(loads(line))
+                except orjson.JSONDecodeError:
+                    pass
                 count += 1
         return {"records": count}
 
