@@ -178,9 +178,10 @@ def jsonschema_rs(inputs: dict[str, str], _tmp: Path) -> Result:
 
     def work() -> Result:
         count = invalid = 0
-        for line in _lines(inputs["jsonl"]):
-            count += 1
-            invalid += not verdict(line)
+        with open(inputs["jsonl"], "rb") as stream:  # as lean as the floor's loop
+            for line in stream:
+                count += 1
+                invalid += not verdict(line)
         return {"records": count, "invalid": invalid}
 
     return _timed(work)
