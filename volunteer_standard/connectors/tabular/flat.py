@@ -132,14 +132,21 @@ def _compiled(node: Node) -> _Put:
 
 
 def _obj_put(node: Obj) -> _Put:
-    children = [(name, _compiled(child)) for name, child in node.children.items()]
+    # Text fields (most of them) are written in the loop itself, without a call.
+    children = [
+        (name, _compiled(child), isinstance(child, Scalar) and child.kind not in _TYPED)
+        for name, child in node.children.items()
+    ]
 
     def put(data: Any, path: str, out: dict[str, FlatValue]) -> None:
         prefix = path + SEP if path else ""  # "" at the root
         wrote = False
-        for name, child in children:
+        for name, child, text in children:
             if name in data and (value := data[name]) is not None:
-                child(value, prefix + name, out)
+                if text:
+                    out[prefix + name] = value if value.__class__ is str else str(value)
+                else:
+                    child(value, prefix + name, out)
                 wrote = True
         if not wrote and path:
             out[path] = EMPTY_OBJECT
@@ -174,8 +181,11 @@ def _list_put(node: ListOf) -> _Put:
     return items
 
 
+_TYPED = frozenset({"integer", "number", "boolean"})
+
+
 def _scalar_put(node: Scalar) -> _Put:
-    if node.kind in ("integer", "number", "boolean"):
+    if node.kind in _TYPED:
 
         def typed(value: Any, path: str, out: dict[str, FlatValue]) -> None:
             out[path] = value if isinstance(value, bool | int | float) else str(value)
