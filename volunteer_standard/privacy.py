@@ -66,9 +66,6 @@ _IDENTIFIER_RE = re.compile(f"{_ID_RE.pattern}|{_PHONE_RE.pattern}")
 #: texts are cleared without the full search.
 _CANDIDATE_RE = re.compile(r"[0-9][0-9 +-]{9}[0-9]")
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-#: What every match of the three patterns above contains (an ID number six digits in a
-#: row, a phone number three, an e-mail address ``@``): text without it has none of them.
-_MAYBE_IDENTIFIER = re.compile(r"[0-9]{3}|@")
 _REGION_FIELDS = {"region_code", "registration_region", "region", "service_regions"}
 
 
@@ -110,8 +107,8 @@ def mask_email(value: str) -> str:
 
 def scrub_text(text: str, style: IdMask = "6+4") -> str:
     """``text`` with every ID number, mobile number and e-mail address in it masked."""
-    if _MAYBE_IDENTIFIER.search(text) is None:
-        return text
+    if "@" not in text and _CANDIDATE_RE.search(text) is None:
+        return text  # no e-mail address, no ID or mobile number: nothing to mask
     text = _ID_RE.sub(lambda m: mask_id(m.group(0), style), text)
     text = _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
     return _EMAIL_RE.sub(lambda m: mask_email(m.group(0)), text)
@@ -226,7 +223,7 @@ class Privacy:
         if self.mode == "raw":
             return value
         if self.mode == "pseudonymized":
-            if _MAYBE_IDENTIFIER.search(value) is None:
+            if _CANDIDATE_RE.search(value) is None:
                 return value
             value = _ID_RE.sub(lambda m: self.pseudonym(m.group(0)), value)
             return _PHONE_RE.sub(lambda m: self.pseudonym(m.group(0)), value)
