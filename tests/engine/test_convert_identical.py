@@ -278,3 +278,12 @@ def test_privacy_matches_the_reference(mode: str, monkeypatch: pytest.MonkeyPatc
     with ref.reference_path(monkeypatch):
         assert [guard.text(t) for t in TEXTS] == new_texts
         assert [dump_record(guard.entity(o)) for o in objects] == new_objects
+
+
+def test_an_integer_beyond_64_bits_is_written_not_a_crash() -> None:
+    """The one change: orjson refused such an integer (a TypeError ended the run)."""
+    volunteer = next(o for o in _objects() if o.type == "volunteer")
+    big = volunteer.model_copy(update={"extensions": {"x": {"big": 2**70}}})
+    assert b'"big":1180591620717411303424' in dump_record(big)
+    with pytest.raises(TypeError):
+        ref.dump_record(big)
