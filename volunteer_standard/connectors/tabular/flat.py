@@ -28,6 +28,8 @@ from datetime import date, datetime, time, tzinfo
 from functools import cache
 from typing import Any
 
+from pydantic import BaseModel
+
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text
 from volunteer_standard.connectors.tabular.introspect import (
     Json,
@@ -106,7 +108,7 @@ def _scalar_out(node: Scalar, value: Any) -> FlatValue:
 def flatten(data: dict[str, Any], entity: str) -> dict[str, FlatValue]:
     """A standard object (JSON form, ``None`` values left out) as ``{column: value}``."""
     out: dict[str, FlatValue] = {}
-    _flattener(entity)(data, "", out)
+    _flattener(ENTITY_MODELS[entity])(data, "", out)
     return out
 
 
@@ -115,10 +117,10 @@ _Put = Callable[[Any, str, dict[str, FlatValue]], None]
 
 
 @cache
-def _flattener(entity: str) -> _Put:
-    """The entity's flattening, decided once from its model tree: each node becomes a
-    function that knows its kind, so a row costs no type dispatch on the tree."""
-    return _compiled(model_node(ENTITY_MODELS[entity]))
+def _flattener(model: type[BaseModel]) -> _Put:
+    """The model's flattening, decided once from its tree: each node becomes a function
+    that knows its kind, so a row costs no type dispatch on the tree."""
+    return _compiled(model_node(model))
 
 
 def _compiled(node: Node) -> _Put:
