@@ -2,7 +2,7 @@
 
 python-calamine loads a whole sheet (every cell, natively) before the first row comes out,
 so memory grew with the sheet (238 MiB at 100,000 rows). This reader inflates the sheet's
-XML from the zip 1 MiB at a time and cuts it into rows and cells with compiled regular
+XML from the zip 256 KiB at a time and cuts it into rows and cells with compiled regular
 expressions (the C regex engine does the scanning; Python touches each cell once), so
 memory does not depend on the number of rows.
 
@@ -52,15 +52,16 @@ XlsxCell = str | float | bool | date | datetime | time | timedelta
 #: Shared-strings XML above this size is kept in a temporary file, not in memory.
 SPILL_BYTES: Final = 8 << 20
 
-_CHUNK = 1 << 20
+_CHUNK = 256 << 10
 _BLOCK = 64
-_CACHE_BLOCKS = 256
+_CACHE_BLOCKS = 64
 _DATE_CACHE = 65_536
 _MS_PER_DAY = 86_400_000
 _EPOCH = datetime(1899, 12, 30)
 _DAYS_1904 = 1462
 
 _OTHER, _DATETIME, _DURATION = 0, 1, 2
+_TEXTUAL = frozenset({b"s", b"str", b"inlineStr", b"e"})
 
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ENTITY = re.compile(r"&(?:#[xX]([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));")
@@ -508,7 +509,7 @@ class XlsxBook:
         return strings
 
     def _string_blocks(self, part: str) -> Iterator[list[str]]:
-        """The shared strings, a block (about 1 MiB of XML) at a time."""
+        """The shared strings, a block (about 256 KiB of XML) at a time."""
         pats: _Patterns | None = None
         tail = b""
         bound = self._bounds.max_record_bytes
@@ -607,7 +608,7 @@ class XlsxBook:
             )
 
     def _blocks(self, part: str) -> Iterator[tuple[_Patterns, bytes]]:
-        """The sheet's XML in blocks of about 1 MiB that end after a ``</row>``."""
+        """The sheet's XML in blocks of about 256 KiB that end after a ``</row>``."""
         pats: _Patterns | None = None
         tail = b""
         bound = self._bounds.max_record_bytes
@@ -655,12 +656,15 @@ class XlsxBook:
 
     def _row_elements(self, part: str) -> Iterator[tuple[_Patterns, bytes, bytes]]:
         """(patterns, attributes, body) of each ``<row>`` with cells, in document order."""
+        bound = self._bounds.max_record_bytes
         for pats, data in self._blocks(part):
             opening = pats.row_open
             for piece in data.split(pats.row_end):
                 start = piece.rfind(opening)  # rows before it in the piece are empty (<row/>)
                 if start < 0:
                     continue
+                if len(piece) > bound:
+                    raise self._too_long(part)
                 close = piece.find(b">", start)
                 if close < 0 or piece[close - 1 : close] == b"/":
                     continue
@@ -719,8 +723,8 @@ class XlsxBook:
                                 cell = found_date
                     else:
                         cell = slow(kind, style, value, rest, pats)
-                    if cell.__class__ is str and not cell:
-                        continue
+                    if cell == "" and kind not in _TEXTUAL:
+                        continue  # an empty cell (text, even empty, counts as a value)
                     if 0 <= index < width:
                         row[index] = cell
                         filled = True
