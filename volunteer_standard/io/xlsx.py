@@ -186,6 +186,7 @@ class _Patterns:
 
 
 _PATTERNS: dict[bytes, _Patterns] = {}
+_SCANNED: dict[tuple[str, str, int, int, int], UsedRange] = {}
 
 
 def _patterns(prefix: bytes) -> _Patterns:
@@ -558,9 +559,29 @@ class XlsxBook:
             f"no sheet named {name!r} (sheets: {', '.join(s.name for s in self.sheets)})",
         )
 
+    def check_sheets(self) -> list[UsedRange]:
+        """Check every sheet against the limits (each scan is remembered for reading)."""
+        return [self.used_range(sheet.name) for sheet in self.sheets]
+
     def used_range(self, name: str) -> UsedRange:
-        """Scan the sheet once (no cell is converted) and check it against the limits."""
+        """Scan the sheet once (no cell is converted) and check it against the limits.
+
+        The scan of an unchanged file (same inode, size and modification time) is
+        remembered, so checking a workbook's sheets and then reading them scans each once.
+        """
         part = self.sheet(name).part
+        stat = self.path.stat()
+        key = (str(self.path.resolve()), part, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        used = _SCANNED.get(key)
+        if used is None:
+            used = self._scan(part)
+            if len(_SCANNED) >= 64:
+                _SCANNED.clear()
+            _SCANNED[key] = used
+        self._check(part, used)
+        return used
+
+    def _scan(self, part: str) -> UsedRange:
         first = last = rows = 0
         seen: set[bytes] = set()
         bare = False
@@ -579,9 +600,7 @@ class XlsxBook:
         elif seen:
             numbers = [column_number(c) for c in seen]
             first, last = min(numbers), max(numbers)
-        used = UsedRange(first, last, rows, last)
-        self._check(part, used)
-        return used
+        return UsedRange(first, last, rows, last)
 
     def _check(self, part: str, used: UsedRange) -> None:
         bounds = self._bounds
