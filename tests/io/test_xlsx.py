@@ -239,6 +239,19 @@ FORMATS = [
 ]
 
 
+def test_empty_shared_strings_keep_their_place(tmp_path: Path) -> None:
+    body = '<row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1" t="s"><v>3</v></c></row>'
+    path = tmp_path / "c.xlsx"
+    craft(path, body, ["<t>a</t>", "<t>b</t>", "<t>c</t>", "<t>d</t>"])
+    with zipfile.ZipFile(path) as book:
+        parts = {i.filename: book.read(i) for i in book.infolist()}
+    sst = parts["xl/sharedStrings.xml"].replace(b"<si><t>a</t></si>", b"<si/>")
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, sst if name == "xl/sharedStrings.xml" else data)
+    assert streamed_rows(path, "S") == calamine_rows(path, "S") == [["b", "d"]]
+
+
 @pytest.mark.parametrize("case", sorted(SHEETS))
 @pytest.mark.parametrize("date1904", [False, True])
 def test_sheet_xml_reads_as_calamine_reads_it(tmp_path: Path, case: str, date1904: bool) -> None:

@@ -163,7 +163,7 @@ class _Patterns:
         self.t_all = re.compile(rb"<" + p + rb"t(\s[^>]*)?(?:/>|>([^<]*)</" + p + rb"t>)")
         self.phonetic = re.compile(rb"<" + p + rb"rPh\b.*?</" + p + rb"rPh>", re.S)
         self.si = re.compile(rb"<" + p + rb"si\b[^>]*?(?:/>|>(.*?)</" + p + rb"si>)", re.S)
-        self.si_open = b"<" + tag + b"si>"
+        self.si_open = b"<" + tag + b"si"  # <si>, <si/> and <si ...>: one item each
         # <si><t>text</t></si> with nothing around it; any other item is read on its own.
         self.si_plain = re.compile(
             rb"<" + p + rb"si><" + p + rb"t>([^<]*)</" + p + rb"t></" + p + rb"si>"
