@@ -242,7 +242,19 @@ CASES: dict[str, Callable[[Path], int]] = {
 }
 
 
+#: Modules each case imports before its clock starts (the import is not reading).
+WARM = {
+    "openpyxl read-only": "openpyxl",
+    "python-calamine": "python_calamine",
+    "vstd reader": "volunteer_standard.connectors.tabular.readers",
+    "vstd convert": "volunteer_standard.engine",
+}
+
+
 def _child(case: str, path: str) -> None:
+    importlib.import_module(WARM[case])
+    if case == "vstd convert":
+        importlib.import_module("volunteer_standard.connectors.tabular.connector")
     start = time.perf_counter()
     rows = CASES[case](Path(path))
     seconds = time.perf_counter() - start
