@@ -279,12 +279,10 @@ class _SpilledStrings:
 Strings = list[str] | _SpilledStrings
 
 
-def _number_kind(code: str) -> int:
-    """Whether a number format shows a date/time (1), a duration (2) or a number (0):
-    the first section's letters outside quotes, escapes and brackets decide."""
-    escaped = quoted = ampm = hms = False
-    brackets = 0
-    prev = " "
+def _format_tokens(code: str) -> Iterator[str]:
+    """The characters of a number format's first section that are format codes: quoted
+    text and characters after ``\\``, ``_`` or ``*`` are literal and left out."""
+    escaped = quoted = False
     for ch in code:
         if escaped:
             escaped = False
@@ -295,12 +293,23 @@ def _number_kind(code: str) -> int:
         elif ch == '"':
             quoted = True
         elif ch == ";":
-            return _OTHER
-        elif ch == "[":
+            return
+        else:
+            yield ch
+
+
+def _number_kind(code: str) -> int:
+    """Whether a number format shows a date/time (1), a duration (2) or a number (0):
+    date letters outside brackets decide; ``[h]``, ``[mm]``, ``[ss]`` make a duration."""
+    ampm = hms = False
+    brackets = 0
+    prev = " "
+    for ch in _format_tokens(code):
+        if ch == "[":
             brackets += 1
-        elif ch == "]" and brackets == 1 and hms:
-            return _DURATION
         elif ch == "]":
+            if brackets == 1 and hms:
+                return _DURATION
             brackets = max(brackets - 1, 0)
         elif brackets == 0 and not ampm and ch in "aA":
             ampm = True
@@ -695,59 +704,16 @@ class XlsxBook:
         part = self.sheet(name).part
         if not used.first_column:
             return
-        strings = self._shared_strings()
-        dated = {str(i).encode(): k for i, k in enumerate(self._style_kinds()) if k}
-        first, width = used.first_column, used.last_column - used.first_column + 1
-        columns = _Columns(first)
-        slow = self._slow_cell
-        date1904 = self.date1904
-        blank: list[XlsxCell] = [""] * width
-        seen_dates: dict[tuple[bytes, bytes], XlsxCell] = {}
+        reader = _RowReader(self, used)
+        blank: list[XlsxCell] = [""] * reader.width
         expected = 1
         number = 0
         try:
             for pats, attrs, body in self._row_elements(part):
                 found = pats.row_number.search(attrs)
                 number = int(found.group(1)) if found else number + 1
-                if not body:
-                    continue
-                row = blank.copy()
-                filled = False
-                index = -first
-                cells = pats.fast_cell.findall(body)
-                if len(cells) != body.count(pats.cell_open):
-                    cells = pats.cell.findall(body)
-                for col, style, kind, value, rest in cells:
-                    index = columns[col] if col else index + 1
-                    cell: XlsxCell
-                    if kind == b"s" and value:
-                        cell = strings[int(value)]
-                    elif not kind and value and not rest:
-                        try:
-                            cell = float(value)
-                        except ValueError:
-                            cell = slow(kind, style, value, rest, pats)
-                        else:
-                            if b"_" in value or value[0] in _WS or value[-1] in _WS:
-                                cell = slow(kind, style, value, rest, pats)
-                            elif style and style in dated:
-                                key = (value, style)
-                                found_date = seen_dates.get(key)
-                                if found_date is None:
-                                    if len(seen_dates) > _DATE_CACHE:
-                                        seen_dates.clear()
-                                    found_date = seen_dates[key] = excel_date(
-                                        cell, dated[style], date1904
-                                    )
-                                cell = found_date
-                    else:
-                        cell = slow(kind, style, value, rest, pats)
-                    if cell == "" and kind not in _TEXTUAL:
-                        continue  # an empty cell (text, even empty, counts as a value)
-                    if 0 <= index < width:
-                        row[index] = cell
-                        filled = True
-                if not filled:
+                row = reader.row(body, pats)
+                if row is None:
                     continue
                 while expected < number:
                     yield blank.copy()
@@ -814,6 +780,75 @@ class XlsxBook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _RowReader:
+    """Turns the body of one ``<row>`` into its cells: the hot loop of ``XlsxBook.rows``."""
+
+    def __init__(self, book: XlsxBook, used: UsedRange) -> None:
+        self.strings = book._shared_strings()
+        self.dated = {str(i).encode(): k for i, k in enumerate(book._style_kinds()) if k}
+        self.first = used.first_column
+        self.width = used.last_column - used.first_column + 1
+        self.columns = _Columns(self.first)
+        self.slow = book._slow_cell
+        self.date1904 = book.date1904
+        self.dates: dict[tuple[bytes, bytes], XlsxCell] = {}
+        self.blank: list[XlsxCell] = [""] * self.width
+
+    def row(self, body: bytes, pats: _Patterns) -> list[XlsxCell] | None:
+        """The row's cells, or None when it holds no value."""
+        if not body:
+            return None
+        cells = pats.fast_cell.findall(body)
+        if len(cells) != body.count(pats.cell_open):
+            cells = pats.cell.findall(body)
+        strings, columns, dated, slow, width = (
+            self.strings,
+            self.columns,
+            self.dated,
+            self.slow,
+            self.width,
+        )
+        row = self.blank.copy()
+        filled = False
+        index = -self.first
+        for col, style, kind, value, rest in cells:
+            index = columns[col] if col else index + 1
+            cell: XlsxCell
+            if kind == b"s" and value:
+                cell = strings[int(value)]
+            elif (
+                kind or not value or rest or b"_" in value or value[0] in _WS or value[-1] in _WS
+            ):  # not a plain number: formulas, inline text, booleans, odd numbers
+                cell = slow(kind, style, value, rest, pats)
+            elif style and style in dated:
+                cell = self.date(value, style)
+            else:
+                try:
+                    cell = float(value)
+                except ValueError:
+                    cell = slow(kind, style, value, rest, pats)
+            if cell == "" and kind not in _TEXTUAL:
+                continue  # an empty cell (text, even empty, counts as a value)
+            if 0 <= index < width:
+                row[index] = cell
+                filled = True
+        return row if filled else None
+
+    def date(self, value: bytes, style: bytes) -> XlsxCell:
+        """A number in a date style (the same serial numbers recur: remembered)."""
+        key = (value, style)
+        found = self.dates.get(key)
+        if found is None:
+            try:
+                number = float(value)
+            except ValueError:
+                return value.decode("utf-8", "replace")
+            if len(self.dates) > _DATE_CACHE:
+                self.dates.clear()
+            found = self.dates[key] = excel_date(number, self.dated[style], self.date1904)
+        return found
 
 
 class _Columns(dict[bytes, int]):
