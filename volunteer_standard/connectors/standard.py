@@ -92,10 +92,10 @@ class StandardConnector(Connector):
                 continue
             data = raw.data
             if not isinstance(data, dict):
-                yield SourceRecord(
+                yield SourceRecord(  # the value is kept for the reject file: nothing lost
                     None,
                     raw.location,
-                    None,
+                    {"value": data},
                     [Problem(codes.NOT_AN_OBJECT, "the record is not a JSON object")],
                 )
                 continue

@@ -126,31 +126,8 @@ def validate(
 
     report = Report(source=label, max_examples=max_examples, profile=prof.name)
     checker = RecordChecker()
-    keep = profile_filter(prof)
-
-    def emit(found: Issue) -> None:
-        issue = keep(found)
-        if issue is None:
-            return
-        if issue.code in ignored:
-            report.suppressed += 1
-            return
-        if recorder is not None:
-            recorder.add(issue)
-        if accepted is not None and accepted.absorb(issue):
-            report.suppressed += 1
-            return
-        report.add(issue)
-        if on_issue is not None:
-            on_issue(issue)
-
+    emit = _issue_sink(report, profile_filter(prof), ignored, recorder, accepted, on_issue, records)
     adapter = records
-    if adapter is not None:
-        plain_emit = emit
-
-        def emit(found: Issue) -> None:
-            plain_emit(adapter.locate(found))
-
     engine = RuleEngine(prof, source=label, today=today, now=now, emit=emit, workdir=workdir)
 
     def take(raw: RawRecord, out: Callable[[Issue], None]) -> None:
@@ -174,7 +151,7 @@ def validate(
             if parallel is not None:
                 parallel.run(source, fmt, emit, on_progress)  # type: ignore[arg-type] # a file
             else:
-                for raw in _read(source, fmt, label, adapter, emit, report, on_progress):
+                for raw in _tracked_records(source, fmt, label, adapter, emit, report, on_progress):
                     take(raw, emit)
         except VstdError as exc:  # InputError, or a connector's error
             if parallel is not None and parallel.fatal(exc):
@@ -191,6 +168,62 @@ def validate(
     return report
 
 
+def _issue_sink(
+    report: Report,
+    keep: Callable[[Issue], Issue | None],
+    ignored: frozenset[str],
+    recorder: Baseline | None,
+    accepted: Baseline | None,
+    on_issue: Callable[[Issue], None] | None,
+    adapter: RecordSource | None,
+) -> Callable[[Issue], None]:
+    """Where every issue found goes: through the profile filter, ``--ignore`` and the
+    baseline into the report (placed by the connector, when records come from one)."""
+
+    def emit(found: Issue) -> None:
+        issue = keep(found)
+        if issue is None:
+            return
+        if issue.code in ignored:
+            report.suppressed += 1
+            return
+        if recorder is not None:
+            recorder.add(issue)
+        if accepted is not None and accepted.absorb(issue):
+            report.suppressed += 1
+            return
+        report.add(issue)
+        if on_issue is not None:
+            on_issue(issue)
+
+    if adapter is None:
+        return emit
+
+    def placed(found: Issue) -> None:
+        emit(adapter.locate(found))
+
+    return placed
+
+
+def _tracked_records(
+    source: Any,
+    fmt: Format | None,
+    label: str,
+    adapter: RecordSource | None,
+    emit: Callable[[Issue], None],
+    report: Report,
+    on_progress: ProgressCallback | None,
+) -> Iterator[RawRecord]:
+    """The input's records in one process, reporting progress when asked to."""
+    if on_progress is None:
+        return _raw_records(source, fmt, label, adapter, emit, report)
+    return tracked(
+        lambda src: _raw_records(src, fmt, label, adapter, emit, report),
+        source if adapter is None else None,
+        on_progress,
+    )
+
+
 def _is_file_like(source: object) -> bool:
     return isinstance(source, (str, Path)) or hasattr(source, "read")
 
@@ -205,26 +238,6 @@ def _form(source: object, raw: RawRecord) -> str:
     if not _is_file_like(source):
         return "objects"
     return "jsonl" if raw.collection is None else "package"
-
-
-def _read(
-    source: Any,
-    fmt: Format | None,
-    label: str,
-    adapter: RecordSource | None,
-    emit: Callable[[Issue], None],
-    report: Report,
-    on_progress: ProgressCallback | None,
-) -> Iterator[RawRecord]:
-    """:func:`_raw_records`, reported to ``on_progress`` when given (bytes read from the
-    file's position; none through a connector)."""
-    if on_progress is None:
-        return _raw_records(source, fmt, label, adapter, emit, report)
-    return tracked(
-        lambda src: _raw_records(src, fmt, label, adapter, emit, report),
-        source if adapter is None else None,
-        on_progress,
-    )
 
 
 def _raw_records(
