@@ -231,6 +231,8 @@ def file_stem(label: str) -> str:
     return Path(label.split("#", 1)[0]).stem
 
 
+#: How many valid ids an entity remembers (forgotten all at once when full).
+_VALID_IDS = 16384
 #: Values set as they are (no ``{}``/``[]`` marker to merge, nothing to turn into a list).
 _PLAIN = frozenset({str, int, float, bool})
 
@@ -261,12 +263,14 @@ class _EntityPlan:
             r for r in entity.rules if is_id_path(r.path) and (r.columns or r.template_columns)
         ]
         self.unmapped: dict[tuple[str, ...], list[str]] = {}
+        #: Ids already found valid (references repeat on every row of their entity).
+        self.valid_ids: set[str] = set()
 
     def data(
         self, cells: Mapping[str, Cell], row: int | None, problems: list[Problem]
     ) -> dict[str, Any]:
         """The entity's fields from the row's cells; failures go to ``problems``."""
-        data: dict[str, Any] = {}
+        data: dict[str, Any] = {"type": self.type}
         restore = self.indexed
         for rule, read, steps, required in self.rules:
             try:
@@ -286,9 +290,7 @@ class _EntityPlan:
             flat.set_path(data, steps, value)
         if self.keep:
             self._keep_unmapped(data, cells)
-        if restore:
-            data = flat.restore_lists(data, self.root)
-        return {"type": self.type, **data}
+        return flat.restore_lists(data, self.root) if restore else data
 
     def _keep_unmapped(self, data: dict[str, Any], cells: Mapping[str, Cell]) -> None:
         """Unmapped cells under ``extensions.<namespace>`` (the columns found once per
@@ -318,13 +320,17 @@ class _EntityPlan:
 
     def check_ids(self, data: dict[str, Any], row: int | None, problems: list[Problem]) -> None:
         """Ids that break the id rule: say what an id may contain, and how to derive one."""
+        valid = self.valid_ids
         for rule in self.id_rules:
             value = _get_path(data, rule.steps)
             for item in value if isinstance(value, list) else [value]:
-                if not isinstance(item, str):
+                if not isinstance(item, str) or item in valid:
                     continue
                 why = id_problem(item)
                 if why is None:
+                    if len(valid) >= _VALID_IDS:
+                        valid.clear()
+                    valid.add(item)
                     continue
                 where = ", ".join(rule.columns or rule.template_columns)
                 problems.append(
