@@ -35,7 +35,7 @@ import functools
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import Field
 
@@ -531,8 +531,9 @@ class _GarbleCheck:
 
     def problems(self, row: Row, header: Sequence[str]) -> list[Problem]:
         fine = self.fine
+        texts = cast("list[str]", row.cells)  # from a CSV file; a workbook's fail below
         try:
-            unseen = [c for c in itertools.filterfalse(str.isascii, row.cells) if c not in fine]
+            unseen = [c for c in itertools.filterfalse(str.isascii, texts) if c not in fine]
         except TypeError:  # numbers and dates from a workbook
             unseen = [c for c in row.cells if isinstance(c, str) and not c.isascii()]
         if not any([self._verdict(c) is not None for c in unseen]):  # noqa: C419 - check all

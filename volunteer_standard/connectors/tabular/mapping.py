@@ -363,10 +363,10 @@ class FieldRule:
             if cell.__class__ is not str:
                 return slow(cells)
             if trimmed:
-                cell = trim(cell)  # type: ignore[arg-type]
+                cell = trim(cell)
             if narrowed:
-                cell = halfwidth(cell)  # type: ignore[arg-type]
-            return cell if cell.strip() else default  # type: ignore[union-attr]
+                cell = halfwidth(cell)
+            return cell if cell.strip() else default
 
         return read
 
@@ -403,20 +403,15 @@ class FieldRule:
 
     def _read(self, cells: Mapping[str, Cell]) -> Any:
         if len(self.columns) == 1:
-            value = self._clean(cells.get(self.columns[0], ""))
-            if (
-                value.__class__ is str
-                and self.kind == "text"
-                and not self.is_list
-                and not self.read_map
-            ):
-                # The common case of a text column, without the general path's lists.
-                return value if value.strip() else self.default  # type: ignore[union-attr]
-            if is_empty(value):
+            cell = self._clean(cells.get(self.columns[0], ""))
+            plain = self.kind == "text" and not self.is_list and not self.read_map
+            if plain and isinstance(cell, str):  # a text column: no labels, no lists
+                return cell if cell.strip() else self.default
+            if is_empty(cell):
                 return self.default
             if self.is_list:
-                return [self._scalar(item) for item in _split(cell_text(value), self.separators)]
-            return self._scalar(value)
+                return [self._scalar(item) for item in _split(cell_text(cell), self.separators)]
+            return self._scalar(cell)
         values = [self._clean(cells.get(c, "")) for c in self.columns]
         if all(is_empty(v) for v in values):
             return self.default
@@ -450,11 +445,11 @@ class FieldRule:
         return "".join(out)
 
     def _clean(self, cell: Cell) -> Cell:
-        if cell.__class__ is str or isinstance(cell, str):
+        if isinstance(cell, str):
             if self.trim:
-                cell = trim(cell)  # type: ignore[arg-type]
+                cell = trim(cell)
             if self.to_halfwidth:
-                cell = halfwidth(cell)  # type: ignore[arg-type]
+                cell = halfwidth(cell)
         return cell
 
     def _scalar(self, value: Cell) -> Any:

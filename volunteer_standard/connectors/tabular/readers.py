@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from volunteer_standard.connectors.base import ConnectorError
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text, restore
@@ -179,7 +180,7 @@ def _split_rows(
             cells = [restore(c) if c[:1] == "'" else c for c in cells]
         if len(taken) > 1024:
             taken.clear()
-        yield Row(number, cells, problems)
+        yield Row(number, cast("list[Cell]", cells), problems)
 
 
 def _single_line_row(line: str, delimiter: str, number: int) -> Row:

@@ -252,6 +252,7 @@ class _EntityPlan:
                 rule,
                 rule.reader,
                 tuple(rule.steps),
+                rule.steps[0] if len(rule.steps) == 1 and isinstance(rule.steps[0], str) else None,
                 rule.required and bool(rule.columns or rule.template_columns),
             )
             for rule in entity.rules
@@ -272,7 +273,7 @@ class _EntityPlan:
         """The entity's fields from the row's cells; failures go to ``problems``."""
         data: dict[str, Any] = {"type": self.type}
         restore = self.indexed
-        for rule, read, steps, required in self.rules:
+        for rule, read, steps, top, required in self.rules:
             try:
                 value = read(cells)
             except TransformError as exc:
@@ -282,8 +283,8 @@ class _EntityPlan:
                 if required:
                     problems.append(_empty_problem(rule, row))
                 continue
-            if len(steps) == 1 and value.__class__ in _PLAIN:
-                data[steps[0]] = value
+            if top is not None and value.__class__ in _PLAIN:
+                data[top] = value
                 continue
             if isinstance(value, dict) and steps in self.list_paths:
                 restore = True
@@ -306,7 +307,7 @@ class _EntityPlan:
         for name in names:
             cell = cells[name]
             if cell.__class__ is str:
-                if cell.strip():  # type: ignore[union-attr]
+                if cell.strip():
                     extra[name] = cell
             elif not is_empty(cell):
                 extra[name] = json_cell(cell)
