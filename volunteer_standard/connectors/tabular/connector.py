@@ -579,10 +579,11 @@ def _text_of(cells: Sequence[Cell]) -> str:
 
 def _raw(header: Sequence[str], row: Row) -> dict[str, Any]:
     """The row's non-empty cells by column name, JSON-safe (for the reject file)."""
-    raw: dict[str, Any] = {}
-    for name, cell in zip(header, row.cells, strict=False):
-        if cell != "":
-            raw[name or "(no header)"] = cell if cell.__class__ is str else json_cell(cell)
+    raw: dict[str, Any] = {
+        name or "(no header)": cell if cell.__class__ is str else json_cell(cell)
+        for name, cell in zip(header, row.cells, strict=False)
+        if cell != ""
+    }
     for index in range(len(header), len(row.cells)):
         cell = row.cells[index]
         if cell != "":

@@ -874,7 +874,7 @@ PSEUDO_COLUMNS = frozenset({"_row", "_file"})
 
 #: Values a field rule may hand out again from its memo (nothing a caller could change).
 _IMMUTABLE = frozenset({str, int, float, bool})
-_MEMO_SIZE = 4096
+_MEMO_SIZE = 16384
 _UNSEEN = object()
 
 
