@@ -498,7 +498,7 @@ class TabularConnector(Connector):
 
 
 #: How many cells a mojibake check remembers (each memo forgotten all at once when full).
-_REMEMBERED = 65536
+_REMEMBERED = 32768
 
 
 class _GarbleCheck:
