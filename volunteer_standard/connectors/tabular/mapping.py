@@ -402,29 +402,27 @@ class FieldRule:
         return read_several
 
     def _read(self, cells: Mapping[str, Cell]) -> Any:
+        """The value read the plain way: the cells cleaned, then transformed."""
         if len(self.columns) == 1:
-            cell = self._clean(cells.get(self.columns[0], ""))
-            plain = self.kind == "text" and not self.is_list and not self.read_map
-            if plain and isinstance(cell, str):  # a text column: no labels, no lists
-                return cell if cell.strip() else self.default
-            if is_empty(cell):
-                return self.default
-            if self.is_list:
-                return [self._scalar(item) for item in _split(cell_text(cell), self.separators)]
-            return self._scalar(cell)
+            return self._read_cell(self._clean(cells.get(self.columns[0], "")))
         values = [self._clean(cells.get(c, "")) for c in self.columns]
         if all(is_empty(v) for v in values):
             return self.default
-        if self.kind == "region" and len(self.columns) > 1:
-            index = region_index()
-            return index.code_for(*(cell_text(v) for v in values))
-        if len(values) == 1:
-            value: Cell = values[0]
-        else:
-            value = " ".join(cell_text(v) for v in values if not is_empty(v))
+        if self.kind == "region":
+            return region_index().code_for(*(cell_text(v) for v in values))
+        return self._transform(" ".join(cell_text(v) for v in values if not is_empty(v)))
+
+    def _read_cell(self, cell: Cell) -> Any:
+        plain = self.kind == "text" and not self.is_list and not self.read_map
+        if plain and isinstance(cell, str):  # a plain text column: trimmed, nothing more
+            return cell if cell.strip() else self.default
+        if is_empty(cell):
+            return self.default
+        return self._transform(cell)
+
+    def _transform(self, value: Cell) -> Any:
         if self.is_list:
-            items = _split(cell_text(value), self.separators)
-            return [self._scalar(item) for item in items]
+            return [self._scalar(item) for item in _split(cell_text(value), self.separators)]
         return self._scalar(value)
 
     def _render(self, cells: Mapping[str, Cell]) -> str | None:
