@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck audit pytest fuzz docs docs-reference schemas samples clean system-deps
+.PHONY: install demo test lint typecheck audit pytest fuzz bench docs docs-reference schemas samples clean system-deps
 
 # Reference plugins, each installed like a vendor's package (its own pyproject, entry point).
 PLUGINS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
@@ -50,6 +50,11 @@ FUZZ_SECONDS ?= 600
 fuzz: install
 	$(BIN)/python fuzz/run.py $(FUZZ_SECONDS)
 
+# The benchmark suite (bench/README.md): every case at BENCH_SIZES, ratios from one run.
+BENCH_SIZES ?= 20k
+bench: install tests/js/node_modules/.installed
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
+
 # The documentation site (mkdocs.yml) in strict mode: a broken link, a page without its
 # other-language twin or a stale generated reference fails. Output in site/.
 docs: install
@@ -62,9 +67,10 @@ docs-reference: install
 test: lint typecheck audit pytest docs
 
 # Debian/Ubuntu packages that printed certificates and their tests use (run as root; .ci/run does):
-# pdftoppm/pdftotext render and read the PDF, and a CJK font is embedded in it.
+# pdftoppm/pdftotext render and read the PDF, and a CJK font is embedded in it; jq is used by
+# an example of the docs (docs/report-format.md) that the tests run.
 system-deps:
-	apt-get update -qq && apt-get install -y -qq poppler-utils fonts-noto-cjk
+	apt-get update -qq && apt-get install -y -qq poppler-utils fonts-noto-cjk jq
 
 schemas: install
 	$(BIN)/vstd schema schemas

@@ -359,7 +359,7 @@ def judge(record: SourceRecord, plan: RunPlan, checker: RecordChecker) -> Verdic
                 )
             )
             obj = None
-    return Verdict(obj, [i for i in issues if i.severity == "error"])
+    return Verdict(obj, [i for i in issues if i.severity == "error"] if issues else issues)
 
 
 def _reasons(record: SourceRecord, errors: list[Issue]) -> tuple[list[str], list[Text]]:
@@ -473,6 +473,11 @@ def _pump(
 ) -> None:
     """Read, judge and deliver every record."""
     checker = RecordChecker()
+    # Looked up once, not per record: the writer's method, the privacy transform (none
+    # for raw output, which is the object itself) and the per-type counter.
+    write = writer.write
+    private = None if plan.privacy.mode == "raw" else plan.privacy.entity
+    by_type = summary.written_by_type
     try:
         for record in read_checked(plan.reader, plan.source, state):
             if isinstance(record, Checkpoint):
@@ -482,19 +487,22 @@ def _pump(
                 continue
             summary.read += 1
             verdict = judge(record, plan, checker)
-            if not verdict.ok:
+            obj = verdict.obj
+            if obj is None or verdict.errors:
                 if plan.on_invalid == "fail":
                     _fail_on(record, verdict)
-                if not (plan.on_invalid == "keep" and verdict.obj is not None):
+                if not (plan.on_invalid == "keep" and obj is not None):
                     _reject(plan, summary, sink, record, verdict)
-                    _maybe_progress(summary, progress, every)
+                    if progress is not None:
+                        _maybe_progress(summary, progress, every)
                     continue
                 summary.kept_invalid += 1
-            assert verdict.obj is not None
-            writer.write(plan.privacy.entity(verdict.obj))
+            assert obj is not None
+            write(obj if private is None else private(obj))
             summary.written += 1
-            summary.written_by_type[verdict.obj.type] += 1
-            _maybe_progress(summary, progress, every)
+            by_type[obj.type] += 1
+            if progress is not None:
+                _maybe_progress(summary, progress, every)
     except InputError as exc:
         raise ConnectorError(exc.text) from None
 

@@ -111,6 +111,8 @@ class Kind(Generic[T]):
         self._runtime: dict[str, Entry[T]] = {}
         self._entries: dict[str, Entry[T]] | None = None
         self._lock = threading.RLock()
+        #: Counts changes made at run time (views such as the issue catalogue cache on it).
+        self.changes = 0
 
     # -- reading ---------------------------------------------------------------------------
     def entries(self) -> dict[str, Entry[T]]:
@@ -151,18 +153,25 @@ class Kind(Generic[T]):
         with self._lock:
             self._runtime[key] = entry
             self.entries()[key] = entry
+            self.changes += 1
         return item
+
+    def has_runtime(self) -> bool:
+        """Whether an object was registered with :meth:`add` (and not removed)."""
+        return bool(self._runtime)
 
     def remove(self, key: str) -> None:
         """Forget an object registered with :meth:`add`."""
         with self._lock:
             self._runtime.pop(key, None)
             self._entries = None
+            self.changes += 1
 
     def reset(self) -> None:
         """Forget what the hooks registered (they are called again on next use)."""
         with self._lock:
             self._entries = None
+            self.changes += 1
 
     # -- filling -----------------------------------------------------------------------------
     def _checked(self, value: Any) -> T:
@@ -266,6 +275,12 @@ class Registry:
 
     def kinds(self) -> dict[str, Kind[Any]]:
         return dict(self._kinds)
+
+    def has_runtime(self) -> bool:
+        """Whether a plugin or an object was registered at run time: a new process (a
+        worker) would not have it, so work that needs it stays in this process."""
+        with self._lock:
+            return bool(self._runtime_plugins) or any(k.has_runtime() for k in self._kinds.values())
 
     # -- plugins ------------------------------------------------------------------------------
     @property

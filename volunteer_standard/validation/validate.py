@@ -18,6 +18,7 @@ from volunteer_standard.profiles import Profile, load_profile
 from volunteer_standard.validation.baseline import Baseline
 from volunteer_standard.validation.catalogue import CATALOGUE
 from volunteer_standard.validation.filter import profile_filter
+from volunteer_standard.validation.progress import ProgressCallback, tracked
 from volunteer_standard.validation.report import Issue, Report
 from volunteer_standard.validation.sources import RecordSource
 from volunteer_standard.validation.structure import RecordChecker
@@ -77,6 +78,8 @@ def validate(
     write_baseline: str | Path | None = None,
     workdir: str | Path | None = None,
     records: RecordSource | None = None,
+    on_progress: ProgressCallback | None = None,
+    jobs: int | None = 1,
 ) -> Report:
     """Validate a JSON package or JSON Lines input (path, ``"-"`` for stdin, or a stream),
     or standard objects in memory: one model or dict, or an iterable of them.
@@ -99,6 +102,14 @@ def validate(
     through its mapping: see ``volunteer_standard.connectors.validating.validate_source``),
     the records come from it instead of ``source``, cells it could not translate are
     reported as ``VC100``, and each issue is placed where the source can say (a cell).
+
+    ``on_progress(records, bytes_read)`` is called every thousand records and at the end
+    (:mod:`volunteer_standard.validation.progress`), for a display of a long run.
+
+    ``jobs`` processes check the records (``None``: one per core). The report, the order
+    of the issues and the baseline are those of a single-process run. JSON Lines files and
+    streams larger than a few MiB use them; a package, objects in memory, a connector's
+    records, or rules and code lists registered at run time are checked in one process.
     """
     from volunteer_standard.validation.rules.engine import RuleEngine
 
@@ -115,7 +126,59 @@ def validate(
 
     report = Report(source=label, max_examples=max_examples, profile=prof.name)
     checker = RecordChecker()
-    keep = profile_filter(prof)
+    emit = _issue_sink(report, profile_filter(prof), ignored, recorder, accepted, on_issue, records)
+    adapter = records
+    engine = RuleEngine(prof, source=label, today=today, now=now, emit=emit, workdir=workdir)
+
+    def take(raw: RawRecord, out: Callable[[Issue], None]) -> None:
+        if report.format is None:
+            report.format = _form(source, raw)
+        kind, obj = checker.check(raw, out)
+        if raw.collection != "metadata":
+            report.records += 1
+            report.records_by_type[kind or "(unknown)"] += 1
+            engine.record(raw, kind, obj)
+
+    parallel = None
+    if jobs != 1 and adapter is None:
+        from volunteer_standard.validation.parallel.run import parallel_validation
+
+        parallel = parallel_validation(
+            jobs, source, prof, label, (today, now), engine=engine, report=report, take=take
+        )
+    try:
+        try:
+            if parallel is not None:
+                parallel.run(source, fmt, emit, on_progress)  # type: ignore[arg-type] # a file
+            else:
+                for raw in _tracked_records(source, fmt, label, adapter, emit, report, on_progress):
+                    take(raw, emit)
+        except VstdError as exc:  # InputError, or a connector's error
+            if parallel is not None and parallel.fatal(exc):
+                raise
+            report.input_error, report.input_error_text = str(exc), exc.text
+            return report
+        if report.format == "package" and not checker.saw_metadata:
+            emit(Issue(code=codes.PACKAGE_METADATA_MISSING, location=Location(label), path=""))
+        engine.finish()
+    finally:
+        engine.close()
+    if recorder is not None and write_baseline is not None:
+        recorder.write(write_baseline)
+    return report
+
+
+def _issue_sink(
+    report: Report,
+    keep: Callable[[Issue], Issue | None],
+    ignored: frozenset[str],
+    recorder: Baseline | None,
+    accepted: Baseline | None,
+    on_issue: Callable[[Issue], None] | None,
+    adapter: RecordSource | None,
+) -> Callable[[Issue], None]:
+    """Where every issue found goes: through the profile filter, ``--ignore`` and the
+    baseline into the report (placed by the connector, when records come from one)."""
 
     def emit(found: Issue) -> None:
         issue = keep(found)
@@ -133,35 +196,32 @@ def validate(
         if on_issue is not None:
             on_issue(issue)
 
-    adapter = records
-    if adapter is not None:
-        plain_emit = emit
+    if adapter is None:
+        return emit
 
-        def emit(found: Issue) -> None:
-            plain_emit(adapter.locate(found))
+    def placed(found: Issue) -> None:
+        emit(adapter.locate(found))
 
-    engine = RuleEngine(prof, source=label, today=today, now=now, emit=emit, workdir=workdir)
-    try:
-        try:
-            for raw in _raw_records(source, fmt, label, adapter, emit, report):
-                if report.format is None:
-                    report.format = _form(source, raw)
-                kind, obj = checker.check(raw, emit)
-                if raw.collection != "metadata":
-                    report.records += 1
-                    report.records_by_type[kind or "(unknown)"] += 1
-                    engine.record(raw, kind, obj)
-        except VstdError as exc:  # InputError, or a connector's error
-            report.input_error, report.input_error_text = str(exc), exc.text
-            return report
-        if report.format == "package" and not checker.saw_metadata:
-            emit(Issue(code=codes.PACKAGE_METADATA_MISSING, location=Location(label), path=""))
-        engine.finish()
-    finally:
-        engine.close()
-    if recorder is not None and write_baseline is not None:
-        recorder.write(write_baseline)
-    return report
+    return placed
+
+
+def _tracked_records(
+    source: Any,
+    fmt: Format | None,
+    label: str,
+    adapter: RecordSource | None,
+    emit: Callable[[Issue], None],
+    report: Report,
+    on_progress: ProgressCallback | None,
+) -> Iterator[RawRecord]:
+    """The input's records in one process, reporting progress when asked to."""
+    if on_progress is None:
+        return _raw_records(source, fmt, label, adapter, emit, report)
+    return tracked(
+        lambda src: _raw_records(src, fmt, label, adapter, emit, report),
+        source if adapter is None else None,
+        on_progress,
+    )
 
 
 def _is_file_like(source: object) -> bool:

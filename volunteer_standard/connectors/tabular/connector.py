@@ -598,7 +598,8 @@ class FlatLayout:
         return obj.type
 
     def row_of(self, obj: Entity) -> dict[str, CellOut]:
-        return dict(flat.flatten(obj.model_dump(mode="json", exclude_none=True), obj.type))
+        data = obj.__pydantic_serializer__.to_python(obj, mode="json", exclude_none=True)
+        return flat.flatten(data, obj.type)  # a new dict, the writer's to keep
 
     def tables(self, seen: Sequence[str]) -> list[str]:
         order = list(ENTITY_MODELS)

@@ -47,7 +47,11 @@ class RuleEngine:
         now: datetime,
         emit: Emit,
         workdir: str | Path | None = None,
+        index: Any = None,
     ) -> None:
+        """``index`` replaces the SQLite index with an object offering the same ``tables``,
+        ``hash_id`` and ``max_day`` (worker processes collect rows for the main process's
+        index: see ``volunteer_standard.validation.parallel``)."""
         self.enabled = profile.enabled_codes()
         self.ctx = RuleContext(profile, today, now, self.enabled, source)
         self._emit = emit
@@ -64,13 +68,22 @@ class RuleEngine:
         self.index: DatasetIndex | None = None
         self._filler: _Filler | None = None
         if needs:
-            self.index = DatasetIndex(source, sorted(needs), workdir=workdir)
-            self.ctx.index = self.index
+            if index is None:
+                self.index = DatasetIndex(source, sorted(needs), workdir=workdir)
+                self.ctx.index = self.index
+            else:
+                self.index = index
             self._filler = _Filler(self.index, profile)
         self.seq = 0
+        #: The index tables the enabled rules need (besides "ent" and "bad").
+        self.needs = tuple(sorted(needs))
         self._rec = RecordRef("", None, Location(source), None, emit, self.enabled)
         # Service-record times are computed only when someone reads them.
         self._times = "service_record" in self.dispatch or self.index is not None
+
+    def salt(self) -> bytes:
+        """The index's salt for hashed ID numbers (empty when there is no index)."""
+        return getattr(self.index, "salt", b"")
 
     def record(self, raw: RawRecord, kind: str | None, obj: Any) -> None:
         """Check one record (after its structural check) and index it."""

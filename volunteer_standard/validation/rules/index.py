@@ -156,6 +156,21 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
 }
 
 
+def seq_column(name: str) -> int | None:
+    """Which column of table ``name`` holds the record's sequence number (``None``: none).
+
+    Rows collected apart (in worker processes, one batch at a time) are numbered from the
+    batch's start; the main process shifts this column to the run's numbering.
+    """
+    columns = TABLES[name][0]
+    return next((i for i, col in enumerate(columns) if col.startswith("seq ")), None)
+
+
+def hash_id(salt: bytes, text: str) -> bytes:
+    """A salted, truncated HMAC: equal numbers collide, the number cannot be recovered."""
+    return hmac.new(salt, text.encode(), hashlib.sha256).digest()[:16]
+
+
 def ymd(value: date) -> int:
     """A date as the integer YYYYMMDD: compact, and ordered like the date."""
     return value.year * 10000 + value.month * 100 + value.day
@@ -273,7 +288,7 @@ class DatasetIndex:
 
     def hash_id(self, text: str) -> bytes:
         """A salted, truncated HMAC: equal numbers collide, the number cannot be recovered."""
-        return hmac.new(self.salt, text.encode(), hashlib.sha256).digest()[:16]
+        return hash_id(self.salt, text)
 
     def finalize(self) -> None:
         """Write pending rows, commit, and build the indexes (once, after the load)."""

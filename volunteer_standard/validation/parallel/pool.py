@@ -1,0 +1,172 @@
+"""Worker processes that check batches, with results taken back in input order.
+
+Why a process pool (``concurrent.futures``): the checks are Python code, which one
+process runs on one core. Results are consumed in submission order with a bounded number
+of batches in flight, so memory stays flat however long the input is. A worker that dies
+(killed, out of memory) breaks the pool and the run ends with :class:`WorkerError`
+instead of waiting forever. When the run ends early (an error, Ctrl-C, SIGTERM) the
+workers are terminated and reaped before the exception goes on: no orphan processes.
+
+The pool starts only once the input has proved larger than a few batches: a small input
+is checked in the main process, with the same batch function, so a short run pays no
+process start-up.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Generic, TypeVar, cast
+
+from volunteer_standard.errors import VstdError
+from volunteer_standard.text import Text
+
+T = TypeVar("T")
+R = TypeVar("R")
+L = TypeVar("L")
+
+#: Batches read before the pool starts; a shorter input is checked in this process.
+MIN_BATCHES = 4
+#: How worker processes start (``None``: :func:`start_method` decides).
+START_METHOD: str | None = None
+#: Batches in flight per worker: enough to keep workers busy while results are used.
+WINDOW_PER_WORKER = 3
+
+
+class WorkerError(VstdError):
+    """A worker process ended without returning its batch (killed, out of memory)."""
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def start_method() -> str:
+    """``fork`` where it is safe and fast (Linux, no other threads: the workers start with
+    everything already imported), else ``forkserver`` or ``spawn``."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and threading.active_count() == 1 and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+class OrderedPool(Generic[T, R]):
+    """Runs ``work`` over batches in worker processes, yielding results in input order."""
+
+    def __init__(
+        self,
+        work: Callable[[T], R],
+        initializer: Callable[..., None],
+        initargs: tuple[Any, ...],
+        *,
+        jobs: int,
+        local: Callable[[T], R],
+        method: str | None = None,
+    ) -> None:
+        self.work = work
+        self.initializer = initializer
+        self.initargs = initargs
+        self.jobs = jobs
+        #: Checks a batch in this process (a small input never starts the pool).
+        self.local = local
+        self.method = method
+        self.window = max(2, jobs * WINDOW_PER_WORKER)
+        self.executor: ProcessPoolExecutor | None = None
+
+    def run(self, items: Iterable[T | L], is_batch: Callable[[Any], bool]) -> Iterator[R | L]:
+        """Results of the batches among ``items``, and the other items as they are, in
+        order. An exception from ``items`` is raised after everything before it."""
+        pending: deque[Future[R] | tuple[str, Any]] = deque()
+        waiting: list[T | L] = []
+        failure: Exception | None = None
+        try:
+            try:
+                for item in items:
+                    if self.executor is None:
+                        waiting.append(item)
+                        if sum(map(is_batch, waiting)) < MIN_BATCHES:
+                            continue
+                        self._start()
+                        todo, waiting = waiting, []
+                    else:
+                        todo = [item]
+                    for each in todo:
+                        pending.append(self._submit(each, is_batch))
+                        while len(pending) > self.window:
+                            yield self._take(pending.popleft())
+            except Exception as exc:  # the input failed: first what came before it
+                failure = exc
+            for item in waiting:
+                yield self.local(cast(T, item)) if is_batch(item) else cast(L, item)
+            while pending:
+                yield self._take(pending.popleft())
+            if failure is not None:
+                raise failure
+        except BaseException:
+            self._terminate(pending)
+            raise
+        finally:
+            self.close()
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context(self.method or START_METHOD or start_method())
+        self.executor = ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=context,
+            initializer=self.initializer,
+            initargs=self.initargs,
+        )
+
+    def _submit(self, item: T | L, is_batch: Callable[[Any], bool]) -> Future[R] | tuple[str, Any]:
+        assert self.executor is not None
+        if is_batch(item):
+            return self.executor.submit(self.work, item)  # type: ignore[arg-type]
+        return ("item", item)
+
+    @staticmethod
+    def _take(entry: Future[R] | tuple[str, Any]) -> Any:
+        if isinstance(entry, tuple):
+            return entry[1]
+        try:
+            return entry.result()
+        except BrokenProcessPool:
+            raise WorkerError(
+                Text(
+                    "校验进程意外退出（可能是内存不足或被终止）；可用 --jobs 1 在单个进程中重试",
+                    "a worker process ended unexpectedly (out of memory or killed?); "
+                    "retry with --jobs 1 to check in one process",
+                )
+            ) from None
+
+    def _terminate(self, pending: deque[Future[R] | tuple[str, Any]]) -> None:
+        """End the workers now (an error or an interrupt): cancel, terminate, reap."""
+        executor = self.executor
+        if executor is None:
+            return
+        for entry in pending:
+            if not isinstance(entry, tuple):
+                entry.cancel()
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=5)
+        self.executor = None
+
+    def close(self) -> None:
+        """Let the workers finish and reap them (the normal end)."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+            self.executor = None
