@@ -261,7 +261,9 @@ class _EntityPlan:
         self.indexed = any(isinstance(s, int) for r in entity.rules for s in r.steps)
         self.list_paths = frozenset(tuple(r.steps) for r in entity.rules if r.is_list)
         self.id_rules = [
-            r for r in entity.rules if is_id_path(r.path) and (r.columns or r.template_columns)
+            (r, r.steps[0] if len(r.steps) == 1 and isinstance(r.steps[0], str) else None)
+            for r in entity.rules
+            if is_id_path(r.path) and (r.columns or r.template_columns)
         ]
         self.unmapped: dict[tuple[str, ...], list[str]] = {}
         #: Ids already found valid (references repeat on every row of their entity).
@@ -322,9 +324,11 @@ class _EntityPlan:
     def check_ids(self, data: dict[str, Any], row: int | None, problems: list[Problem]) -> None:
         """Ids that break the id rule: say what an id may contain, and how to derive one."""
         valid = self.valid_ids
-        for rule in self.id_rules:
-            value = _get_path(data, rule.steps)
-            for item in value if isinstance(value, list) else [value]:
+        for rule, top in self.id_rules:
+            value = data.get(top) if top is not None else _get_path(data, rule.steps)
+            if value.__class__ is str and value in valid:
+                continue
+            for item in value if isinstance(value, list) else (value,):
                 if not isinstance(item, str) or item in valid:
                     continue
                 why = id_problem(item)
