@@ -35,7 +35,7 @@ import functools
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import Field
 
@@ -498,7 +498,7 @@ class TabularConnector(Connector):
 
 
 #: How many cells a mojibake check remembers (each memo forgotten all at once when full).
-_REMEMBERED = 65536
+_REMEMBERED = 32768
 
 
 class _GarbleCheck:
@@ -531,8 +531,9 @@ class _GarbleCheck:
 
     def problems(self, row: Row, header: Sequence[str]) -> list[Problem]:
         fine = self.fine
+        texts = cast("list[str]", row.cells)  # from a CSV file; a workbook's fail below
         try:
-            unseen = [c for c in itertools.filterfalse(str.isascii, row.cells) if c not in fine]
+            unseen = [c for c in itertools.filterfalse(str.isascii, texts) if c not in fine]
         except TypeError:  # numbers and dates from a workbook
             unseen = [c for c in row.cells if isinstance(c, str) and not c.isascii()]
         if not any([self._verdict(c) is not None for c in unseen]):  # noqa: C419 - check all
@@ -578,10 +579,11 @@ def _text_of(cells: Sequence[Cell]) -> str:
 
 def _raw(header: Sequence[str], row: Row) -> dict[str, Any]:
     """The row's non-empty cells by column name, JSON-safe (for the reject file)."""
-    raw: dict[str, Any] = {}
-    for name, cell in zip(header, row.cells, strict=False):
-        if cell != "":
-            raw[name or "(no header)"] = cell if cell.__class__ is str else json_cell(cell)
+    raw: dict[str, Any] = {
+        name or "(no header)": cell if cell.__class__ is str else json_cell(cell)
+        for name, cell in zip(header, row.cells, strict=False)
+        if cell != ""
+    }
     for index in range(len(header), len(row.cells)):
         cell = row.cells[index]
         if cell != "":

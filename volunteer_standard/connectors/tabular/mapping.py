@@ -363,10 +363,10 @@ class FieldRule:
             if cell.__class__ is not str:
                 return slow(cells)
             if trimmed:
-                cell = trim(cell)  # type: ignore[arg-type]
+                cell = trim(cell)
             if narrowed:
-                cell = halfwidth(cell)  # type: ignore[arg-type]
-            return cell if cell.strip() else default  # type: ignore[union-attr]
+                cell = halfwidth(cell)
+            return cell if cell.strip() else default
 
         return read
 
@@ -402,34 +402,27 @@ class FieldRule:
         return read_several
 
     def _read(self, cells: Mapping[str, Cell]) -> Any:
+        """The value read the plain way: the cells cleaned, then transformed."""
         if len(self.columns) == 1:
-            value = self._clean(cells.get(self.columns[0], ""))
-            if (
-                value.__class__ is str
-                and self.kind == "text"
-                and not self.is_list
-                and not self.read_map
-            ):
-                # The common case of a text column, without the general path's lists.
-                return value if value.strip() else self.default  # type: ignore[union-attr]
-            if is_empty(value):
-                return self.default
-            if self.is_list:
-                return [self._scalar(item) for item in _split(cell_text(value), self.separators)]
-            return self._scalar(value)
+            return self._read_cell(self._clean(cells.get(self.columns[0], "")))
         values = [self._clean(cells.get(c, "")) for c in self.columns]
         if all(is_empty(v) for v in values):
             return self.default
-        if self.kind == "region" and len(self.columns) > 1:
-            index = region_index()
-            return index.code_for(*(cell_text(v) for v in values))
-        if len(values) == 1:
-            value: Cell = values[0]
-        else:
-            value = " ".join(cell_text(v) for v in values if not is_empty(v))
+        if self.kind == "region":
+            return region_index().code_for(*(cell_text(v) for v in values))
+        return self._transform(" ".join(cell_text(v) for v in values if not is_empty(v)))
+
+    def _read_cell(self, cell: Cell) -> Any:
+        plain = self.kind == "text" and not self.is_list and not self.read_map
+        if plain and isinstance(cell, str):  # a plain text column: trimmed, nothing more
+            return cell if cell.strip() else self.default
+        if is_empty(cell):
+            return self.default
+        return self._transform(cell)
+
+    def _transform(self, value: Cell) -> Any:
         if self.is_list:
-            items = _split(cell_text(value), self.separators)
-            return [self._scalar(item) for item in items]
+            return [self._scalar(item) for item in _split(cell_text(value), self.separators)]
         return self._scalar(value)
 
     def _render(self, cells: Mapping[str, Cell]) -> str | None:
@@ -450,11 +443,11 @@ class FieldRule:
         return "".join(out)
 
     def _clean(self, cell: Cell) -> Cell:
-        if cell.__class__ is str or isinstance(cell, str):
+        if isinstance(cell, str):
             if self.trim:
-                cell = trim(cell)  # type: ignore[arg-type]
+                cell = trim(cell)
             if self.to_halfwidth:
-                cell = halfwidth(cell)  # type: ignore[arg-type]
+                cell = halfwidth(cell)
         return cell
 
     def _scalar(self, value: Cell) -> Any:
@@ -879,7 +872,7 @@ PSEUDO_COLUMNS = frozenset({"_row", "_file"})
 
 #: Values a field rule may hand out again from its memo (nothing a caller could change).
 _IMMUTABLE = frozenset({str, int, float, bool})
-_MEMO_SIZE = 4096
+_MEMO_SIZE = 16384
 _UNSEEN = object()
 
 

@@ -74,9 +74,14 @@ def _reads_as_chinese(text: str) -> bool:
 
 def _utf8_of(text: str) -> str | None:
     try:
-        return text.encode("gb18030").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = text.encode("gb18030")
+    except UnicodeEncodeError:
         return None
+    # Valid UTF-8 loses nothing when invalid bytes are ignored: checked without raising
+    # (the usual answer is no, and an exception costs more than decoding twice).
+    if len(raw.decode("utf-8", "ignore").encode("utf-8")) != len(raw):
+        return None
+    return raw.decode("utf-8")
 
 
 def _utf8_prefix_of(text: str) -> str | None:

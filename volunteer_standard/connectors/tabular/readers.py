@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from volunteer_standard.connectors.base import ConnectorError
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text, restore
@@ -108,29 +109,9 @@ def _csv_rows(path: Path, encoding: str, delimiter: str | None) -> Iterator[Row]
         yield from _split_rows(
             itertools.chain([first], lines),
             delimiter or guess_delimiter(first),
-            decoder.take_errors,
+            decoder.errors,
             limits().max_field_lines,
         )
-
-
-class _Tracked:
-    """An iterator of lines that remembers the lines the CSV parser took for a row."""
-
-    def __init__(self, lines: Iterator[str]) -> None:
-        self._lines = lines
-        self.taken: list[str] = []
-
-    def __iter__(self) -> _Tracked:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self.taken.append(line)
-        return line
-
-    def take(self) -> list[str]:
-        taken, self.taken = self.taken, []
-        return taken
 
 
 def _looks_like_rows(lines: list[str], delimiter: str, columns: int) -> bool:
@@ -140,18 +121,26 @@ def _looks_like_rows(lines: list[str], delimiter: str, columns: int) -> bool:
 
 
 def _split_rows(
-    lines: Iterator[str], delimiter: str, errors: Callable[[], list[str]], max_lines: int
+    lines: Iterator[str], delimiter: str, errors: list[str], max_lines: int
 ) -> Iterator[Row]:
     """Parse CSV rows, checking each row's physical lines against the row count.
 
     A quoted field that runs over more than ``max_lines`` lines, or whose continuation
     lines look like rows, is a stray quote: the row where it started is reported (and
     rejected) and the lines it swallowed are parsed again as the rows they are.
+    ``errors`` collects the decoding errors of the lines read (see ``LineDecoder``).
     """
-    tracked = _Tracked(lines)
-    reader = csv.reader(tracked, delimiter=delimiter)
+    taken: list[str] = []  # the lines read lately; a row's are the last ``line_num`` step
+
+    def track() -> Iterator[str]:
+        for line in lines:
+            taken.append(line)
+            yield line
+
+    reader = csv.reader(track(), delimiter=delimiter)
     number = 0
     columns = 0
+    seen = 0
     while True:
         try:
             cells: list[str] = next(reader)
@@ -160,29 +149,39 @@ def _split_rows(
             return
         except csv.Error as exc:
             cells, problems = [], [_bad_csv(str(exc), str(exc))]
-        taken = tracked.take()
+        count = reader.line_num - seen
+        seen = reader.line_num
         number += 1
         if number == 1:
             columns = len(cells)
-        if len(taken) > 1 and (
-            len(taken) > max_lines or _looks_like_rows(taken[1:], delimiter, columns)
-        ):
-            problems.append(
-                _bad_csv(
-                    f"第 {number} 行开始的带引号字段跨越了 {len(taken)} 行（多了一个引号？），"
-                    "其后各行按各自的行读取",
-                    f"a quoted field starting in row {number} runs over {len(taken)} lines "
-                    "(a stray quote?); the following lines are read as rows of their own",
+        if count > 1:
+            mine = taken[-count:]
+            if count > max_lines or _looks_like_rows(mine[1:], delimiter, columns):
+                problems.append(
+                    _bad_csv(
+                        f"第 {number} 行开始的带引号字段跨越了 {count} 行（多了一个引号？），"
+                        "其后各行按各自的行读取",
+                        f"a quoted field starting in row {number} runs over {count} lines "
+                        "(a stray quote?); the following lines are read as rows of their own",
+                    )
                 )
-            )
-            problems.extend(_bad_bytes(e) for e in errors())
-            yield Row(number, [], problems)
-            for line in taken[1:]:
-                number += 1
-                yield _single_line_row(line, delimiter, number)
-            continue
-        problems.extend(_bad_bytes(e) for e in errors())
-        yield Row(number, [restore(c) if c[:1] == "'" else c for c in cells], problems)
+                problems.extend(_bad_bytes(e) for e in errors)
+                errors.clear()
+                yield Row(number, [], problems)
+                for line in mine[1:]:
+                    number += 1
+                    yield _single_line_row(line, delimiter, number)
+                taken.clear()
+                continue
+        if errors:
+            problems.extend(_bad_bytes(e) for e in errors)
+            errors.clear()
+        # A cell can start with an apostrophe only if its line holds one.
+        if count != 1 or "'" in taken[-1]:
+            cells = [restore(c) if c[:1] == "'" else c for c in cells]
+        if len(taken) > 1024:
+            taken.clear()
+        yield Row(number, cast("list[Cell]", cells), problems)
 
 
 def _single_line_row(line: str, delimiter: str, number: int) -> Row:

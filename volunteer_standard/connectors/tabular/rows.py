@@ -231,6 +231,8 @@ def file_stem(label: str) -> str:
     return Path(label.split("#", 1)[0]).stem
 
 
+#: How many valid ids an entity remembers (forgotten all at once when full).
+_VALID_IDS = 16384
 #: Values set as they are (no ``{}``/``[]`` marker to merge, nothing to turn into a list).
 _PLAIN = frozenset({str, int, float, bool})
 
@@ -250,6 +252,7 @@ class _EntityPlan:
                 rule,
                 rule.reader,
                 tuple(rule.steps),
+                rule.steps[0] if len(rule.steps) == 1 and isinstance(rule.steps[0], str) else None,
                 rule.required and bool(rule.columns or rule.template_columns),
             )
             for rule in entity.rules
@@ -258,17 +261,21 @@ class _EntityPlan:
         self.indexed = any(isinstance(s, int) for r in entity.rules for s in r.steps)
         self.list_paths = frozenset(tuple(r.steps) for r in entity.rules if r.is_list)
         self.id_rules = [
-            r for r in entity.rules if is_id_path(r.path) and (r.columns or r.template_columns)
+            (r, r.steps[0] if len(r.steps) == 1 and isinstance(r.steps[0], str) else None)
+            for r in entity.rules
+            if is_id_path(r.path) and (r.columns or r.template_columns)
         ]
         self.unmapped: dict[tuple[str, ...], list[str]] = {}
+        #: Ids already found valid (references repeat on every row of their entity).
+        self.valid_ids: set[str] = set()
 
     def data(
         self, cells: Mapping[str, Cell], row: int | None, problems: list[Problem]
     ) -> dict[str, Any]:
         """The entity's fields from the row's cells; failures go to ``problems``."""
-        data: dict[str, Any] = {}
+        data: dict[str, Any] = {"type": self.type}
         restore = self.indexed
-        for rule, read, steps, required in self.rules:
+        for rule, read, steps, top, required in self.rules:
             try:
                 value = read(cells)
             except TransformError as exc:
@@ -278,17 +285,15 @@ class _EntityPlan:
                 if required:
                     problems.append(_empty_problem(rule, row))
                 continue
-            if len(steps) == 1 and value.__class__ in _PLAIN:
-                data[steps[0]] = value
+            if top is not None and value.__class__ in _PLAIN:
+                data[top] = value
                 continue
             if isinstance(value, dict) and steps in self.list_paths:
                 restore = True
             flat.set_path(data, steps, value)
         if self.keep:
             self._keep_unmapped(data, cells)
-        if restore:
-            data = flat.restore_lists(data, self.root)
-        return {"type": self.type, **data}
+        return flat.restore_lists(data, self.root) if restore else data
 
     def _keep_unmapped(self, data: dict[str, Any], cells: Mapping[str, Cell]) -> None:
         """Unmapped cells under ``extensions.<namespace>`` (the columns found once per
@@ -304,7 +309,7 @@ class _EntityPlan:
         for name in names:
             cell = cells[name]
             if cell.__class__ is str:
-                if cell.strip():  # type: ignore[union-attr]
+                if cell.strip():
                     extra[name] = cell
             elif not is_empty(cell):
                 extra[name] = json_cell(cell)
@@ -318,13 +323,19 @@ class _EntityPlan:
 
     def check_ids(self, data: dict[str, Any], row: int | None, problems: list[Problem]) -> None:
         """Ids that break the id rule: say what an id may contain, and how to derive one."""
-        for rule in self.id_rules:
-            value = _get_path(data, rule.steps)
-            for item in value if isinstance(value, list) else [value]:
-                if not isinstance(item, str):
+        valid = self.valid_ids
+        for rule, top in self.id_rules:
+            value = data.get(top) if top is not None else _get_path(data, rule.steps)
+            if value.__class__ is str and value in valid:
+                continue
+            for item in value if isinstance(value, list) else (value,):
+                if not isinstance(item, str) or item in valid:
                     continue
                 why = id_problem(item)
                 if why is None:
+                    if len(valid) >= _VALID_IDS:
+                        valid.clear()
+                    valid.add(item)
                     continue
                 where = ", ".join(rule.columns or rule.template_columns)
                 problems.append(

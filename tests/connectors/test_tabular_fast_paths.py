@@ -1,0 +1,224 @@
+"""The tabular reading path's fast paths give exactly what the plain code gave.
+
+Each fast path is compared with a reference on generated data, broken data included:
+compiled date formats with ``datetime.strptime``; remembered field values with the
+straightforward reading of the cells (the code before the fast paths, kept here); the
+remembered mojibake verdicts with checking every cell; and the whole read of a broken
+regional export with the records the reference implementation read (a digest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Mapping
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.connectors.regional_broken import (
+    DATES,
+    DATETIMES,
+    LABELS,
+    MINUTES,
+    MOJIBAKE,
+    REGIONS,
+    TEXT,
+    dump,
+    make,
+)
+from volunteer_standard.connectors.base import Problem
+from volunteer_standard.connectors.tabular import mapping as mapping_module
+from volunteer_standard.connectors.tabular import transforms
+from volunteer_standard.connectors.tabular.cells import Cell, cell_text, is_empty
+from volunteer_standard.connectors.tabular.connector import _GarbleCheck
+from volunteer_standard.connectors.tabular.encoding import mojibake_hint
+from volunteer_standard.connectors.tabular.mapping import FieldRule, load_mapping
+from volunteer_standard.connectors.tabular.mojibake import detect
+from volunteer_standard.connectors.tabular.readers import Row
+from volunteer_standard.connectors.tabular.transforms import TransformError, region_index
+from volunteer_standard.text import Text
+
+REGIONAL = Path(__file__).resolve().parents[2] / "examples" / "regional"
+
+#: Digest of ``regional_broken.dump(make(dir))`` as read by the reference implementation
+#: (commit 2b032e9, before the fast paths). A deliberate change of messages or values
+#: changes it: regenerate with ``python tests/connectors/regional_broken.py DIR --dump
+#: FILE``, after comparing FILE with what the previous code dumps.
+BROKEN_EXPORT_DIGEST = "ed4080ee1f0a277c5bfbf071e959d8a19f8722be912ae2341d0b8c0602db1e9b"
+
+FORMATS = [
+    "%Y/%-m/%-d %H:%M",
+    "%Y年%-m月%-d日",
+    "%Y/%-m/%-d",
+    "%Y-%m-%d %H:%M:%S",
+    "%d.%m.%Y",
+    "%H:%M",
+    "%m/%d",
+    "%Y%m%d",
+    "%Y-%m-%dT%H:%M",
+    "%Y %m %d",
+    "%Y/%m/%d %%",
+    "(%Y)[%m]",
+    "%Y|%m|%d",
+    "%Y-%m-%d %d",  # a repeated directive: strptime itself fails (re.error)
+    "%Y-%",  # a stray %: ValueError
+    "%y",  # not supported by mappings: strptime decides
+]
+SAMPLES = [
+    "2024/3/5 09:30", "2024/03/05 9:5", "2024年3月5日", " 5.3.2024", "2/29", "02/29", "24:00",
+    "23:59", "2024/2/30", "2024-03-05 10:00:61", "2024-03-05 10:00:60", "20240305",
+    "2024 3 5", "2024  3\t5", "2024/3/5 %", "(2024)[3]", "2024|3|5", "١٢٣٤/3/5", "0000/1/1",
+    "2024/3/5 9:00 ", "2024-03-05t10:00", "2024/ 3/ 5", "24", "",
+]  # fmt: skip
+
+
+def _outcome(call: Any) -> Any:
+    try:
+        return call()
+    except ValueError:
+        return ValueError
+    except Exception as exc:  # the same failure, whatever it is
+        return type(exc)
+
+
+def _samples(count: int, seed: int = 5) -> list[str]:
+    rng = random.Random(seed)
+    alphabet = "0123456789/-: .年月日Tt%()[]|\u3000\t١"
+    found = [*SAMPLES, *DATETIMES, *DATES]
+    for _ in range(count):
+        found.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 18))))
+        base = rng.choice(SAMPLES)
+        cut = rng.randrange(len(base) + 1)
+        found.append(base[:cut] + rng.choice(alphabet) + base[cut + 1 :])
+    return found
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_compiled_formats_accept_what_strptime_accepts(fmt: str) -> None:
+    # strptime compiles a format it cannot cache (a repeated directive) on every call
+    for text in _samples(600 if "%d %d" not in fmt else 0):
+        expected = _outcome(partial(datetime.strptime, text, fmt.replace("%-", "%")))
+        got = _outcome(partial(transforms._strptime, text, fmt))
+        assert (ValueError if got is None else got) == expected, (fmt, text)
+
+
+# -- field values ---------------------------------------------------------------------------
+
+
+def _reference_read(rule: FieldRule, cells: Mapping[str, Cell]) -> Any:
+    """``FieldRule.read`` as it was before values were remembered."""
+    if rule.template is not None:
+        built = rule._render(cells)
+        return rule.default if built is None else built
+    if not rule.columns:
+        return rule.constant
+    values = [rule._clean(cells.get(c, "")) for c in rule.columns]
+    if all(is_empty(v) for v in values):
+        return rule.default
+    if rule.kind == "region" and len(rule.columns) > 1:
+        return region_index().code_for(*(cell_text(v) for v in values))
+    if len(values) == 1:
+        value: Cell = values[0]
+    else:
+        value = " ".join(cell_text(v) for v in values if not is_empty(v))
+    if rule.is_list:
+        items = transforms.split_values(cell_text(value), rule.separators)
+        return [rule._scalar(item) for item in items]
+    return rule._scalar(value)
+
+
+def _read_outcome(read: Any, cells: Mapping[str, Cell]) -> Any:
+    try:
+        return ("value", read(cells))
+    except TransformError as exc:
+        return ("error", exc.text.zh, exc.text.en)
+
+
+def _cell_values(column: str) -> list[Any]:
+    pool: list[Any] = [*TEXT, *MOJIBAKE, *LABELS, *MINUTES, *REGIONS, *DATES, *DATETIMES]
+    pool += ["男", "女", "汉族", "本科", "中共党员", "已审核", "身份证", "南京市", "玄武区"]
+    pool += ["2024/3/9 08:00", "1990/2/3", "90", "医疗急救、摄像摄影", "是", "否", "  "]
+    pool += [12, 12.5, 45356.0, True]  # what a workbook gives
+    return pool
+
+
+def test_remembered_field_values_match_the_plain_reading() -> None:
+    mapping = load_mapping(REGIONAL / "mapping.yaml")
+    rng = random.Random(11)
+    for entity in mapping.entities:
+        columns = list(dict.fromkeys(c for r in entity.rules for c in r.columns))
+        pools = {c: _cell_values(c) for c in columns}
+        for _ in range(400):
+            cells: dict[str, Cell] = {c: rng.choice(pools[c]) for c in columns}
+            cells |= {"_row": "7", "_file": "export", "记录编号": rng.choice(["JL1", " ", "'x"])}
+            for rule in entity.rules:
+                expected = _read_outcome(partial(_reference_read, rule), cells)
+                assert _read_outcome(rule.read, cells) == expected, (
+                    rule.path,
+                    cells,
+                )
+
+
+def test_remembered_values_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mapping_module, "_MEMO_SIZE", 50)
+    rule = next(
+        r for r in load_mapping(REGIONAL / "mapping.yaml").entities[2].rules if r.path == "start"
+    )
+    for minute in range(300):
+        assert rule.read({"开始时间": f"2024/3/9 {minute // 60:02d}:{minute % 60:02d}"})
+    assert 0 < len(rule._memo) <= 50
+
+
+def test_a_failing_cell_is_never_remembered() -> None:
+    rule = next(
+        r for r in load_mapping(REGIONAL / "mapping.yaml").entities[2].rules if r.path == "status"
+    )
+    for _ in range(2):
+        with pytest.raises(TransformError):
+            rule.read({"审核状态": "待定"})
+    assert "待定" not in rule._memo
+
+
+# -- mojibake -------------------------------------------------------------------------------
+
+
+def _reference_mojibake(row: Row, header: list[str]) -> list[Problem]:
+    """The mojibake check as it was: every text cell, every row."""
+    problems = []
+    for name, cell in zip(header, row.cells, strict=False):
+        if not isinstance(cell, str) or cell.isascii():
+            continue
+        where = Text(f"第 {row.number} 行，列 {name!r}：", f"row {row.number}, column {name!r}: ")
+        garbled = detect(cell)
+        if garbled is not None:
+            problems.append(Problem("TAB101", where + f"{cell!r} " + garbled.text(), name))
+            continue
+        hint = mojibake_hint(cell)
+        if hint is not None:
+            problems.append(Problem("TAB101", where + f"{cell!r} {hint}", name))
+    return problems
+
+
+def test_remembered_mojibake_verdicts_match_checking_every_cell() -> None:
+    rng = random.Random(3)
+    header = ["a", "b", "c", "d"]
+    pool: list[Any] = [*MOJIBAKE, *TEXT, "张三", "ascii", "", "锟斤拷x", "å¼ ä¸\x89", 7, 1.5]
+    check = _GarbleCheck()
+    for number in range(2, 1500):
+        cells = [rng.choice(pool) for _ in range(rng.choice((3, 4, 5)))]
+        row = Row(number, cells)
+        assert check.problems(row, header) == _reference_mojibake(row, header)
+
+
+# -- the whole read -------------------------------------------------------------------------
+
+
+def test_a_broken_export_reads_as_with_the_reference_implementation(tmp_path: Path) -> None:
+    folder = make(tmp_path / "export")
+    dumped = dump(folder)
+    assert len(dumped.splitlines()) == 357
+    assert hashlib.sha256(dumped).hexdigest() == BROKEN_EXPORT_DIGEST
