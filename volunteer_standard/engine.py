@@ -16,6 +16,7 @@ outputs, then state).
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -192,7 +193,9 @@ def plan_run(
     elif rejects is None:
         # Beside a file target; in the working folder for stdout or a URL (a database, an API).
         local = target != "-" and "://" not in target
-        reject_path = Path(f"{target}.rejects.jsonl") if local else default_rejects_path()
+        # A folder target ("out/") gets its rejects beside the folder, not inside it.
+        beside = target.rstrip("/" + os.sep)
+        reject_path = Path(f"{beside}.rejects.jsonl") if local else default_rejects_path()
     else:
         stream = rejects
     check_distinct(

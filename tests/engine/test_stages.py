@@ -111,3 +111,27 @@ def test_a_type_the_writer_cannot_write_is_rejected_not_crashed(tmp_path: Path) 
     }
     verdict = judge(SourceRecord(record, Location("in.jsonl", 2)), plan, RecordChecker())
     assert not verdict.ok and [e.code for e in verdict.errors] == ["VS103"]
+
+
+def test_a_folder_target_gets_its_rejects_beside_the_folder(tmp_path: Path) -> None:
+    """Regression (issue 14 docs work): ``out/`` put the default reject file inside a
+    folder that did not exist yet (``out/.rejects.jsonl``) and the run failed."""
+    from volunteer_standard.engine import plan_run
+
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"type": "volunteer"}\n', encoding="utf-8")
+    plan = plan_run(
+        str(source),
+        f"{tmp_path / 'out'}/",
+        source_connector="standard",
+        target_connector="hsds",
+        source_config=None,
+        target_config=None,
+        rejects=None,
+        profile="structure",
+        privacy=None,
+        lang="en",
+        on_invalid="reject",
+        state_path=None,
+    )
+    assert plan.rejects == tmp_path / "out.rejects.jsonl"
