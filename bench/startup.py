@@ -40,13 +40,15 @@ def _cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def _medians(argv: list[str], runs: int, folders: list[Path]) -> list[tuple[float, float]]:
+def _medians(
+    argv: list[str], runs: int, folders: list[Path], extra: dict[str, str]
+) -> list[tuple[float, float]]:
     """Median wall time and median CPU time (user + system) of ``runs`` fresh processes,
     for each folder the command runs in (alternately, so that both meet the same load).
 
     CPU time is what the process itself spends: on a shared, loaded machine it moves far
     less than the wall time, which includes waiting for a core."""
-    env = {**os.environ, "NO_COLOR": "1", "VSTD_LANG": "en"}
+    env = {**os.environ, "NO_COLOR": "1", "VSTD_LANG": "en", **extra}
     walls: list[list[float]] = [[] for _ in folders]
     cpus: list[list[float]] = [[] for _ in folders]
     for _ in range(runs):
@@ -105,23 +107,30 @@ def main() -> None:
             "vstd validate --help": [*_VSTD, "validate", "--help"],
             "vstd validate examples/sample.json": [*_VSTD, "validate", sample],
             "vstd validate small.jsonl (20 records)": [*_VSTD, "validate", str(small)],
+            "  the same, no installed plugins": [*_VSTD, "validate", str(small)],
         }
+        no_plugins = {"VSTD_LOAD_PLUGINS": ""}  # the core alone: plugins' imports are theirs
         # ``python -m`` puts the working directory first on sys.path: the baseline's copy
         # of the package is found by running from the folder it was extracted to.
         base = _extract(args.baseline, Path(tmp) / "base") if args.baseline else None
         floor = None
         print(f"median of {args.runs} runs; the target (≤ {TARGET} s) is checked on wall time")
         head = f"{'command':<42} {'wall s':>7} {'x floor':>8} {'cpu s':>7} {'x floor':>8}"
-        print(head + (f" {'base wall':>9} {'new/base':>8}" if base else ""))
+        if base is not None:
+            head += f" {'base wall':>9} {'new/base':>8} {'base cpu':>8} {'new/base':>8}"
+        print(head)
         for label, argv in cases.items():
             folders = [ROOT] if base is None or "floor" in label else [ROOT, base]
-            (wall, cpu), *baseline = _medians(argv, args.runs, folders)
+            extra = no_plugins if "no installed plugins" in label else {}
+            (wall, cpu), *baseline = _medians(argv, args.runs, folders, extra)
             floor = floor or (wall, cpu)
             verdict = "" if "floor" in label else "met" if wall <= TARGET else "NOT met"
             row = f"{label:<42} {wall:>7.3f} {wall / floor[0]:>8.1f} {cpu:>7.3f}"
             row += f" {cpu / floor[1]:>8.1f}"
             if baseline:
-                row += f" {baseline[0][0]:>9.3f} {wall / baseline[0][0]:>8.2f}"
+                (base_wall, base_cpu), *_ = baseline
+                row += f" {base_wall:>9.3f} {wall / base_wall:>8.2f}"
+                row += f" {base_cpu:>8.3f} {cpu / base_cpu:>8.2f}"
             print(f"{row}  {verdict}")
         if args.importtime:
             print("\nslowest imports of 'vstd --help' (cumulative µs, python -X importtime):")

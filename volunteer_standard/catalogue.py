@@ -307,7 +307,7 @@ class Catalogue(Mapping[str, IssueType]):
         self._merged: dict[str, IssueType] = dict(STRUCTURE)
 
     def _all(self) -> dict[str, IssueType]:
-        kind = REGISTRY.kinds().get(_RULES_HOOK)
+        kind = REGISTRY.declared(_RULES_HOOK)
         if kind is None:
             return STRUCTURE
         entries = kind.entries()

@@ -78,6 +78,9 @@ class ConvertSummary:
     rejects_path: str | None = None
     privacy: str = "raw"
     profile: str = DEFAULT_PROFILE
+    #: Bytes of the source read so far, for a progress display (``None``: the source
+    #: connector cannot say); not part of :meth:`to_dict`.
+    bytes_read: int | None = None
 
     @property
     def balanced(self) -> bool:
@@ -449,6 +452,7 @@ def convert(
     # Compatibility: a connector that narrows ``writes`` in open_writer instead of defining
     # writable_types(target) is asked again once the writer is open.
     plan.writes = writable_types(plan.writer_connector, target)
+    progress = _with_position(progress, plan.reader)
     try:
         _pump(plan, summary, sink, writer, state, progress, progress_every, on_checkpoint)
         finish_run(plan, summary, sink, writer)
@@ -459,6 +463,21 @@ def convert(
     if progress is not None:
         progress(summary)
     return summary
+
+
+def _with_position(
+    progress: Callable[[ConvertSummary], None] | None, reader: Connector
+) -> Callable[[ConvertSummary], None] | None:
+    """``progress`` with ``summary.bytes_read`` brought up to date before each call."""
+    if progress is None:
+        return None
+    show = progress
+
+    def with_position(summary: ConvertSummary) -> None:
+        summary.bytes_read = reader.bytes_read()
+        show(summary)
+
+    return with_position
 
 
 def _pump(

@@ -43,6 +43,16 @@ BUILTIN_PLUGINS = (
 )
 #: The name under which objects registered directly (``Kind.add``) are recorded.
 RUNTIME = "(runtime)"
+#: The module that declares each kind. ``import volunteer_standard`` imports none of them
+#: (start-up), so the registry imports them when it is asked for every kind at once
+#: (``kinds()``, ``plugins()``): ``vstd plugins`` then checks every hook in a fresh process.
+KIND_OWNERS = {
+    "register_connectors": "volunteer_standard.connectors.registry",
+    "register_rules": "volunteer_standard.validation.rules.base",
+    "register_profiles": "volunteer_standard.profiles",
+    "register_codelists": "volunteer_standard.codelists",
+    "register_extensions": "volunteer_standard.validation.extensions",
+}
 LOAD_PLUGINS_ENV = "VSTD_LOAD_PLUGINS"
 TIMEOUT_ENV = "VSTD_PLUGIN_TIMEOUT"
 
@@ -274,7 +284,16 @@ class Registry:
             return made
 
     def kinds(self) -> dict[str, Kind[Any]]:
+        """Every kind, its owner module imported if nothing has imported it yet."""
+        if len(self._kinds) < len(KIND_OWNERS):
+            for owner in KIND_OWNERS.values():
+                importlib.import_module(owner)
         return dict(self._kinds)
+
+    def declared(self, hook: str) -> Kind[Any] | None:
+        """The kind of ``hook`` if its module has declared it (imports nothing: for
+        lookups on a hot path, such as the catalogue's)."""
+        return self._kinds.get(hook)
 
     def has_runtime(self) -> bool:
         """Whether a plugin or an object was registered at run time: a new process (a
@@ -299,7 +318,7 @@ class Registry:
         """
         self.manager  # noqa: B018 - load
         if check:
-            for kind in self._kinds.values():
+            for kind in self.kinds().values():
                 kind.entries()
         return list(self._infos.values())
 
@@ -495,6 +514,7 @@ def reset() -> None:
 __all__ = [
     "BUILTIN_PLUGINS",
     "ENTRY_POINT_GROUP",
+    "KIND_OWNERS",
     "LOAD_PLUGINS_ENV",
     "REGISTRY",
     "RUNTIME",

@@ -154,6 +154,8 @@ def test_the_cli_survives_broken_plugins_in_a_fresh_process(site: Path) -> None:
     assert listed.returncode == 0, listed.stderr
     assert "BROKEN: RuntimeError: boom at import" in listed.stdout
     assert "register_commands: KeyError" in listed.stdout
+    # every kind is checked, though nothing in this process has needed a connector yet
+    assert "register_connectors: ValueError: boom in hook" in listed.stdout
     hello = vstd("hello")  # a command added by the healthy plugin
     assert hello.returncode == 0, hello.stderr
     assert hello.stdout.strip() == "hello from a plugin"

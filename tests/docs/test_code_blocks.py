@@ -32,9 +32,10 @@ def test_every_skip_says_why_and_markers_parse() -> None:
         b for p in codeblocks.markdown_files() for b in codeblocks.extract(p) if b.lang in
         codeblocks.RUN_LANGUAGES
     ]  # fmt: skip
-    # Skipped: fragments of plugin code, installs, external servers. A floor, so that the
-    # examples that do run cannot quietly become skipped ones.
-    assert len(runnable) - len(skipped) >= 60, [b.where for b in skipped]
+    # Skipped: fragments of plugin code, signatures, installs, external servers, hand edits
+    # in Excel. A floor, so that the examples that do run cannot quietly become skipped ones
+    # (152 of 217 ran when it was last raised).
+    assert len(runnable) - len(skipped) >= 150, [b.where for b in skipped]
 
 
 def test_extraction_reads_languages_markers_and_lines(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -287,3 +288,16 @@ def test_an_integer_beyond_64_bits_is_written_not_a_crash() -> None:
     assert b'"big":1180591620717411303424' in dump_record(big)
     with pytest.raises(TypeError):
         ref.dump_record(big)
+
+
+def test_a_line_that_is_not_an_object_keeps_its_value_in_the_reject_file(tmp_path: Path) -> None:
+    """Regression (issue 14 docs work): an array or string line was rejected with
+    ``"raw": null``, losing its content."""
+    from volunteer_standard.engine import convert
+
+    source = tmp_path / "in.jsonl"
+    source.write_text('[1, 2, 3]\n"hello"\n', encoding="utf-8")
+    summary = convert(str(source), str(tmp_path / "out.jsonl"), profile="structure")
+    assert summary.rejected == 2
+    lines = (tmp_path / "out.jsonl.rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["raw"] for line in lines] == [{"value": [1, 2, 3]}, {"value": "hello"}]

@@ -109,6 +109,7 @@ def live_progress(
         *columns,
         console=console or Console(stderr=True),
         transient=False,
+        refresh_per_second=4,  # a redraw takes the interpreter from the run: not too often
         redirect_stdout=redirect_stdout,
         redirect_stderr=False,
     )

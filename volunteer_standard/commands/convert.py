@@ -135,7 +135,11 @@ def convert_command(
         fail(exc.message(language))
     if chosen is not None and chosen.mode == "raw" and to != "standard":
         typer.echo(_RAW_WARNING.format(to=to).get(language), err=True)
-    with live_progress(started, lang=language) if show else _no_progress() as progress:
+    # bytes and the time left: for a file read by the standard connector, which says
+    # how far it has got (another connector's file has a size but no position)
+    total = _progress.input_size(input) if from_ == "standard" else None
+    live = live_progress(started, lang=language, total_bytes=total)
+    with live if show else _no_progress() as progress:
         try:
             summary = convert(
                 input,
@@ -251,6 +255,6 @@ def live_progress(
                 "written": summary.written,
                 "rejected": summary.rejected,
             }
-            line.update(counts, summary.read, None)
+            line.update(counts, summary.read, summary.bytes_read)
 
         yield show

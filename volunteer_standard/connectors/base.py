@@ -146,6 +146,11 @@ class Connector(ABC):
         """
         raise ConnectorError(f"connector {self.name!r} cannot read")
 
+    def bytes_read(self) -> int | None:
+        """How much of the source ``read`` has consumed so far, in bytes, for a progress
+        display (rate, time left); ``None`` (the default) when the connector cannot say."""
+        return None
+
     def open_writer(self, target: str) -> RecordWriter:
         """Open ``target`` for writing standard objects."""
         raise ConnectorError(f"connector {self.name!r} cannot write")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,6 +14,7 @@ from volunteer_standard.connectors.base import (
     RecordWriter,
     SourceRecord,
 )
+from volunteer_standard.io.position import open_source, position_of
 from volunteer_standard.io.reader import RawRecord, iter_raw
 from volunteer_standard.io.writer import JsonlWriter, PackageWriter
 from volunteer_standard.models import COLLECTION_TYPES, ENTITY_MODELS, Entity
@@ -66,8 +67,24 @@ class StandardConnector(Connector):
             return "package"
         return None
 
+    _where: Callable[[], int | None] | None = None
+
+    def bytes_read(self) -> int | None:
+        return None if self._where is None else self._where()
+
     def read(self, source: str, state: Mapping[str, Any] | None = None) -> Iterator[SourceRecord]:
-        for raw in iter_raw(source, fmt=self._form(source)):
+        stream, label, owned = open_source(source)  # here, so that its position can be read
+        self._where = position_of(stream)
+        try:
+            yield from self._records(iter_raw(stream, fmt=self._form(source), name=label))
+        finally:
+            if owned:
+                end = self._where()
+                self._where = lambda: end  # the position it had, once closed
+                stream.close()
+
+    def _records(self, raws: Iterator[RawRecord]) -> Iterator[SourceRecord]:
+        for raw in raws:
             if raw.collection == "metadata":
                 continue
             if raw.error is not None:
@@ -75,10 +92,10 @@ class StandardConnector(Connector):
                 continue
             data = raw.data
             if not isinstance(data, dict):
-                yield SourceRecord(
+                yield SourceRecord(  # the value is kept for the reject file: nothing lost
                     None,
                     raw.location,
-                    None,
+                    {"value": data},
                     [Problem(codes.NOT_AN_OBJECT, "the record is not a JSON object")],
                 )
                 continue

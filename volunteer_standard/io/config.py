@@ -13,8 +13,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from volunteer_standard.errors import VstdError
 from volunteer_standard.text import Text
 
@@ -40,13 +38,17 @@ def read_config(path: str | Path, kind: str | None = None) -> Any:
         ) from None
     suffix = location.suffix.lower()
     kind = {".toml": "TOML", ".json": "JSON"}.get(suffix, "YAML")
+    errors: tuple[type[Exception], ...] = (tomllib.TOMLDecodeError, json.JSONDecodeError)
     try:
         if kind == "TOML":
             return tomllib.loads(text)
         if kind == "JSON":
             return json.loads(text)
+        import yaml  # only for a YAML file: the bundled profiles are TOML
+
+        errors = (yaml.YAMLError,)
         return yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+    except errors as exc:
         where = _where(exc)
         raise ConfigError(
             Text(

@@ -2,7 +2,7 @@
 
 python-calamine loads a whole sheet (every cell, natively) before the first row comes out,
 so memory grew with the sheet (238 MiB at 100,000 rows). This reader inflates the sheet's
-XML from the zip 1 MiB at a time and cuts it into rows and cells with compiled regular
+XML from the zip 256 KiB at a time and cuts it into rows and cells with compiled regular
 expressions (the C regex engine does the scanning; Python touches each cell once), so
 memory does not depend on the number of rows.
 
@@ -52,15 +52,16 @@ XlsxCell = str | float | bool | date | datetime | time | timedelta
 #: Shared-strings XML above this size is kept in a temporary file, not in memory.
 SPILL_BYTES: Final = 8 << 20
 
-_CHUNK = 1 << 20
+_CHUNK = 256 << 10
 _BLOCK = 64
-_CACHE_BLOCKS = 256
+_CACHE_BLOCKS = 64
 _DATE_CACHE = 65_536
 _MS_PER_DAY = 86_400_000
 _EPOCH = datetime(1899, 12, 30)
 _DAYS_1904 = 1462
 
 _OTHER, _DATETIME, _DURATION = 0, 1, 2
+_TEXTUAL = frozenset({b"s", b"str", b"inlineStr", b"e"})
 
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ENTITY = re.compile(r"&(?:#[xX]([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));")
@@ -162,7 +163,7 @@ class _Patterns:
         self.t_all = re.compile(rb"<" + p + rb"t(\s[^>]*)?(?:/>|>([^<]*)</" + p + rb"t>)")
         self.phonetic = re.compile(rb"<" + p + rb"rPh\b.*?</" + p + rb"rPh>", re.S)
         self.si = re.compile(rb"<" + p + rb"si\b[^>]*?(?:/>|>(.*?)</" + p + rb"si>)", re.S)
-        self.si_open = b"<" + tag + b"si>"
+        self.si_open = b"<" + tag + b"si"  # <si>, <si/> and <si ...>: one item each
         # <si><t>text</t></si> with nothing around it; any other item is read on its own.
         self.si_plain = re.compile(
             rb"<" + p + rb"si><" + p + rb"t>([^<]*)</" + p + rb"t></" + p + rb"si>"
@@ -185,6 +186,7 @@ class _Patterns:
 
 
 _PATTERNS: dict[bytes, _Patterns] = {}
+_SCANNED: dict[tuple[str, str, int, int, int], UsedRange] = {}
 
 
 def _patterns(prefix: bytes) -> _Patterns:
@@ -277,12 +279,10 @@ class _SpilledStrings:
 Strings = list[str] | _SpilledStrings
 
 
-def _number_kind(code: str) -> int:
-    """Whether a number format shows a date/time (1), a duration (2) or a number (0):
-    the first section's letters outside quotes, escapes and brackets decide."""
-    escaped = quoted = ampm = hms = False
-    brackets = 0
-    prev = " "
+def _format_tokens(code: str) -> Iterator[str]:
+    """The characters of a number format's first section that are format codes: quoted
+    text and characters after ``\\``, ``_`` or ``*`` are literal and left out."""
+    escaped = quoted = False
     for ch in code:
         if escaped:
             escaped = False
@@ -293,12 +293,23 @@ def _number_kind(code: str) -> int:
         elif ch == '"':
             quoted = True
         elif ch == ";":
-            return _OTHER
-        elif ch == "[":
+            return
+        else:
+            yield ch
+
+
+def _number_kind(code: str) -> int:
+    """Whether a number format shows a date/time (1), a duration (2) or a number (0):
+    date letters outside brackets decide; ``[h]``, ``[mm]``, ``[ss]`` make a duration."""
+    ampm = hms = False
+    brackets = 0
+    prev = " "
+    for ch in _format_tokens(code):
+        if ch == "[":
             brackets += 1
-        elif ch == "]" and brackets == 1 and hms:
-            return _DURATION
         elif ch == "]":
+            if brackets == 1 and hms:
+                return _DURATION
             brackets = max(brackets - 1, 0)
         elif brackets == 0 and not ampm and ch in "aA":
             ampm = True
@@ -508,7 +519,7 @@ class XlsxBook:
         return strings
 
     def _string_blocks(self, part: str) -> Iterator[list[str]]:
-        """The shared strings, a block (about 1 MiB of XML) at a time."""
+        """The shared strings, a block (about 256 KiB of XML) at a time."""
         pats: _Patterns | None = None
         tail = b""
         bound = self._bounds.max_record_bytes
@@ -557,9 +568,29 @@ class XlsxBook:
             f"no sheet named {name!r} (sheets: {', '.join(s.name for s in self.sheets)})",
         )
 
+    def check_sheets(self) -> list[UsedRange]:
+        """Check every sheet against the limits (each scan is remembered for reading)."""
+        return [self.used_range(sheet.name) for sheet in self.sheets]
+
     def used_range(self, name: str) -> UsedRange:
-        """Scan the sheet once (no cell is converted) and check it against the limits."""
+        """Scan the sheet once (no cell is converted) and check it against the limits.
+
+        The scan of an unchanged file (same inode, size and modification time) is
+        remembered, so checking a workbook's sheets and then reading them scans each once.
+        """
         part = self.sheet(name).part
+        stat = self.path.stat()
+        key = (str(self.path.resolve()), part, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        used = _SCANNED.get(key)
+        if used is None:
+            used = self._scan(part)
+            if len(_SCANNED) >= 64:
+                _SCANNED.clear()
+            _SCANNED[key] = used
+        self._check(part, used)
+        return used
+
+    def _scan(self, part: str) -> UsedRange:
         first = last = rows = 0
         seen: set[bytes] = set()
         bare = False
@@ -578,9 +609,7 @@ class XlsxBook:
         elif seen:
             numbers = [column_number(c) for c in seen]
             first, last = min(numbers), max(numbers)
-        used = UsedRange(first, last, rows, last)
-        self._check(part, used)
-        return used
+        return UsedRange(first, last, rows, last)
 
     def _check(self, part: str, used: UsedRange) -> None:
         bounds = self._bounds
@@ -607,7 +636,7 @@ class XlsxBook:
             )
 
     def _blocks(self, part: str) -> Iterator[tuple[_Patterns, bytes]]:
-        """The sheet's XML in blocks of about 1 MiB that end after a ``</row>``."""
+        """The sheet's XML in blocks of about 256 KiB that end after a ``</row>``."""
         pats: _Patterns | None = None
         tail = b""
         bound = self._bounds.max_record_bytes
@@ -655,12 +684,15 @@ class XlsxBook:
 
     def _row_elements(self, part: str) -> Iterator[tuple[_Patterns, bytes, bytes]]:
         """(patterns, attributes, body) of each ``<row>`` with cells, in document order."""
+        bound = self._bounds.max_record_bytes
         for pats, data in self._blocks(part):
             opening = pats.row_open
             for piece in data.split(pats.row_end):
                 start = piece.rfind(opening)  # rows before it in the piece are empty (<row/>)
                 if start < 0:
                     continue
+                if len(piece) > bound:
+                    raise self._too_long(part)
                 close = piece.find(b">", start)
                 if close < 0 or piece[close - 1 : close] == b"/":
                     continue
@@ -672,59 +704,16 @@ class XlsxBook:
         part = self.sheet(name).part
         if not used.first_column:
             return
-        strings = self._shared_strings()
-        dated = {str(i).encode(): k for i, k in enumerate(self._style_kinds()) if k}
-        first, width = used.first_column, used.last_column - used.first_column + 1
-        columns = _Columns(first)
-        slow = self._slow_cell
-        date1904 = self.date1904
-        blank: list[XlsxCell] = [""] * width
-        seen_dates: dict[tuple[bytes, bytes], XlsxCell] = {}
+        reader = _RowReader(self, used)
+        blank: list[XlsxCell] = [""] * reader.width
         expected = 1
         number = 0
         try:
             for pats, attrs, body in self._row_elements(part):
                 found = pats.row_number.search(attrs)
                 number = int(found.group(1)) if found else number + 1
-                if not body:
-                    continue
-                row = blank.copy()
-                filled = False
-                index = -first
-                cells = pats.fast_cell.findall(body)
-                if len(cells) != body.count(pats.cell_open):
-                    cells = pats.cell.findall(body)
-                for col, style, kind, value, rest in cells:
-                    index = columns[col] if col else index + 1
-                    cell: XlsxCell
-                    if kind == b"s" and value:
-                        cell = strings[int(value)]
-                    elif not kind and value and not rest:
-                        try:
-                            cell = float(value)
-                        except ValueError:
-                            cell = slow(kind, style, value, rest, pats)
-                        else:
-                            if b"_" in value or value[0] in _WS or value[-1] in _WS:
-                                cell = slow(kind, style, value, rest, pats)
-                            elif style and style in dated:
-                                key = (value, style)
-                                found_date = seen_dates.get(key)
-                                if found_date is None:
-                                    if len(seen_dates) > _DATE_CACHE:
-                                        seen_dates.clear()
-                                    found_date = seen_dates[key] = excel_date(
-                                        cell, dated[style], date1904
-                                    )
-                                cell = found_date
-                    else:
-                        cell = slow(kind, style, value, rest, pats)
-                    if cell.__class__ is str and not cell:
-                        continue
-                    if 0 <= index < width:
-                        row[index] = cell
-                        filled = True
-                if not filled:
+                row = reader.row(body, pats)
+                if row is None:
                     continue
                 while expected < number:
                     yield blank.copy()
@@ -791,6 +780,75 @@ class XlsxBook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _RowReader:
+    """Turns the body of one ``<row>`` into its cells: the hot loop of ``XlsxBook.rows``."""
+
+    def __init__(self, book: XlsxBook, used: UsedRange) -> None:
+        self.strings = book._shared_strings()
+        self.dated = {str(i).encode(): k for i, k in enumerate(book._style_kinds()) if k}
+        self.first = used.first_column
+        self.width = used.last_column - used.first_column + 1
+        self.columns = _Columns(self.first)
+        self.slow = book._slow_cell
+        self.date1904 = book.date1904
+        self.dates: dict[tuple[bytes, bytes], XlsxCell] = {}
+        self.blank: list[XlsxCell] = [""] * self.width
+
+    def row(self, body: bytes, pats: _Patterns) -> list[XlsxCell] | None:
+        """The row's cells, or None when it holds no value."""
+        if not body:
+            return None
+        cells = pats.fast_cell.findall(body)
+        if len(cells) != body.count(pats.cell_open):
+            cells = pats.cell.findall(body)
+        strings, columns, dated, slow, width = (
+            self.strings,
+            self.columns,
+            self.dated,
+            self.slow,
+            self.width,
+        )
+        row = self.blank.copy()
+        filled = False
+        index = -self.first
+        for col, style, kind, value, rest in cells:
+            index = columns[col] if col else index + 1
+            cell: XlsxCell
+            if kind == b"s" and value:
+                cell = strings[int(value)]
+            elif (
+                kind or not value or rest or b"_" in value or value[0] in _WS or value[-1] in _WS
+            ):  # not a plain number: formulas, inline text, booleans, odd numbers
+                cell = slow(kind, style, value, rest, pats)
+            elif style and style in dated:
+                cell = self.date(value, style)
+            else:
+                try:
+                    cell = float(value)
+                except ValueError:
+                    cell = slow(kind, style, value, rest, pats)
+            if cell == "" and kind not in _TEXTUAL:
+                continue  # an empty cell (text, even empty, counts as a value)
+            if 0 <= index < width:
+                row[index] = cell
+                filled = True
+        return row if filled else None
+
+    def date(self, value: bytes, style: bytes) -> XlsxCell:
+        """A number in a date style (the same serial numbers recur: remembered)."""
+        key = (value, style)
+        found = self.dates.get(key)
+        if found is None:
+            try:
+                number = float(value)
+            except ValueError:
+                return value.decode("utf-8", "replace")
+            if len(self.dates) > _DATE_CACHE:
+                self.dates.clear()
+            found = self.dates[key] = excel_date(number, self.dated[style], self.date1904)
+        return found
 
 
 class _Columns(dict[bytes, int]):

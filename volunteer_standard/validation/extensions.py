@@ -5,6 +5,9 @@ through the ``register_extensions`` hook carries a JSON Schema (draft 2020-12) t
 validation applies to every record's ``extensions.<namespace>`` (issue VS151). Such a schema
 may say ``"x-codelist": "NAME"`` on a string to require a code of a code list, bundled or
 registered by a plugin, so that a plugin's extension and its code list work together.
+
+``jsonschema`` is imported when the first schema is registered: a run without extensions
+(most of them, ``vstd validate`` of a small file included) does not pay for it.
 """
 
 from __future__ import annotations
@@ -12,10 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
-
-from jsonschema import Draft202012Validator, validators  # type: ignore[import-untyped]
-from jsonschema.exceptions import SchemaError, ValidationError  # type: ignore[import-untyped]
 
 from volunteer_standard import codelists, codes
 from volunteer_standard.models._types import NAMESPACE_PATTERN
@@ -40,7 +41,9 @@ register(EXTENSION_INVALID)
 
 def _codelist_keyword(
     validator: Any, name: Any, instance: Any, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
+) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+
     if not isinstance(instance, str):
         return
     try:
@@ -52,8 +55,12 @@ def _codelist_keyword(
         yield ValidationError(f"{instance!r} is not a code of the code list {name}")
 
 
-#: Draft 2020-12 plus the ``x-codelist`` keyword.
-ExtensionValidator = validators.extend(Draft202012Validator, {"x-codelist": _codelist_keyword})
+@cache
+def extension_validator() -> Any:
+    """The validator class: Draft 2020-12 plus the ``x-codelist`` keyword."""
+    from jsonschema import Draft202012Validator, validators  # type: ignore[import-untyped]
+
+    return validators.extend(Draft202012Validator, {"x-codelist": _codelist_keyword})
 
 
 @dataclass(frozen=True)
@@ -94,8 +101,11 @@ def check_extension(value: Any) -> ExtensionSchema:
                 f"extension {namespace}: the schema must be a JSON object",
             )
         )
+    from jsonschema.exceptions import SchemaError
+
+    validator = extension_validator()
     try:
-        ExtensionValidator.check_schema(schema)
+        validator.check_schema(schema)
     except SchemaError as exc:
         raise RegistrationError(
             Text(
@@ -103,7 +113,7 @@ def check_extension(value: Any) -> ExtensionSchema:
                 f"extension {namespace}: invalid JSON Schema: {exc.message}",
             )
         ) from None
-    return ExtensionSchema(namespace, schema, ExtensionValidator(schema))
+    return ExtensionSchema(namespace, schema, validator(schema))
 
 
 EXTENSIONS = REGISTRY.kind(
@@ -120,7 +130,7 @@ __all__ = [
     "EXTENSIONS",
     "EXTENSION_INVALID",
     "ExtensionSchema",
-    "ExtensionValidator",
     "check_extension",
     "extension_schemas",
+    "extension_validator",
 ]

@@ -8,12 +8,12 @@ position (``tell()``), ``None`` when it has none: a pipe, objects in memory, a c
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from volunteer_standard.io.reader import RawRecord, _open_binary
+from volunteer_standard.io.position import open_source, position_of
+from volunteer_standard.io.reader import RawRecord
 
 #: ``on_progress(records, bytes_read)``: records read so far and the input's position.
 ProgressCallback = Callable[[int, int | None], None]
@@ -35,12 +35,11 @@ def tracked(
     are seekable. ``source=None`` means there is no byte position to report.
     """
     if isinstance(source, (str, Path)) and str(source) != "-":
-        stream, _, _ = _open_binary(source)  # the same error as iter_raw's when unusable
+        stream, _, _ = open_source(source)  # the same error as iter_raw's when unusable
         with stream:
-            yield from _counted(records_of(stream), _position(stream), on_progress, every)
+            yield from _counted(records_of(stream), position_of(stream), on_progress, every)
         return
-    handle = sys.stdin.buffer if isinstance(source, (str, Path)) else source
-    yield from _counted(records_of(source), _position(handle), on_progress, every)
+    yield from _counted(records_of(source), position_of(source), on_progress, every)
 
 
 def _counted(
@@ -58,22 +57,3 @@ def _counted(
             due += every
             on_progress(count, position())
     on_progress(count, position())
-
-
-def _position(stream: IO[bytes] | None) -> Callable[[], int | None]:
-    """A function giving the stream's position, or ``None`` when it cannot say (a pipe)."""
-    tell = getattr(stream, "tell", None)
-    if tell is None:
-        return lambda: None
-    try:
-        tell()
-    except (OSError, ValueError):
-        return lambda: None
-
-    def where() -> int | None:
-        try:
-            return int(tell())
-        except (OSError, ValueError):  # closed at the end of the input
-            return None
-
-    return where

@@ -245,8 +245,13 @@ def _open_book(path: str | Path) -> XlsxBook:
 
 
 def sheet_names(path: str | Path) -> list[tuple[str, bool]]:
-    """The sheets of a workbook with whether each is visible."""
+    """The sheets of a workbook with whether each is visible (every sheet is checked
+    against the limits first: a hostile workbook is refused before anything is read)."""
     with _open_book(path) as book:
+        try:
+            book.check_sheets()
+        except (LimitExceeded, XlsxError) as exc:
+            raise ConnectorError(exc.text) from None
         return [(sheet.name, sheet.visible) for sheet in book.sheets]
 
 

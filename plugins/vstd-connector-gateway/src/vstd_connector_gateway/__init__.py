@@ -8,14 +8,18 @@ through the ``volunteer_standard`` entry-point group.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from volunteer_standard import hookimpl
-from volunteer_standard.connectors import Connector
-from vstd_connector_gateway.client import GatewayClient, GatewayRefused
-from vstd_connector_gateway.config import GatewayConfig
-from vstd_connector_gateway.connector import GatewayConnector, GatewayConnectorConfig
-from vstd_connector_gateway.profile import Profile, load_profile
+
+if TYPE_CHECKING:
+    from volunteer_standard.connectors import Connector
+    from vstd_connector_gateway.client import GatewayClient, GatewayRefused
+    from vstd_connector_gateway.config import GatewayConfig
+    from vstd_connector_gateway.connector import GatewayConnector, GatewayConnectorConfig
+    from vstd_connector_gateway.profile import Profile, load_profile
 
 __version__ = "0.1.0"
 __all__ = [
@@ -29,8 +33,32 @@ __all__ = [
     "register_connectors",
 ]
 
+#: Public name → (module, name there): imported on first use, so that loading the plugins
+#: (which every ``vstd validate`` does, for rules and profiles) does not import the
+#: connector and its libraries until the connector is used.
+_LAZY = {
+    "GatewayClient": ("vstd_connector_gateway.client", "GatewayClient"),
+    "GatewayConfig": ("vstd_connector_gateway.config", "GatewayConfig"),
+    "GatewayConnector": ("vstd_connector_gateway.connector", "GatewayConnector"),
+    "GatewayConnectorConfig": ("vstd_connector_gateway.connector", "GatewayConnectorConfig"),
+    "GatewayRefused": ("vstd_connector_gateway.client", "GatewayRefused"),
+    "Profile": ("vstd_connector_gateway.profile", "Profile"),
+    "load_profile": ("vstd_connector_gateway.profile", "load_profile"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
 
 @hookimpl
 def register_connectors(register: Callable[[type[Connector]], None]) -> None:
     """Add the ``gateway`` connector."""
+    from vstd_connector_gateway.connector import GatewayConnector
+
     register(GatewayConnector)

@@ -7,12 +7,16 @@ Organizations ↔ HSDS organizations, projects ↔ services, stations and activi
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from volunteer_standard import hookimpl
-from volunteer_standard.connectors import Connector
-from vstd_connector_hsds.connector import HsdsConfig, HsdsConnector, HsdsWriter, codecs
-from vstd_connector_hsds.schemas import errors as schema_errors
+
+if TYPE_CHECKING:
+    from volunteer_standard.connectors import Connector
+    from vstd_connector_hsds.connector import HsdsConfig, HsdsConnector, HsdsWriter, codecs
+    from vstd_connector_hsds.schemas import errors as schema_errors
 
 __version__ = "0.1.0"
 __all__ = [
@@ -24,8 +28,30 @@ __all__ = [
     "schema_errors",
 ]
 
+#: Public name → (module, name there): imported on first use, so that loading the plugins
+#: (which every ``vstd validate`` does, for rules and profiles) does not import the
+#: connector and its libraries until the connector is used.
+_LAZY = {
+    "HsdsConfig": ("vstd_connector_hsds.connector", "HsdsConfig"),
+    "HsdsConnector": ("vstd_connector_hsds.connector", "HsdsConnector"),
+    "HsdsWriter": ("vstd_connector_hsds.connector", "HsdsWriter"),
+    "codecs": ("vstd_connector_hsds.connector", "codecs"),
+    "schema_errors": ("vstd_connector_hsds.schemas", "errors"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
 
 @hookimpl
 def register_connectors(register: Callable[[type[Connector]], None]) -> None:
     """Add the ``hsds`` connector."""
+    from vstd_connector_hsds.connector import HsdsConnector
+
     register(HsdsConnector)

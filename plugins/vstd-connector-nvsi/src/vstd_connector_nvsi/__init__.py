@@ -6,17 +6,40 @@ through the ``volunteer_standard`` entry-point group.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from volunteer_standard import hookimpl
-from volunteer_standard.connectors import Connector
-from vstd_connector_nvsi.connector import NvsiConfig, NvsiConnector
+
+if TYPE_CHECKING:
+    from volunteer_standard.connectors import Connector
+    from vstd_connector_nvsi.connector import NvsiConfig, NvsiConnector
 
 __version__ = "0.1.0"
 __all__ = ["NvsiConfig", "NvsiConnector", "register_connectors"]
+
+#: Public name → (module, name there): imported on first use, so that loading the plugins
+#: (which every ``vstd validate`` does, for rules and profiles) does not import the
+#: connector and its libraries until the connector is used.
+_LAZY = {
+    "NvsiConfig": ("vstd_connector_nvsi.connector", "NvsiConfig"),
+    "NvsiConnector": ("vstd_connector_nvsi.connector", "NvsiConnector"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
 
 
 @hookimpl
 def register_connectors(register: Callable[[type[Connector]], None]) -> None:
     """Add the ``nvsi`` connector."""
+    from vstd_connector_nvsi.connector import NvsiConnector
+
     register(NvsiConnector)
