@@ -10,6 +10,7 @@ regional export with the records the reference implementation read (a digest).
 from __future__ import annotations
 
 import hashlib
+import pickle
 import random
 from collections.abc import Mapping
 from datetime import datetime
@@ -181,6 +182,17 @@ def test_a_failing_cell_is_never_remembered() -> None:
         with pytest.raises(TransformError):
             rule.read({"审核状态": "待定"})
     assert "待定" not in rule._memo
+
+
+def test_a_mapping_in_use_can_be_pickled() -> None:
+    """Worker processes get the mapping; the readers and memos stay behind."""
+    mapping = load_mapping(REGIONAL / "mapping.yaml")
+    rule = next(r for r in mapping.entities[2].rules if r.path == "status")
+    assert rule.read({"审核状态": "已审核"}) == "effective"
+    copy = pickle.loads(pickle.dumps(mapping))
+    again = next(r for r in copy.entities[2].rules if r.path == "status")
+    assert again._memo == {}
+    assert again.read({"审核状态": "已审核"}) == "effective"
 
 
 # -- mojibake -------------------------------------------------------------------------------

@@ -301,6 +301,14 @@ class FieldRule:
     #: Values already read, by cell text (see :meth:`read`); bounded, cleared when full.
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its reader (a closure) and memo: both are rebuilt on first use,
+        so a mapping can travel to worker processes."""
+        state = dict(self.__dict__)
+        state.pop("reader", None)
+        state["_memo"] = {}
+        return state
+
     # -- reading -----------------------------------------------------------------------
     def read(self, cells: Mapping[str, Cell]) -> Any:
         """The standard value for this field from a row's cells (``None`` when absent)."""
