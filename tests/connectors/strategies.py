@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from volunteer_standard import codelists
+from volunteer_standard.connectors.tabular.encoding import _DAMAGE
 from volunteer_standard.models import Certificate, Organization, ServiceRecord, Volunteer
 
 ids = st.from_regex(r"[a-z][a-z0-9_-]{0,11}", fullmatch=True)
@@ -18,7 +19,7 @@ text = st.text(
     ),
     min_size=1,
     max_size=30,
-).filter(lambda t: "锟斤拷" not in t)  # the classic mojibake marker: tabular reports it (TAB101)
+).filter(lambda t: not any(m in t for m in _DAMAGE))  # lost-data markers: TAB101
 hours = st.decimals(min_value=0, max_value=Decimal("99999.99"), places=2, allow_nan=False)
 dates = st.dates(min_value=date(1920, 1, 1), max_value=date(2030, 12, 31))
 offsets = st.sampled_from([timezone(timedelta(hours=8)), UTC, timezone(timedelta(hours=-5))])

@@ -35,7 +35,7 @@ from volunteer_standard.connectors.base import Problem
 from volunteer_standard.connectors.tabular import mapping as mapping_module
 from volunteer_standard.connectors.tabular import transforms
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text, is_empty
-from volunteer_standard.connectors.tabular.connector import _GarbleCheck
+from volunteer_standard.connectors.tabular.connector import _GarbleCheck, _hint_text
 from volunteer_standard.connectors.tabular.encoding import mojibake_hint
 from volunteer_standard.connectors.tabular.mapping import FieldRule, load_mapping
 from volunteer_standard.connectors.tabular.mojibake import detect
@@ -49,7 +49,9 @@ REGIONAL = Path(__file__).resolve().parents[2] / "examples" / "regional"
 #: (commit 2b032e9, before the fast paths). A deliberate change of messages or values
 #: changes it: regenerate with ``python tests/connectors/regional_broken.py DIR --dump
 #: FILE``, after comparing FILE with what the previous code dumps.
-BROKEN_EXPORT_DIGEST = "ed4080ee1f0a277c5bfbf071e959d8a19f8722be912ae2341d0b8c0602db1e9b"
+# Since the reference read (2b032e9) the only change is deliberate: the Chinese text of
+# TAB101 hints is Chinese (it was the English hint).
+BROKEN_EXPORT_DIGEST = "37e6c8d99ac16fc58f86c5bfc79285008d2da9d76892c2d91777c321ad618565"
 
 FORMATS = [
     "%Y/%-m/%-d %H:%M",
@@ -211,7 +213,7 @@ def _reference_mojibake(row: Row, header: list[str]) -> list[Problem]:
             continue
         hint = mojibake_hint(cell)
         if hint is not None:
-            problems.append(Problem("TAB101", where + f"{cell!r} {hint}", name))
+            problems.append(Problem("TAB101", where + f"{cell!r} " + _hint_text(hint), name))
     return problems
 
 
@@ -234,3 +236,10 @@ def test_a_broken_export_reads_as_with_the_reference_implementation(tmp_path: Pa
     dumped = dump(folder)
     assert len(dumped.splitlines()) == 357
     assert hashlib.sha256(dumped).hexdigest() == BROKEN_EXPORT_DIGEST
+
+
+def test_mojibake_hints_are_in_both_languages() -> None:
+    """Regression: TAB101's hint was English in the Chinese message too."""
+    text = _hint_text("contains '锟斤拷': characters were already lost by a wrong decoding before")
+    assert text.zh.startswith("含有 '锟斤拷'") and text.en.startswith("contains")
+    assert "原文可能是 '张三'" in _hint_text("looks like UTF-8 text decoded as GBK; probably '张三'").zh

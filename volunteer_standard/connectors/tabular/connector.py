@@ -33,6 +33,7 @@ from __future__ import annotations
 import difflib
 import functools
 import itertools
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -551,8 +552,34 @@ class _GarbleCheck:
             if isinstance(verdict, Garbled):
                 problems.append(Problem("TAB101", where + f"{cell!r} " + verdict.text(), name))
             else:
-                problems.append(Problem("TAB101", where + f"{cell!r} {verdict}", name))
+                problems.append(Problem("TAB101", where + f"{cell!r} " + _hint_text(verdict), name))
         return problems
+
+
+#: The English hints of ``encoding.damage_hint``, in Chinese (the quoted part carried over).
+_HINTS_ZH = (
+    (
+        re.compile(r"contains (.+): characters were already lost by a wrong decoding"),
+        "含有 {0}：保存此文件之前，字符已因错误的解码而丢失",
+    ),
+    (
+        re.compile(r"looks like UTF-8 text decoded as GBK; probably (.+)"),
+        "像是按 GBK 解码的 UTF-8 文本；原文可能是 {0}",
+    ),
+    (
+        re.compile(r"looks like UTF-8 text decoded as Latin-1; probably (.+)"),
+        "像是按 Latin-1 解码的 UTF-8 文本；原文可能是 {0}",
+    ),
+)
+
+
+def _hint_text(hint: str) -> Text:
+    """A mojibake hint in both languages."""
+    for pattern, zh in _HINTS_ZH:
+        found = pattern.match(hint)
+        if found is not None:
+            return Text(zh.format(found.group(1)), hint)
+    return Text(hint, hint)
 
 
 def _unique(header: Sequence[str]) -> list[str]:
