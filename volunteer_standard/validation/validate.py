@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -21,6 +21,9 @@ from volunteer_standard.validation.filter import profile_filter
 from volunteer_standard.validation.report import Issue, Report
 from volunteer_standard.validation.sources import RecordSource
 from volunteer_standard.validation.structure import RecordChecker
+
+if TYPE_CHECKING:
+    from volunteer_standard.validation.parallel.dask_engine import DaskCluster
 
 #: China Standard Time: "today" ends at midnight in Beijing unless ``now`` says otherwise.
 CST = timezone(timedelta(hours=8))
@@ -78,6 +81,7 @@ def validate(
     workdir: str | Path | None = None,
     records: RecordSource | None = None,
     jobs: int | None = 1,
+    cluster: DaskCluster | None = None,
 ) -> Report:
     """Validate a JSON package or JSON Lines input (path, ``"-"`` for stdin, or a stream),
     or standard objects in memory: one model or dict, or an iterable of them.
@@ -105,6 +109,11 @@ def validate(
     of the issues and the baseline are those of a single-process run. JSON Lines files and
     streams larger than a few MiB use them; a package, objects in memory, a connector's
     records, or rules and code lists registered at run time are checked in one process.
+
+    ``cluster`` runs the checks on Dask instead (``jobs`` is then not used): a JSON Lines
+    file is cut into byte ranges that the workers read and check; the report, the order of
+    the issues and the cross-record checks are again those of a single-process run. Other
+    inputs are checked in this process. See ``volunteer_standard.validation.parallel``.
     """
     from volunteer_standard.validation.rules.engine import RuleEngine
 
@@ -158,7 +167,11 @@ def validate(
             engine.record(raw, kind, obj)
 
     parallel = None
-    if jobs != 1 and adapter is None:
+    if cluster is not None and adapter is None:
+        parallel = cluster.validation(
+            source, prof, label, (today, now), engine=engine, report=report, take=take
+        )
+    elif jobs != 1 and adapter is None:
         from volunteer_standard.validation.parallel.run import parallel_validation
 
         parallel = parallel_validation(

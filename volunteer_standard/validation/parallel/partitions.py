@@ -1,0 +1,159 @@
+"""Byte ranges of a JSON Lines file, cut at line ends, that workers read themselves.
+
+Why ranges and not batches sent by the main process: on a cluster (Dask, Spark) the input
+sits on storage that every worker reaches, and sending its bytes through one client would
+make that client the bottleneck. A range starts just after a line end and ends just after
+one, so a worker reads whole lines, framed exactly as the reader frames them
+(:func:`volunteer_standard.validation.parallel.lines._batches`: the same line ends, the same
+error record for a line beyond the size limit). The number of a range's first line is
+exact: the lines of every range are counted first (:func:`count_lines`, itself work for
+the workers) and the main process adds them up before the ranges are checked.
+
+Everything here is plain data and module-level functions, so any engine can run it:
+``plan`` in the main process, then ``count_lines`` and ``check_partition`` per range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import IO
+
+from volunteer_standard.io.reader import InputError, RawRecord
+from volunteer_standard.validation.parallel.batch import (
+    Batch,
+    BatchChecker,
+    BatchResult,
+    BatchSettings,
+)
+from volunteer_standard.text import Text
+from volunteer_standard.validation.parallel.lines import BATCH_BYTES, _batches
+
+#: Bytes per range by default: large enough that a task's overhead on a cluster (tens of
+#: milliseconds) is small against checking it, small enough to spread over many workers.
+PARTITION_BYTES = 64 << 20
+_CHUNK = 1 << 20
+
+
+
+@dataclass(frozen=True, slots=True)
+class Unusable:
+    """The input is unusable from here on (a line that never ends): the main process
+    raises :class:`InputError` with this text after applying what came before."""
+
+    text: Text
+
+
+#: What checking a range returns, in input order: a batch's result, a record the main
+#: process checks itself (a line beyond the size limit), or, last, :class:`Unusable`.
+Item = BatchResult | RawRecord | Unusable
+
+
+@dataclass(frozen=True, slots=True)
+class Partition:
+    """Bytes ``start`` to ``end`` of the file at ``path`` (whole lines)."""
+
+    path: str
+    #: How issues name the input (the single-process run's label).
+    label: str
+    start: int
+    end: int
+    #: Lines of the file before the range: its first line is number ``before + 1``.
+    before: int = 0
+
+
+def plan(path: str, label: str, start: int, size: int, partition_bytes: int) -> list[Partition]:
+    """Cut bytes ``start`` to ``size`` of ``path`` into ranges of about ``partition_bytes``,
+    each ending just after a line end (the last at the end of the file). ``before`` is left
+    at 0: see :func:`number`."""
+    bounds = [start]
+    with open(path, "rb") as stream:
+        while bounds[-1] + partition_bytes < size:
+            end = _line_end(stream, bounds[-1] + partition_bytes)
+            if end >= size:
+                break
+            bounds.append(end)
+    if start < size:
+        bounds.append(size)
+    return [Partition(path, label, a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _line_end(stream: IO[bytes], at: int) -> int:
+    """The position just after the first line end at or after byte ``at - 1`` (or the
+    end of the file): a range that already ends with a line end is not stretched."""
+    stream.seek(at - 1)
+    position = at - 1
+    while chunk := stream.read(_CHUNK):
+        found = chunk.find(b"\n")
+        if found >= 0:
+            return position + found + 1
+        position += len(chunk)
+    return position
+
+
+def count_lines(part: Partition) -> int:
+    """Line ends in the range: the lines it holds (all of them end with one but perhaps
+    the file's last, and nothing comes after that one)."""
+    count = 0
+    with open(part.path, "rb") as stream:
+        stream.seek(part.start)
+        left = part.end - part.start
+        while left > 0 and (chunk := stream.read(min(_CHUNK, left))):
+            count += chunk.count(b"\n")
+            left -= len(chunk)
+    return count
+
+
+def number(parts: list[Partition], counts: list[int], first: int) -> list[Partition]:
+    """The ranges with ``before`` set, given the lines of each and the number of the
+    line just before the first range."""
+    out = []
+    for part, count in zip(parts, counts, strict=True):
+        out.append(replace(part, before=first))
+        first += count
+    return out
+
+
+class _Range:
+    """A file read from ``start`` up to ``end`` only (``readline`` as ``_batches`` uses it)."""
+
+    def __init__(self, stream: IO[bytes], start: int, end: int) -> None:
+        stream.seek(start)
+        self.stream = stream
+        self.left = end - start
+
+    def readline(self, size: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        line = self.stream.readline(self.left if size < 0 else min(size, self.left))
+        self.left -= len(line)
+        return line
+
+
+def range_items(part: Partition, settings: BatchSettings, batch_bytes: int) -> Iterator[Item]:
+    """The range's batches and records, read as the main process would read them."""
+    with open(part.path, "rb") as stream:
+        lines = _Range(stream, part.start, part.end)
+        try:
+            yield from _batches(lines, part.label, settings.limits, part.before, batch_bytes)  # type: ignore[arg-type]
+        except InputError as exc:  # a line that never ends
+            yield Unusable(exc.text)
+
+
+_CHECKER: tuple[str, BatchChecker] | None = None
+
+
+def check_partition(
+    run: str, settings: BatchSettings, part: Partition, batch_bytes: int = BATCH_BYTES
+) -> list[Item]:
+    """Check one range in a worker: the results of its batches and its other items, in
+    input order. ``run`` names the run, so that a worker prepares its checker once per run
+    (and again for the next run, which may have another profile)."""
+    global _CHECKER
+    if _CHECKER is None or _CHECKER[0] != run:
+        _CHECKER = (run, BatchChecker(settings))
+    checker = _CHECKER[1]
+    return [
+        checker.check(item) if isinstance(item, Batch) else item
+        for item in range_items(part, settings, batch_bytes)
+    ]
