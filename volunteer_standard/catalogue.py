@@ -303,6 +303,7 @@ class Catalogue(Mapping[str, IssueType]):
 
     def __init__(self) -> None:
         self._seen: object = None
+        self._state: tuple[int, int] = (-1, -1)
         self._merged: dict[str, IssueType] = dict(STRUCTURE)
 
     def _all(self) -> dict[str, IssueType]:
@@ -310,14 +311,15 @@ class Catalogue(Mapping[str, IssueType]):
         if kind is None:
             return STRUCTURE
         entries = kind.entries()
-        if entries is not self._seen or len(self._merged) != len(STRUCTURE) + sum(
-            len(getattr(e.value, "issue_types", ())) for e in entries.values()
-        ):
+        # Looked up once per issue found: rebuilt only when the rules or the structural
+        # codes changed, not summed over every rule each time.
+        state = (kind.changes, len(STRUCTURE))
+        if entries is not self._seen or state != self._state:
             merged = dict(STRUCTURE)
             for entry in entries.values():
                 for item in getattr(entry.value, "issue_types", ()):
                     merged.setdefault(item.code, item)
-            self._merged, self._seen = merged, entries
+            self._merged, self._seen, self._state = merged, entries, state
         return self._merged
 
     def __getitem__(self, code: str) -> IssueType:

@@ -111,6 +111,8 @@ class Kind(Generic[T]):
         self._runtime: dict[str, Entry[T]] = {}
         self._entries: dict[str, Entry[T]] | None = None
         self._lock = threading.RLock()
+        #: Counts changes made at run time (views such as the issue catalogue cache on it).
+        self.changes = 0
 
     # -- reading ---------------------------------------------------------------------------
     def entries(self) -> dict[str, Entry[T]]:
@@ -151,6 +153,7 @@ class Kind(Generic[T]):
         with self._lock:
             self._runtime[key] = entry
             self.entries()[key] = entry
+            self.changes += 1
         return item
 
     def has_runtime(self) -> bool:
@@ -162,11 +165,13 @@ class Kind(Generic[T]):
         with self._lock:
             self._runtime.pop(key, None)
             self._entries = None
+            self.changes += 1
 
     def reset(self) -> None:
         """Forget what the hooks registered (they are called again on next use)."""
         with self._lock:
             self._entries = None
+            self.changes += 1
 
     # -- filling -----------------------------------------------------------------------------
     def _checked(self, value: Any) -> T:

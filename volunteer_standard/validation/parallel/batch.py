@@ -47,10 +47,10 @@ class BatchSettings:
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """Consecutive whole lines of a JSON Lines input (after its first record), each with
-    its line end; blank lines included so that line numbers follow from positions."""
+    """Consecutive whole lines of a JSON Lines input (after its first record), with their
+    line ends; blank lines included, so that line numbers follow from positions."""
 
-    lines: list[bytes]
+    data: bytes
     first_line: int
 
 
@@ -109,7 +109,7 @@ class BatchChecker:
         checker = RecordChecker()
         by_type = result.by_type
         number = batch.first_line - 1
-        for line in batch.lines:
+        for line in batch.data.split(b"\n"):
             number += 1
             text = line.strip()
             if not text:

@@ -67,34 +67,102 @@ def input_items(
             stream.close()
 
 
+class _Prefixed:
+    """A stream with some of its bytes already read (``prefix``): what ``readline`` of the
+    stream would return, so that the reader's own line functions can finish a line."""
+
+    def __init__(self, prefix: bytes, stream: IO[bytes]) -> None:
+        self.prefix = prefix
+        self.stream = stream
+
+    def readline(self, size: int) -> bytes:
+        prefix = self.prefix
+        if not prefix:
+            return self.stream.readline(size)
+        end = prefix.find(b"\n", 0, size) + 1 or min(size, len(prefix))
+        line, self.prefix = prefix[:end], prefix[end:]
+        if self.prefix or line.endswith(b"\n") or len(line) >= size:
+            return line
+        return line + self.stream.readline(size - len(line))
+
+
+class _Cutter:
+    """Cuts the lines after the first record into batches (see :func:`_batches`)."""
+
+    def __init__(self, stream: IO[bytes], label: str, bounds: Limits, number: int, size: int):
+        self.stream = stream
+        self.label = label
+        self.bounds = bounds
+        self.number = number  # the last line read
+        self.size = size
+        #: A line with its end longer than this may be beyond the limit (see the reader's
+        #: ``_rest_of_line``: it reads up to 64 KiB before it looks at the limit).
+        self.longest = max(_HEAD_BYTES, bounds.max_record_bytes + 1)
+        self.pending: list[bytes] = []
+        self.pending_bytes = 0
+        self.first = number + 1
+
+    def batches(self) -> Iterator[Item]:
+        stream = self.stream
+        while True:
+            block = stream.read(self.size)
+            if not block:
+                break
+            cut = block.rfind(b"\n") + 1
+            whole, rest = block[:cut], block[cut:]
+            if whole and self._fits(whole):
+                yield from self._add(whole, whole.count(b"\n"))
+            else:
+                rest = block
+            if rest:
+                yield from self._one_by_one(_Prefixed(rest, stream))
+        if self.pending:
+            yield self._batch()
+
+    def _fits(self, whole: bytes) -> bool:
+        """Whether no line of ``whole`` can be beyond the size limit."""
+        return len(whole) <= self.longest or max(map(len, whole.split(b"\n"))) < self.longest
+
+    def _add(self, data: bytes, lines: int) -> Iterator[Item]:
+        if not self.pending:
+            self.first = self.number + 1
+        self.pending.append(data)
+        self.pending_bytes += len(data)
+        self.number += lines
+        if self.pending_bytes >= self.size:
+            yield self._batch()
+
+    def _batch(self) -> Batch:
+        data = self.pending[0] if len(self.pending) == 1 else b"".join(self.pending)
+        self.pending, self.pending_bytes = [], 0
+        return Batch(data, self.first)
+
+    def _one_by_one(self, source: _Prefixed) -> Iterator[Item]:
+        """Read lines as the reader does until the bytes already read are used up and the
+        stream is at the start of a line."""
+        limit = self.bounds.max_record_bytes
+        while True:
+            line = source.readline(_HEAD_BYTES)
+            if not line:
+                return
+            line, too_long = _rest_of_line(source, line, limit)  # type: ignore[arg-type]
+            if too_long:
+                if self.pending:
+                    yield self._batch()
+                self.number += 1
+                _drop_line(source, self.label, self.number, limit)  # type: ignore[arg-type]
+                detail = _too_long_detail(self.bounds)
+                location = Location(self.label, self.number, "")
+                yield RawRecord(detail.en, location, None, detail.en, codes.VALUE_BEYOND_LIMITS)
+            else:
+                yield from self._add(line, 1)
+            if not source.prefix:
+                return
+
+
 def _batches(
     stream: IO[bytes], label: str, bounds: Limits, number: int, batch_bytes: int
 ) -> Iterator[Item]:
-    """The lines after line ``number``, read exactly as ``reader._iter_jsonl`` reads them."""
-    limit = bounds.max_record_bytes
-    lines: list[bytes] = []
-    size = 0
-    first = number + 1
-    line = stream.readline(_HEAD_BYTES)
-    while line:
-        number += 1
-        line, too_long = _rest_of_line(stream, line, limit)
-        if too_long:
-            if lines:
-                yield Batch(lines, first)
-                lines, size = [], 0
-            _drop_line(stream, label, number, limit)
-            detail = _too_long_detail(bounds)
-            location = Location(label, number, "")
-            yield RawRecord(detail.en, location, None, detail.en, codes.VALUE_BEYOND_LIMITS)
-        else:
-            if not lines:
-                first = number
-            lines.append(line)
-            size += len(line)
-            if size >= batch_bytes:
-                yield Batch(lines, first)
-                lines, size = [], 0
-        line = stream.readline(_HEAD_BYTES)
-    if lines:
-        yield Batch(lines, first)
+    """The lines after line ``number``, cut as ``reader._iter_jsonl`` cuts them: whole
+    blocks of lines where no line can be too long, line by line around the rest."""
+    return _Cutter(stream, label, bounds, number, batch_bytes).batches()

@@ -33,6 +33,8 @@ L = TypeVar("L")
 
 #: Batches read before the pool starts; a shorter input is checked in this process.
 MIN_BATCHES = 4
+#: How worker processes start (``None``: :func:`start_method` decides).
+START_METHOD: str | None = None
 #: Batches in flight per worker: enough to keep workers busy while results are used.
 WINDOW_PER_WORKER = 3
 
@@ -117,7 +119,7 @@ class OrderedPool(Generic[T, R]):
             self.close()
 
     def _start(self) -> None:
-        context = multiprocessing.get_context(self.method or start_method())
+        context = multiprocessing.get_context(self.method or START_METHOD or start_method())
         self.executor = ProcessPoolExecutor(
             max_workers=self.jobs,
             mp_context=context,

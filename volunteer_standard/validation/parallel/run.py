@@ -22,6 +22,7 @@ from volunteer_standard.io.limits import limits
 from volunteer_standard.io.reader import Format, RawRecord
 from volunteer_standard.profiles import Profile
 from volunteer_standard.registry import REGISTRY
+from volunteer_standard.validation.parallel import lines, pool
 from volunteer_standard.validation.parallel.batch import (
     Batch,
     BatchChecker,
@@ -30,13 +31,7 @@ from volunteer_standard.validation.parallel.batch import (
     check_batch,
     init_worker,
 )
-from volunteer_standard.validation.parallel.lines import BATCH_BYTES, input_items
-from volunteer_standard.validation.parallel.pool import (
-    MIN_BATCHES,
-    OrderedPool,
-    WorkerError,
-    default_jobs,
-)
+from volunteer_standard.validation.parallel.pool import OrderedPool, WorkerError, default_jobs
 from volunteer_standard.validation.parallel.rows import append_rows
 from volunteer_standard.validation.report import Issue, Report
 from volunteer_standard.validation.rules.engine import RuleEngine
@@ -77,7 +72,7 @@ def effective_jobs(jobs: int | None, source: object) -> int:
             info = os.stat(source)
         except OSError:
             return 1  # the reader reports it
-        if stat.S_ISREG(info.st_mode) and info.st_size < MIN_BATCHES * BATCH_BYTES:
+        if stat.S_ISREG(info.st_mode) and info.st_size < pool.MIN_BATCHES * lines.BATCH_BYTES:
             return 1
     return wanted
 
@@ -111,11 +106,13 @@ class ParallelValidation:
         """Check every record of ``source``, in order, as a single process would, passing
         the issues to ``emit``."""
         self.emit = emit
-        items = input_items(source, fmt=fmt, name=self.settings.label)
-        pool: OrderedPool[Batch, BatchResult] = OrderedPool(
+        items = lines.input_items(
+            source, fmt=fmt, name=self.settings.label, batch_bytes=lines.BATCH_BYTES
+        )
+        workers: OrderedPool[Batch, BatchResult] = OrderedPool(
             check_batch, init_worker, (self.settings,), jobs=self.jobs, local=self._check_here
         )
-        for done in pool.run(items, _is_batch):
+        for done in workers.run(items, _is_batch):
             if isinstance(done, BatchResult):
                 self._apply(done)
             else:
