@@ -115,7 +115,8 @@ def number(parts: list[Partition], counts: list[int], first: int) -> list[Partit
 
 
 class _Range:
-    """A file read from ``start`` up to ``end`` only (``readline`` as ``_batches`` uses it)."""
+    """A file read from ``start`` up to ``end`` only (``read`` and ``readline``, as
+    ``_batches`` uses them)."""
 
     def __init__(self, stream: IO[bytes], start: int, end: int) -> None:
         stream.seek(start)
@@ -128,6 +129,13 @@ class _Range:
         line = self.stream.readline(self.left if size < 0 else min(size, self.left))
         self.left -= len(line)
         return line
+
+    def read(self, size: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        data = self.stream.read(self.left if size < 0 else min(size, self.left))
+        self.left -= len(data)
+        return data
 
 
 def range_items(part: Partition, settings: BatchSettings, batch_bytes: int) -> Iterator[Item]:
