@@ -49,6 +49,7 @@ _METAVARS = {
     "ignore": "CODE",
     "from_": "CONNECTOR",
     "to": "CONNECTOR|VERSION",
+    "scheduler": "ADDRESS",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,6 +28,9 @@ from volunteer_standard.validation.html import render_html
 from volunteer_standard.validation.render import JsonReportStream, issue_line, summary_text
 from volunteer_standard.validation.validate import resolve_codes
 
+if TYPE_CHECKING:
+    from volunteer_standard.validation.parallel.dask_engine import DaskCluster
+
 
 class ReportPrivacy(StrEnum):
     masked = "masked"
@@ -47,6 +50,11 @@ class _Scrubbed:
 class InputFormat(StrEnum):
     jsonl = "jsonl"
     package = "package"
+
+
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
 
 
 def validate_command(
@@ -93,6 +101,24 @@ def validate_command(
         str | None,
         typer.Option("--from-config", help="Its config file (for tabular: or the mapping)."),
     ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="Where the checks run: local (this machine) or dask (a Dask cluster; "
+            "needs the dask extra). The report is the same. "
+            "校验在哪里运行：local（本机）或 dask（Dask 集群，需安装 dask 扩展），报告相同。",
+        ),
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="With --engine dask: the scheduler's address (tcp://host:8786); default: a "
+            "local cluster started for the run. "
+            "与 --engine dask 同用：Dask 调度器地址；默认在本机临时启动一个集群。",
+        ),
+    ] = None,
     privacy: Annotated[
         ReportPrivacy,
         typer.Option(
@@ -108,6 +134,7 @@ def validate_command(
         chosen = load_profile(profile)
         ignored = resolve_codes(ignore or ())
         accepted = Baseline.load(baseline) if baseline is not None else None
+        cluster = _cluster(engine, scheduler, None)
         check_distinct(
             {"input": input, "--baseline": baseline, "--profile": _profile_file(profile)},
             {"--output": output, "--write-baseline": write_baseline},
@@ -149,6 +176,7 @@ def validate_command(
         on_issue=on_issue,
         profile=chosen,
         ignore=ignored,
+        cluster=cluster,  # a scheduler that cannot be reached: ClusterError, exit 2
         baseline=accepted,
         write_baseline=write_baseline,
         records=records,
@@ -168,6 +196,18 @@ def validate_command(
         atomic.commit()  # the report is complete: only now does it replace the old one
         outputs_complete()
     raise typer.Exit(report.exit_code)
+
+
+def _cluster(engine: Engine, scheduler: str | None, workers: int | None) -> DaskCluster | None:
+    """The Dask cluster to run on (``None``: this machine); raises ``ClusterError`` when
+    Dask is not installed."""
+    if engine is Engine.local:
+        if scheduler is not None:
+            raise ValueError("--scheduler needs --engine dask（--scheduler 需与 --engine dask 同用）")
+        return None
+    from volunteer_standard.validation.parallel.dask_engine import DaskCluster
+
+    return DaskCluster(scheduler, workers=workers)
 
 
 def _profile_file(profile: str | None) -> str | None:
