@@ -127,6 +127,16 @@ def validate_command(
             "prints them as found.",
         ),
     ] = ReportPrivacy.masked,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes that check records (default: one per core; 1: this process "
+            "only). The report is the same whatever the number.",
+        ),
+    ] = None,
 ) -> None:
     """Validate INPUT; exit 0 when valid, 1 when the data has errors, 2 when unusable."""
     language = resolve_lang(lang)
@@ -180,6 +190,7 @@ def validate_command(
         baseline=accepted,
         write_baseline=write_baseline,
         records=records,
+        jobs=jobs,
     )
     unusable = scrub_text(report.input_error_in(language) or "")
     if stream is not None:
