@@ -115,8 +115,8 @@ def validate_command(
         typer.Option(
             "--scheduler",
             help="With --engine dask: the scheduler's address (tcp://host:8786); default: a "
-            "local cluster started for the run. "
-            "与 --engine dask 同用：Dask 调度器地址；默认在本机临时启动一个集群。",
+            "local cluster of --jobs worker processes started for the run. "
+            "与 --engine dask 同用：Dask 调度器地址；默认在本机临时启动 --jobs 个工作进程的集群。",
         ),
     ] = None,
     privacy: Annotated[
@@ -144,7 +144,7 @@ def validate_command(
         chosen = load_profile(profile)
         ignored = resolve_codes(ignore or ())
         accepted = Baseline.load(baseline) if baseline is not None else None
-        cluster = _cluster(engine, scheduler, None)
+        cluster = _cluster(engine, scheduler, jobs)
         check_distinct(
             {"input": input, "--baseline": baseline, "--profile": _profile_file(profile)},
             {"--output": output, "--write-baseline": write_baseline},
