@@ -1,7 +1,7 @@
 """validate on Dask: the same report, issues (in order) and baseline as one process.
 
 One ``distributed.LocalCluster`` of two worker processes on the loopback interface serves
-the whole module. Byte ranges are made tiny (a few hundred bytes: about three records) so
+the whole module. Byte ranges are made tiny (1500 bytes: about three records) so
 that duplicates, overlaps and references forward and backward span ranges, and the first
 line number of every range has to be counted exactly.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ def test_same_report_issues_and_baseline(
     if profile == "national":  # cross-record checks found something, across ranges
         assert {"VR601", "VR602"} <= codes
     assert {"VS100", "VS106", "VS132"} <= codes
-    for size in (300, 5000):
+    for size in (1500, 20_000):
         cluster = _on(client, size)
         assert _run(messy, profile=profile, write_baseline=two_baseline, cluster=cluster) == one
         assert two_baseline.read_bytes() == one_baseline.read_bytes()
@@ -87,7 +88,7 @@ def test_without_bom_or_crlf_and_lines_beyond_the_limit(
     path = _write(tmp_path / "long.jsonl", rows, bom=False, crlf_at=-1)
     one = _run(path)
     assert "VS107" in {i["code"] for i in one[1]}
-    for size in (200, 100_000):
+    for size in (1500, 100_000):
         assert _run(path, cluster=_on(client, size)) == one
 
 
@@ -127,7 +128,7 @@ def test_ranges_frame_and_number_lines_as_the_reader_does(tmp_path: Path, size: 
     start = data.index(b"\n", data.index(b"{")) + 1  # after the first record's line
     parts = partitions.plan(label, label, start, len(data), size)
     assert parts[0].start == start and parts[-1].end == len(data)
-    assert all(a.end == b.start and data[a.end - 1] == ord("\n") for a, b in zip(parts, parts[1:]))
+    assert all(a.end == b.start and data[a.end - 1] == ord("\n") for a, b in pairwise(parts))
     parts = partitions.number(parts, [partitions.count_lines(p) for p in parts], first)
     settings = BatchSettings(None, label, TODAY, NOW, Limits(), b"")  # type: ignore[arg-type]
     got = [expected[0]]
@@ -154,11 +155,8 @@ def test_cli_output_is_identical(client: Any, messy: Path) -> None:
     address = client.scheduler.address
     for fmt in ("text", "json"):
         local = runner.invoke(app, ["validate", str(messy), "-f", fmt, "--lang", "en"])
-        on_dask = runner.invoke(
-            app,
-            ["validate", str(messy), "-f", fmt, "--lang", "en"]
-            + ["--engine", "dask", "--scheduler", address],
-        )
+        dask = ["--engine", "dask", "--scheduler", address]
+        on_dask = runner.invoke(app, ["validate", str(messy), "-f", fmt, "--lang", "en", *dask])
         assert local.exit_code == on_dask.exit_code == 1, on_dask.output
         assert on_dask.output == local.output
 

@@ -214,7 +214,9 @@ def _cluster(engine: Engine, scheduler: str | None, workers: int | None) -> Dask
     Dask is not installed."""
     if engine is Engine.local:
         if scheduler is not None:
-            raise ValueError("--scheduler needs --engine dask（--scheduler 需与 --engine dask 同用）")
+            raise ValueError(
+                "--scheduler needs --engine dask（--scheduler 需与 --engine dask 同用）"
+            )
         return None
     from volunteer_standard.validation.parallel.dask_engine import DaskCluster
 

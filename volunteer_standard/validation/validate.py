@@ -24,6 +24,8 @@ from volunteer_standard.validation.structure import RecordChecker
 
 if TYPE_CHECKING:
     from volunteer_standard.validation.parallel.dask_engine import DaskCluster
+    from volunteer_standard.validation.parallel.run import ParallelValidation
+    from volunteer_standard.validation.rules.engine import RuleEngine
 
 #: China Standard Time: "today" ends at midnight in Beijing unless ``now`` says otherwise.
 CST = timezone(timedelta(hours=8))
@@ -167,16 +169,8 @@ def validate(
             engine.record(raw, kind, obj)
 
     parallel = None
-    if cluster is not None and adapter is None:
-        parallel = cluster.validation(
-            source, prof, label, (today, now), engine=engine, report=report, take=take
-        )
-    elif jobs != 1 and adapter is None:
-        from volunteer_standard.validation.parallel.run import parallel_validation
-
-        parallel = parallel_validation(
-            jobs, source, prof, label, (today, now), engine=engine, report=report, take=take
-        )
+    if adapter is None and (cluster is not None or jobs != 1):
+        parallel = _parallel(jobs, cluster, source, prof, label, (today, now), engine, report, take)
     try:
         try:
             if parallel is not None:
@@ -197,6 +191,29 @@ def validate(
     if recorder is not None and write_baseline is not None:
         recorder.write(write_baseline)
     return report
+
+
+def _parallel(
+    jobs: int | None,
+    cluster: DaskCluster | None,
+    source: object,
+    prof: Profile,
+    label: str,
+    clock: tuple[date, datetime],
+    engine: RuleEngine,
+    report: Report,
+    take: Callable[[RawRecord, Callable[[Issue], None]], None],
+) -> ParallelValidation | None:
+    """The run's workers: on a Dask cluster, in local processes, or none (one process)."""
+    if cluster is not None:
+        return cluster.validation(
+            source, prof, label, clock, engine=engine, report=report, take=take
+        )
+    from volunteer_standard.validation.parallel.run import parallel_validation
+
+    return parallel_validation(
+        jobs, source, prof, label, clock, engine=engine, report=report, take=take
+    )
 
 
 def _is_file_like(source: object) -> bool:

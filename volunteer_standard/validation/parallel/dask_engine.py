@@ -85,22 +85,22 @@ class DaskCluster:
     @contextmanager
     def client(self) -> Iterator[Any]:
         """A connected ``distributed.Client`` for the duration of a run."""
-        from distributed import Client, LocalCluster
+        dask: Any = importlib.import_module("distributed")  # untyped: called through Any
 
         if self.scheduler is not None and not isinstance(self.scheduler, str):
             yield self.scheduler  # the caller's client: theirs to close
             return
         try:
             if self.scheduler is None:
-                cluster = LocalCluster(
+                cluster = dask.LocalCluster(
                     n_workers=self.workers or default_jobs(),
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
                 )
-                client = Client(cluster)
+                client = dask.Client(cluster)
             else:
-                cluster, client = None, Client(self.scheduler, timeout=30)
+                cluster, client = None, dask.Client(self.scheduler, timeout=30)
         except (OSError, TimeoutError) as exc:
             raise ClusterError(
                 Text(

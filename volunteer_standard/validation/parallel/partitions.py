@@ -17,23 +17,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import IO
 
 from volunteer_standard.io.reader import InputError, RawRecord
+from volunteer_standard.text import Text
 from volunteer_standard.validation.parallel.batch import (
     Batch,
     BatchChecker,
     BatchResult,
     BatchSettings,
 )
-from volunteer_standard.text import Text
 from volunteer_standard.validation.parallel.lines import BATCH_BYTES, _batches
 
 #: Bytes per range by default: large enough that a task's overhead on a cluster (tens of
 #: milliseconds) is small against checking it, small enough to spread over many workers.
 PARTITION_BYTES = 64 << 20
 _CHUNK = 1 << 20
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,7 @@ def plan(path: str, label: str, start: int, size: int, partition_bytes: int) -> 
             bounds.append(end)
     if start < size:
         bounds.append(size)
-    return [Partition(path, label, a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [Partition(path, label, a, b) for a, b in pairwise(bounds)]
 
 
 def _line_end(stream: IO[bytes], at: int) -> int:
@@ -138,12 +138,15 @@ class _Range:
         return data
 
 
-def range_items(part: Partition, settings: BatchSettings, batch_bytes: int) -> Iterator[Item]:
+def range_items(
+    part: Partition, settings: BatchSettings, batch_bytes: int
+) -> Iterator[Batch | RawRecord | Unusable]:
     """The range's batches and records, read as the main process would read them."""
     with open(part.path, "rb") as stream:
         lines = _Range(stream, part.start, part.end)
         try:
-            yield from _batches(lines, part.label, settings.limits, part.before, batch_bytes)  # type: ignore[arg-type]
+            items = _batches(lines, part.label, settings.limits, part.before, batch_bytes)  # type: ignore[arg-type]
+            yield from items
         except InputError as exc:  # a line that never ends
             yield Unusable(exc.text)
 
