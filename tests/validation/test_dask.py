@@ -129,7 +129,9 @@ def test_ranges_frame_and_number_lines_as_the_reader_does(tmp_path: Path, size: 
     parts = partitions.plan(label, label, start, len(data), size)
     assert parts[0].start == start and parts[-1].end == len(data)
     assert all(a.end == b.start and data[a.end - 1] == ord("\n") for a, b in pairwise(parts))
-    parts = partitions.number(parts, [partitions.count_lines(p) for p in parts], first)
+    counts = [partitions.count(p, Limits()) for p in parts]
+    parts = partitions.number(parts, counts, first, 1)
+    assert sum(records for _lines, records in counts) == len(expected) - 1
     settings = BatchSettings(None, label, TODAY, NOW, Limits(), b"")  # type: ignore[arg-type]
     got = [expected[0]]
     for part in parts:

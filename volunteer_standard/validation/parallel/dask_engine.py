@@ -38,7 +38,7 @@ from volunteer_standard.validation.parallel.partitions import (
     Partition,
     Unusable,
     check_partition,
-    count_lines,
+    count,
     number,
     plan,
 )
@@ -169,8 +169,9 @@ class DaskValidation(ParallelValidation):
         if not parts:
             return
         with self.cluster.client() as client:
-            counts = client.gather(client.map(count_lines, parts, pure=False))
-            parts = number(parts, counts, line)
+            bounds = self.settings.limits
+            counts = client.gather(client.map(count, parts, bounds=bounds, pure=False))
+            parts = number(parts, counts, line, self.engine.seq)
             for item in _in_order(client, self.settings, parts):
                 if isinstance(item, BatchResult):
                     self._apply(item)

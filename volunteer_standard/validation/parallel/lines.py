@@ -89,7 +89,15 @@ class _Prefixed:
 class _Cutter:
     """Cuts the lines after the first record into batches (see :func:`_batches`)."""
 
-    def __init__(self, stream: IO[bytes], label: str, bounds: Limits, number: int, size: int):
+    def __init__(
+        self,
+        stream: IO[bytes],
+        label: str,
+        bounds: Limits,
+        number: int,
+        size: int,
+        records: int = 1,
+    ):
         self.stream = stream
         self.label = label
         self.bounds = bounds
@@ -101,8 +109,9 @@ class _Cutter:
         self.pending: list[bytes] = []
         self.pending_bytes = 0
         self.first = number + 1
-        #: Records before the pending lines (the first record was read by the reader).
-        self.records = 1
+        #: Records before the pending lines (the first record was read by the reader, or
+        #: ``records`` for a byte range: see ``.partitions``).
+        self.records = records
         self.pending_records = 0
 
     def batches(self) -> Iterator[Item]:
@@ -169,8 +178,9 @@ class _Cutter:
 
 
 def _batches(
-    stream: IO[bytes], label: str, bounds: Limits, number: int, batch_bytes: int
+    stream: IO[bytes], label: str, bounds: Limits, number: int, batch_bytes: int, records: int = 1
 ) -> Iterator[Item]:
-    """The lines after line ``number``, cut as ``reader._iter_jsonl`` cuts them: whole
-    blocks of lines where no line can be too long, line by line around the rest."""
-    return _Cutter(stream, label, bounds, number, batch_bytes).batches()
+    """The lines after line ``number`` (and ``records`` records), cut as
+    ``reader._iter_jsonl`` cuts them: whole blocks of lines where no line can be too long,
+    line by line around the rest."""
+    return _Cutter(stream, label, bounds, number, batch_bytes, records).batches()

@@ -5,12 +5,13 @@ sits on storage that every worker reaches, and sending its bytes through one cli
 make that client the bottleneck. A range starts just after a line end and ends just after
 one, so a worker reads whole lines, framed exactly as the reader frames them
 (:func:`volunteer_standard.validation.parallel.lines._batches`: the same line ends, the same
-error record for a line beyond the size limit). The number of a range's first line is
-exact: the lines of every range are counted first (:func:`count_lines`, itself work for
-the workers) and the main process adds them up before the ranges are checked.
+error record for a line beyond the size limit). The number of a range's first line and of
+the records before it are exact: the lines and records of every range are counted first
+(:func:`count`, itself work for the workers, with the same framing) and the main process
+adds them up (:func:`number`) before the ranges are checked.
 
 Everything here is plain data and module-level functions, so any engine can run it:
-``plan`` in the main process, then ``count_lines`` and ``check_partition`` per range.
+``plan`` in the main process, then ``count`` and ``check_partition`` per range.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise
-from typing import IO
+from typing import IO, cast
 
+from volunteer_standard.io.limits import Limits
 from volunteer_standard.io.reader import InputError, RawRecord
 from volunteer_standard.text import Text
 from volunteer_standard.validation.parallel.batch import (
@@ -28,7 +30,7 @@ from volunteer_standard.validation.parallel.batch import (
     BatchResult,
     BatchSettings,
 )
-from volunteer_standard.validation.parallel.lines import BATCH_BYTES, _batches
+from volunteer_standard.validation.parallel.lines import BATCH_BYTES, _batches, _Cutter
 
 #: Bytes per range by default: large enough that a task's overhead on a cluster (tens of
 #: milliseconds) is small against checking it, small enough to spread over many workers.
@@ -60,6 +62,8 @@ class Partition:
     end: int
     #: Lines of the file before the range: its first line is number ``before + 1``.
     before: int = 0
+    #: Records before the range (``RuleEngine.seq`` when its first record is checked).
+    records_before: int = 0
 
 
 def plan(path: str, label: str, start: int, size: int, partition_bytes: int) -> list[Partition]:
@@ -91,26 +95,27 @@ def _line_end(stream: IO[bytes], at: int) -> int:
     return position
 
 
-def count_lines(part: Partition) -> int:
-    """Line ends in the range: the lines it holds (all of them end with one but perhaps
-    the file's last, and nothing comes after that one)."""
-    count = 0
+def count(part: Partition, bounds: Limits) -> tuple[int, int]:
+    """Lines and records in the range, framed as :func:`check_partition` frames them
+    (a record is a line that is not blank, or one beyond the size limit)."""
     with open(part.path, "rb") as stream:
-        stream.seek(part.start)
-        left = part.end - part.start
-        while left > 0 and (chunk := stream.read(min(_CHUNK, left))):
-            count += chunk.count(b"\n")
-            left -= len(chunk)
-    return count
+        lines = _range(stream, part.start, part.end)
+        cutter = _Cutter(lines, part.label, bounds, 0, BATCH_BYTES, 0)
+        for _ in cutter.batches():
+            pass
+    return cutter.number, cutter.records
 
 
-def number(parts: list[Partition], counts: list[int], first: int) -> list[Partition]:
-    """The ranges with ``before`` set, given the lines of each and the number of the
-    line just before the first range."""
+def number(
+    parts: list[Partition], counts: list[tuple[int, int]], line: int, records: int
+) -> list[Partition]:
+    """The ranges with ``before`` and ``records_before`` set, given the lines and records
+    of each, and those before the first range."""
     out = []
-    for part, count in zip(parts, counts, strict=True):
-        out.append(replace(part, before=first))
-        first += count
+    for part, (lines, recs) in zip(parts, counts, strict=True):
+        out.append(replace(part, before=line, records_before=records))
+        line += lines
+        records += recs
     return out
 
 
@@ -138,14 +143,26 @@ class _Range:
         return data
 
 
+def _range(stream: IO[bytes], start: int, end: int) -> IO[bytes]:
+    """``stream`` from ``start`` to ``end``, for the line functions (which only read)."""
+    return cast("IO[bytes]", _Range(stream, start, end))
+
+
 def range_items(
     part: Partition, settings: BatchSettings, batch_bytes: int
 ) -> Iterator[Batch | RawRecord | Unusable]:
     """The range's batches and records, read as the main process would read them."""
     with open(part.path, "rb") as stream:
-        lines = _Range(stream, part.start, part.end)
+        lines = _range(stream, part.start, part.end)
         try:
-            items = _batches(lines, part.label, settings.limits, part.before, batch_bytes)  # type: ignore[arg-type]
+            items = _batches(
+                lines,
+                part.label,
+                settings.limits,
+                part.before,
+                batch_bytes,
+                part.records_before,
+            )
             yield from items
         except InputError as exc:  # a line that never ends
             yield Unusable(exc.text)
