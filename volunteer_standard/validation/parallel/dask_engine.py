@@ -34,13 +34,13 @@ from volunteer_standard.registry import REGISTRY
 from volunteer_standard.text import Text
 from volunteer_standard.validation.parallel.batch import BatchResult, BatchSettings
 from volunteer_standard.validation.parallel.partitions import (
-    PARTITION_BYTES,
     Partition,
     Unusable,
     check_partition,
     count,
     number,
     plan,
+    range_size,
 )
 from volunteer_standard.validation.parallel.pool import default_jobs
 from volunteer_standard.validation.parallel.run import Emit, ParallelValidation
@@ -69,17 +69,17 @@ class DaskCluster:
     ``scheduler``: a scheduler's address (``tcp://host:8786``), a ``distributed.Client``
     already connected, or ``None`` for a local cluster of ``workers`` processes (default:
     one per core) started for the run and stopped after it. ``partition_bytes``: the size
-    of the input's byte ranges, one task each.
+    of the input's byte ranges, one task each (default: a few per worker, 1 to 64 MiB).
     """
 
     scheduler: str | Any | None = None
     workers: int | None = None
-    partition_bytes: int = PARTITION_BYTES
+    partition_bytes: int | None = None
 
     def __post_init__(self) -> None:
         if importlib.util.find_spec("distributed") is None:
             raise ClusterError(_MISSING)
-        if self.partition_bytes < 1:
+        if self.partition_bytes is not None and self.partition_bytes < 1:
             raise ValueError("partition_bytes must be at least 1")
 
     @contextmanager
@@ -161,14 +161,13 @@ class DaskValidation(ParallelValidation):
         self.emit = emit
         path = str(source)
         start, line = self._head(path, fmt)
-        if start is None:
-            return
-        parts = plan(
-            path, self.settings.label, start, os.path.getsize(path), self.cluster.partition_bytes
-        )
-        if not parts:
+        size = os.path.getsize(path)
+        if start is None or start >= size:  # a package, or one record: nothing to share
             return
         with self.cluster.client() as client:
+            workers = _workers(client)
+            chosen = self.cluster.partition_bytes or range_size(size - start, workers)
+            parts = plan(path, self.settings.label, start, size, chosen)
             bounds = self.settings.limits
             counts = client.gather(client.map(count, parts, bounds=bounds, pure=False))
             parts = number(parts, counts, line, self.engine.seq)
@@ -202,13 +201,16 @@ class DaskValidation(ParallelValidation):
         return isinstance(exc, ClusterError) or ParallelValidation.fatal(exc)
 
 
+def _workers(client: Any) -> int:
+    return max(1, len(client.scheduler_info().get("workers", ())))
+
+
 def _in_order(client: Any, settings: BatchSettings, parts: list[Partition]) -> Iterator[Any]:
     """Every range's items, range after range, with a bounded number of ranges in flight.
     Pending tasks are cancelled when the run ends early."""
     run = uuid.uuid4().hex
     [shared] = client.scatter([settings], broadcast=True)
-    workers = max(1, len(client.scheduler_info().get("workers", ())))
-    window = workers * WINDOW_PER_WORKER
+    window = _workers(client) * WINDOW_PER_WORKER
     pending: deque[Any] = deque()
     todo = iter(parts)
     try:

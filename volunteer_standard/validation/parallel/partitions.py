@@ -32,9 +32,14 @@ from volunteer_standard.validation.parallel.batch import (
 )
 from volunteer_standard.validation.parallel.lines import BATCH_BYTES, _batches, _Cutter
 
-#: Bytes per range by default: large enough that a task's overhead on a cluster (tens of
-#: milliseconds) is small against checking it, small enough to spread over many workers.
+#: Bytes per range at most by default: large enough that a task's overhead on a cluster
+#: (tens of milliseconds) is small against checking it (seconds), small enough to spread
+#: over many workers; see :func:`range_size`.
 PARTITION_BYTES = 64 << 20
+#: ... and at least, unless asked: below this a task's overhead starts to count.
+MIN_PARTITION_BYTES = 1 << 20
+#: Ranges per worker wanted at least, so that a slow worker does not hold up the end.
+RANGES_PER_WORKER = 4
 _CHUNK = 1 << 20
 
 
@@ -64,6 +69,13 @@ class Partition:
     before: int = 0
     #: Records before the range (``RuleEngine.seq`` when its first record is checked).
     records_before: int = 0
+
+
+def range_size(size: int, workers: int) -> int:
+    """The range size for ``size`` bytes over ``workers`` workers: a few ranges per worker,
+    within :data:`MIN_PARTITION_BYTES` and :data:`PARTITION_BYTES`."""
+    wanted = -(-size // max(1, workers * RANGES_PER_WORKER))
+    return min(PARTITION_BYTES, max(MIN_PARTITION_BYTES, wanted))
 
 
 def plan(path: str, label: str, start: int, size: int, partition_bytes: int) -> list[Partition]:
