@@ -23,7 +23,7 @@ from volunteer_standard.validation.sources import RecordSource
 from volunteer_standard.validation.structure import RecordChecker
 
 if TYPE_CHECKING:
-    from volunteer_standard.validation.parallel.dask_engine import DaskCluster
+    from volunteer_standard.validation.parallel.ranges import RangeCluster
     from volunteer_standard.validation.parallel.run import ParallelValidation
     from volunteer_standard.validation.rules.engine import RuleEngine
 
@@ -83,7 +83,7 @@ def validate(
     workdir: str | Path | None = None,
     records: RecordSource | None = None,
     jobs: int | None = 1,
-    cluster: DaskCluster | None = None,
+    cluster: RangeCluster | None = None,
 ) -> Report:
     """Validate a JSON package or JSON Lines input (path, ``"-"`` for stdin, or a stream),
     or standard objects in memory: one model or dict, or an iterable of them.
@@ -112,10 +112,11 @@ def validate(
     streams larger than a few MiB use them; a package, objects in memory, a connector's
     records, or rules and code lists registered at run time are checked in one process.
 
-    ``cluster`` runs the checks on Dask instead (``jobs`` is then not used): a JSON Lines
-    file is cut into byte ranges that the workers read and check; the report, the order of
-    the issues and the cross-record checks are again those of a single-process run. Other
-    inputs are checked in this process. See ``volunteer_standard.validation.parallel``.
+    ``cluster`` runs the checks on a cluster instead (``jobs`` is then not used; e.g.
+    ``DaskCluster`` of ``volunteer_standard.validation.parallel.dask_engine``): a JSON
+    Lines file is cut into byte ranges that the workers read and check; the report, the
+    order of the issues and the cross-record checks are again those of a single-process
+    run. Other inputs are checked in this process. See docs/distributed.md.
     """
     from volunteer_standard.validation.rules.engine import RuleEngine
 
@@ -195,7 +196,7 @@ def validate(
 
 def _parallel(
     jobs: int | None,
-    cluster: DaskCluster | None,
+    cluster: RangeCluster | None,
     source: object,
     prof: Profile,
     label: str,

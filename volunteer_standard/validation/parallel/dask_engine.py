@@ -5,7 +5,7 @@ Why Dask and not a scheduler of our own: an operator who outgrows one machine al
 runs (or can start) a Dask cluster, which places work, moves results and survives a lost
 worker. The work is the same batch function as ``--jobs`` (:mod:`.batch`), over byte
 ranges of the input that each worker reads itself (:mod:`.partitions`); the client takes
-the results back in input order and does what depends on order (:mod:`.run`), so the
+the results back in input order and does what depends on order (:mod:`.ranges`), so the
 report, the issues and the cross-record checks are those of a single-process run.
 
 Dask is an optional dependency (``pip install 'volunteer-standard[dask]'``): it is
@@ -14,38 +14,25 @@ imported here only, and only when a run starts.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
-import os
-import stat
-import uuid
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from volunteer_standard.errors import VstdError
-from volunteer_standard.io.limits import limits
-from volunteer_standard.io.reader import Format, InputError, RawRecord, _open_binary, iter_raw
-from volunteer_standard.profiles import Profile
-from volunteer_standard.registry import REGISTRY
+from volunteer_standard.io.limits import Limits
 from volunteer_standard.text import Text
-from volunteer_standard.validation.parallel.batch import BatchResult, BatchSettings
+from volunteer_standard.validation.parallel.batch import BatchSettings
 from volunteer_standard.validation.parallel.partitions import (
+    Item,
     Partition,
-    Unusable,
     check_partition,
     count,
-    number,
-    plan,
-    range_size,
 )
 from volunteer_standard.validation.parallel.pool import default_jobs
-from volunteer_standard.validation.parallel.run import Emit, ParallelValidation
-from volunteer_standard.validation.report import Report
-from volunteer_standard.validation.rules.engine import RuleEngine
+from volunteer_standard.validation.parallel.ranges import ClusterError, RangeCluster
 
 #: Ranges in flight per worker: enough to keep workers busy while the client applies
 #: results, few enough that results waiting for their turn stay small.
@@ -57,13 +44,11 @@ _MISSING = Text(
     "(or run on this machine without --engine dask)",
 )
 
-
-class ClusterError(VstdError):
-    """Dask is missing, or its scheduler cannot be reached."""
+__all__ = ["ClusterError", "DaskCluster"]
 
 
 @dataclass(frozen=True)
-class DaskCluster:
+class DaskCluster(RangeCluster):
     """Where and how a validation runs on Dask.
 
     ``scheduler``: a scheduler's address (``tcp://host:8786``), a ``distributed.Client``
@@ -81,6 +66,11 @@ class DaskCluster:
             raise ClusterError(_MISSING)
         if self.partition_bytes is not None and self.partition_bytes < 1:
             raise ValueError("partition_bytes must be at least 1")
+
+    @contextmanager
+    def session(self) -> Iterator[_DaskRanges]:
+        with self.client() as client:
+            yield _DaskRanges(client)
 
     @contextmanager
     def client(self) -> Iterator[Any]:
@@ -115,111 +105,34 @@ class DaskCluster:
             if cluster is not None:
                 cluster.close()
 
-    def validation(
-        self,
-        source: object,
-        profile: Profile,
-        label: str,
-        clock: tuple[date, datetime],
-        *,
-        engine: RuleEngine,
-        report: Report,
-        take: Callable[[RawRecord, Emit], None],
-    ) -> DaskValidation | None:
-        """The run on this cluster, or ``None`` when one process does it: the input is not
-        a file (standard input, a stream, objects), or rules, code lists or extensions
-        were registered at run time (a worker would not have them)."""
-        if not isinstance(source, (str, Path)) or str(source) == "-" or REGISTRY.has_runtime():
-            return None
+
+class _DaskRanges:
+    """Counts and checks ranges as Dask tasks (see ``ranges.Ranges``)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.workers = max(1, len(client.scheduler_info().get("workers", ())))
+
+    def counts(self, parts: list[Partition], bounds: Limits) -> list[tuple[int, int]]:
+        client = self.client
+        return list(client.gather(client.map(count, parts, bounds=bounds, pure=False)))
+
+    def results(
+        self, run: str, settings: BatchSettings, parts: list[Partition]
+    ) -> Iterator[list[Item]]:
+        """Range after range, with a bounded number in flight; pending tasks are
+        cancelled when the run ends early."""
+        client = self.client
+        [shared] = client.scatter([settings], broadcast=True)
+        window = self.workers * WINDOW_PER_WORKER
+        pending: deque[Any] = deque()
         try:
-            if not stat.S_ISREG(os.stat(source).st_mode):
-                return None
-        except OSError:
-            return None  # the reader reports it
-        today, now = clock
-        settings = BatchSettings(profile, label, today, now, limits(), engine.salt())
-        return DaskValidation(settings, self, engine=engine, report=report, take=take)
-
-
-class DaskValidation(ParallelValidation):
-    """Feeds one JSON Lines file through a Dask cluster into the run's engine and report
-    (a JSON package is read by the client, as one process would)."""
-
-    def __init__(
-        self,
-        settings: BatchSettings,
-        cluster: DaskCluster,
-        *,
-        engine: RuleEngine,
-        report: Report,
-        take: Callable[[RawRecord, Emit], None],
-    ) -> None:
-        super().__init__(settings, jobs=1, engine=engine, report=report, take=take)
-        self.cluster = cluster
-
-    def run(self, source: str | Path | IO[bytes], fmt: Format | None, emit: Emit) -> None:
-        self.emit = emit
-        path = str(source)
-        start, line = self._head(path, fmt)
-        size = os.path.getsize(path)
-        if start is None or start >= size:  # a package, or one record: nothing to share
-            return
-        with self.cluster.client() as client:
-            workers = _workers(client)
-            chosen = self.cluster.partition_bytes or range_size(size - start, workers)
-            parts = plan(path, self.settings.label, start, size, chosen)
-            bounds = self.settings.limits
-            counts = client.gather(client.map(count, parts, bounds=bounds, pure=False))
-            parts = number(parts, counts, line, self.engine.seq)
-            for item in _in_order(client, self.settings, parts):
-                if isinstance(item, BatchResult):
-                    self._apply(item)
-                elif isinstance(item, Unusable):
-                    raise InputError(item.text)
-                else:
-                    self.take(item, self._once)
-
-    def _head(self, path: str, fmt: Format | None) -> tuple[int | None, int]:
-        """Check the records up to the first JSON Lines one here (the reader decides
-        whether the input is usable and what it is; a package is read to the end here).
-        Returns where the rest starts and the number of the last line read, or ``None``
-        when nothing is left."""
-        stream, _, owned = _open_binary(path)
-        try:
-            raw = None
-            for raw in iter_raw(stream, fmt=fmt, name=self.settings.label):
-                self.take(raw, self._once)
-                if raw.collection is None:
-                    return stream.tell(), raw.location.line or 0
-            return None, 0
+            for part in parts:
+                pending.append(client.submit(check_partition, run, shared, part, pure=False))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
         finally:
-            if owned:
-                stream.close()
-
-    @staticmethod
-    def fatal(exc: Exception) -> bool:
-        return isinstance(exc, ClusterError) or ParallelValidation.fatal(exc)
-
-
-def _workers(client: Any) -> int:
-    return max(1, len(client.scheduler_info().get("workers", ())))
-
-
-def _in_order(client: Any, settings: BatchSettings, parts: list[Partition]) -> Iterator[Any]:
-    """Every range's items, range after range, with a bounded number of ranges in flight.
-    Pending tasks are cancelled when the run ends early."""
-    run = uuid.uuid4().hex
-    [shared] = client.scatter([settings], broadcast=True)
-    window = _workers(client) * WINDOW_PER_WORKER
-    pending: deque[Any] = deque()
-    todo = iter(parts)
-    try:
-        for part in todo:
-            pending.append(client.submit(check_partition, run, shared, part, pure=False))
-            if len(pending) >= window:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-    finally:
-        if pending:
-            client.cancel(list(pending))
+            if pending:
+                client.cancel(list(pending))
