@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.validation.test_parallel import NOW, TODAY, _messy_lines, _write
@@ -68,3 +69,54 @@ def test_ranges_checked_anywhere_give_the_report_of_one_process(
             assert cluster.ranges.checked >= (50 if cluster.partition_bytes else 1)
     assert runs[1] == runs[0]
     assert runs[2] == runs[0]
+
+
+def _folder(root: Path) -> Path:
+    """The messy lines cut into three files (one with a single record), and files that
+    are not read: hidden, or not JSON Lines."""
+    rows = _messy_lines()
+    for sub in ("a", "b", ".hidden"):
+        (root / sub).mkdir(parents=True)
+    _write(root / "a" / "part-0.jsonl", rows[:90])
+    _write(root / "a" / "part-1.jsonl", rows[90:91], bom=False)
+    _write(root / "b" / "part-2.ndjson", rows[91:], bom=False, crlf_at=-1)
+    _write(root / ".hidden" / "x.jsonl", rows[:5])
+    (root / "README.txt").write_text("not data")
+    return root
+
+
+def test_a_folder_is_one_input_checked_alike_anywhere(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "export")
+    runs = []
+    for cluster in (None, _HereCluster(1500), _HereCluster(None)):
+        found: list[Issue] = []
+        report = validate(folder, on_issue=found.append, today=TODAY, now=NOW, cluster=cluster)
+        runs.append((report.to_dict("en"), [i.to_dict() for i in found]))
+    assert runs[1] == runs[0]
+    assert runs[2] == runs[0]
+    report, issues = runs[0]
+    assert report["records"] == sum(1 for r in _messy_lines() if r.strip())
+    files = {i["file"] for i in issues}
+    names = ("a/part-0.jsonl", "a/part-1.jsonl", "b/part-2.ndjson")
+    assert files == {f"{folder}/{name}" for name in names}  # not hidden ones
+    cross = [i for i in issues if i["code"].startswith("VR6") and i["record_id"]]
+    assert len(cross) >= 4
+    for issue in cross:  # the file and line named hold the record named
+        line = Path(issue["file"]).read_bytes().splitlines()[issue["line"] - 1]
+        assert orjson.loads(line)["id"] == issue["record_id"]
+
+
+def test_an_empty_folder_or_file_makes_the_folder_unusable(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("x")
+    for cluster in (None, _HereCluster(100)):
+        report = validate(empty, cluster=cluster)
+        assert "holds no JSON Lines file" in (report.input_error or "")
+    folder = _folder(tmp_path / "export")
+    (folder / "a" / "part-00.jsonl").write_bytes(b"\n")  # after part-0.jsonl: "." < "0"
+    (folder / "b" / "part-1.jsonl").write_bytes(b"")
+    one = validate(folder, today=TODAY, now=NOW)
+    assert "empty" in (one.input_error or "")
+    other = validate(folder, today=TODAY, now=NOW, cluster=_HereCluster(1500))
+    assert other.to_dict("en") == one.to_dict("en")

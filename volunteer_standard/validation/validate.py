@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from volunteer_standard import codes
 from volunteer_standard.errors import VstdError
+from volunteer_standard.io.folder import folder_files
 from volunteer_standard.io.paths import check_distinct
 from volunteer_standard.io.reader import Format, Location, RawRecord, iter_raw
 from volunteer_standard.models import Entity
@@ -177,7 +178,10 @@ def validate(
             if parallel is not None:
                 parallel.run(source, fmt, emit)  # type: ignore[arg-type] # a file or stream
             else:
-                for raw in _raw_records(source, fmt, label, adapter, emit, report):
+                records_of = _raw_records(
+                    source, fmt, label, adapter, emit, report, engine.start_file
+                )
+                for raw in records_of:
                     take(raw, emit)
         except VstdError as exc:  # InputError, or a connector's error
             if parallel is not None and parallel.fatal(exc):
@@ -205,16 +209,24 @@ def _parallel(
     report: Report,
     take: Callable[[RawRecord, Callable[[Issue], None]], None],
 ) -> ParallelValidation | None:
-    """The run's workers: on a Dask cluster, in local processes, or none (one process)."""
+    """The run's workers: on a cluster, in local processes, or none (one process; a
+    folder is checked on a cluster or in one process)."""
     if cluster is not None:
         return cluster.validation(
             source, prof, label, clock, engine=engine, report=report, take=take
         )
+    if is_folder(source):
+        return None
     from volunteer_standard.validation.parallel.run import parallel_validation
 
     return parallel_validation(
         jobs, source, prof, label, clock, engine=engine, report=report, take=take
     )
+
+
+def is_folder(source: object) -> bool:
+    """Whether ``source`` names a folder (of JSON Lines files: see ``io.folder``)."""
+    return isinstance(source, (str, Path)) and str(source) != "-" and Path(source).is_dir()
 
 
 def _is_file_like(source: object) -> bool:
@@ -240,11 +252,21 @@ def _raw_records(
     adapter: RecordSource | None,
     emit: Callable[[Issue], None],
     report: Report,
+    start_file: Callable[[str], None],
 ) -> Iterator[RawRecord]:
-    """The input's records: of a file or stream, of objects in memory (each at its
-    position), or through a connector (untranslatable ones are counted only)."""
+    """The input's records: of a file or stream, of a folder of JSON Lines files, of
+    objects in memory (each at its position), or through a connector (untranslatable ones
+    are counted only)."""
     if adapter is not None:
         yield from _adapted(adapter, emit, report)
+    elif is_folder(source):
+        for path, name in folder_files(source, label):
+            first = True
+            for raw in iter_raw(path, fmt="jsonl", name=name):
+                if first:
+                    start_file(name)
+                    first = False
+                yield raw
     elif _is_file_like(source):
         yield from iter_raw(source, fmt=fmt, name=label)
     else:

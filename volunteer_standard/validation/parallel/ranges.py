@@ -17,13 +17,15 @@ import os
 import stat
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Protocol
 
 from volunteer_standard.errors import VstdError
+from volunteer_standard.io.folder import folder_files
 from volunteer_standard.io.limits import Limits, limits
 from volunteer_standard.io.reader import Format, InputError, RawRecord, _open_binary, iter_raw
 from volunteer_standard.profiles import Profile
@@ -100,9 +102,24 @@ class RangeCluster(ABC):
         return RangeValidation(settings, self, engine=engine, report=report, take=take)
 
 
+@dataclass
+class _File:
+    """One file of the input: its first record (checked by the client when the file's
+    turn comes) and its ranges; or the error that makes the input unusable there."""
+
+    path: Path
+    label: str
+    head: RawRecord | None = None
+    start: int = 0
+    size: int = 0
+    line: int = 0
+    error: InputError | None = None
+    parts: list[Partition] = field(default_factory=list)
+
+
 class RangeValidation(ParallelValidation):
-    """Feeds one JSON Lines file through a cluster into the run's engine and report (a
-    JSON package is read by the client, as one process would read it)."""
+    """Feeds a JSON Lines file, or a folder of them, through a cluster into the run's
+    engine and report (a JSON package is read by the client, as one process reads it)."""
 
     def __init__(
         self,
@@ -118,18 +135,42 @@ class RangeValidation(ParallelValidation):
 
     def run(self, source: str | Path | IO[bytes], fmt: Format | None, emit: Emit) -> None:
         self.emit = emit
-        path = str(source)
-        start, line = self._head(path, fmt)
-        size = os.path.getsize(path)
-        if start is None or start >= size:  # a package, or one record: nothing to share
+        folder = Path(str(source)).is_dir()
+        if folder:
+            files = self._heads(folder_files(str(source), self.settings.label), "jsonl")
+        else:
+            files = self._heads([(Path(str(source)), self.settings.label)], fmt)
+        rest = sum(f.size - f.start for f in files)
+        if rest == 0:  # a package, or files of one record: nothing to share
+            self._apply_files(files, iter(()), folder)
             return
         with self.cluster.session() as ranges:
-            chosen = self.cluster.partition_bytes or range_size(size - start, ranges.workers)
-            parts = plan(path, self.settings.label, start, size, chosen)
-            counts = ranges.counts(parts, self.settings.limits)
-            parts = number(parts, counts, line, self.engine.seq)
-            for items in ranges.results(uuid.uuid4().hex, self.settings, parts):
-                self._apply_all(items)
+            chosen = self.cluster.partition_bytes or range_size(rest, ranges.workers)
+            for f in files:
+                f.parts = plan(str(f.path), f.label, f.start, f.size, chosen)
+            counts = ranges.counts([p for f in files for p in f.parts], self.settings.limits)
+            records = self.engine.seq
+            for f in files:
+                records += 1  # its first record
+                mine, counts = counts[: len(f.parts)], counts[len(f.parts) :]
+                f.parts = number(f.parts, mine, f.line, records)
+                records += sum(n for _lines, n in mine)
+            parts = [p for f in files for p in f.parts]
+            results = iter(ranges.results(uuid.uuid4().hex, self.settings, parts))
+            self._apply_files(files, results, folder)
+
+    def _apply_files(self, files: list[_File], results: Iterator[list[Item]], folder: bool) -> None:
+        """Each file's first record, then the results of its ranges, file after file."""
+        for f in files:
+            if f.error is not None:
+                raise f.error
+            if f.head is None:
+                continue
+            if folder:
+                self.engine.start_file(f.label)
+            self.take(f.head, self._once)
+            for _ in f.parts:
+                self._apply_all(next(results))
 
     @staticmethod
     def fatal(exc: Exception) -> bool:
@@ -144,16 +185,32 @@ class RangeValidation(ParallelValidation):
             else:
                 self.take(item, self._once)
 
-    def _head(self, path: str, fmt: Format | None) -> tuple[int | None, int]:
-        """Check the records up to the first JSON Lines one here. Returns where the rest
-        starts and the number of the last line read, or ``None`` after a package."""
-        stream, _, owned = _open_binary(path)
+    def _heads(self, paths: list[tuple[Path, str]], fmt: Format | None) -> list[_File]:
+        """The files up to the first unusable one, each with its first record."""
+        files = []
+        for path, label in paths:
+            f = _File(path, label)
+            files.append(f)
+            try:
+                self._head(f, fmt)
+            except InputError as exc:
+                f.error = exc
+                break
+        return files
+
+    def _head(self, f: _File, fmt: Format | None) -> None:
+        """Read a file up to its first JSON Lines record (the reader decides whether the
+        input is usable and what it is). A package is checked here and now, whole: it is
+        a single input, so nothing comes before it."""
+        stream, _, owned = _open_binary(f.path)
         try:
-            for raw in iter_raw(stream, fmt=fmt, name=self.settings.label):
-                self.take(raw, self._once)
-                if raw.collection is None:
-                    return stream.tell(), raw.location.line or 0
-            return None, 0
+            for raw in iter_raw(stream, fmt=fmt, name=f.label):
+                if raw.collection is not None:
+                    self.take(raw, self._once)
+                    continue
+                f.head, f.start, f.line = raw, stream.tell(), raw.location.line or 0
+                f.size = os.fstat(stream.fileno()).st_size
+                return
         finally:
             if owned:
                 stream.close()

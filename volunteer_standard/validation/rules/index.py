@@ -18,6 +18,7 @@ for this run only.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import os
@@ -230,6 +231,9 @@ class DatasetIndex:
         cache_mib: int = 4,
     ) -> None:
         self.source = source
+        #: A folder of files: the first record number of each file and the file's label.
+        self._file_starts: list[int] = []
+        self._file_labels: list[str] = []
         self._tmp = tempfile.TemporaryDirectory(prefix="vstd-index-", dir=workdir)
         self.path = Path(self._tmp.name) / "index.sqlite"
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -307,7 +311,17 @@ class DatasetIndex:
         if row is None:
             return "", None, Location(self.source)
         kind, rid, line, ptr = row
-        return KINDS[kind], rid, Location(self.source, line, ptr or "")
+        return KINDS[kind], rid, Location(self.file_of(seq), line, ptr or "")
+
+    def start_file(self, seq: int, label: str) -> None:
+        """Records from number ``seq`` on come from the file ``label`` (a folder input)."""
+        self._file_starts.append(seq)
+        self._file_labels.append(label)
+
+    def file_of(self, seq: int) -> str:
+        """The label of the file that holds record ``seq`` (the input's, for one file)."""
+        at = bisect.bisect_right(self._file_starts, seq) - 1
+        return self._file_labels[at] if at >= 0 else self.source
 
     def issue(
         self, code: str, seq: int, path: str = "", params: dict[str, str] | None = None
