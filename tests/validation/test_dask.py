@@ -104,6 +104,15 @@ def test_packages_and_small_inputs_are_read_by_the_client(client: Any, tmp_path:
     assert _run(objects, cluster=_on(client, 100)) == _run(objects)
 
 
+def test_a_folder_of_files(client: Any, tmp_path: Path) -> None:
+    from tests.validation.test_ranges import _folder
+
+    folder = _folder(tmp_path / "export")
+    one = _run(folder)
+    assert {"VR601", "VR602"} <= {i["code"] for i in one[1]}
+    assert _run(folder, cluster=_on(client, 1500)) == one
+
+
 def test_unusable_input_is_reported_the_same(client: Any, tmp_path: Path) -> None:
     for name, data in {
         "empty.jsonl": b"\n\n",

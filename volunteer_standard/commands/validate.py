@@ -59,7 +59,13 @@ class Engine(StrEnum):
 
 def validate_command(
     ctx: typer.Context,
-    input: Annotated[str, typer.Argument(help="File to check, or '-' for standard input.")],
+    input: Annotated[
+        str,
+        typer.Argument(
+            help="File to check, a folder of JSON Lines files (one dataset), or '-' for "
+            "standard input."
+        ),
+    ],
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Report format.")
     ] = OutputFormat.text,
