@@ -62,9 +62,10 @@ docs-reference: install
 test: lint typecheck audit pytest docs
 
 # Debian/Ubuntu packages that printed certificates and their tests use (run as root; .ci/run does):
-# pdftoppm/pdftotext render and read the PDF, and a CJK font is embedded in it.
+# pdftoppm/pdftotext render and read the PDF, and a CJK font is embedded in it; jq is used by
+# an example of the docs (docs/report-format.md) that the tests run.
 system-deps:
-	apt-get update -qq && apt-get install -y -qq poppler-utils fonts-noto-cjk
+	apt-get update -qq && apt-get install -y -qq poppler-utils fonts-noto-cjk jq
 
 schemas: install
 	$(BIN)/vstd schema schemas

@@ -1,8 +1,9 @@
 """The ``vstd`` command line: a thin layer over the library, one module per command group.
 
-Plugins' commands are loaded only when a command that is not built in is asked for (or the
-command list is shown), so ``vstd --version`` and the built-in commands never wait for a
-plugin's import.
+Plugins' commands are loaded only when a command that is not built in is asked for, so
+``vstd --help``, ``vstd --version`` and the built-in commands never wait for a plugin's
+import (``vstd plugins`` shows which plugins add commands). Each command module imports the
+library inside its command function: building the command line costs typer alone.
 
 Exit codes: 0 done, 1 the data has errors, 2 the input or the command line is unusable,
 70 an internal error (a bug: the full traceback with ``--debug`` or ``VSTD_DEBUG=1``),
@@ -114,7 +115,8 @@ def _value_kind(param: Any) -> str | None:
 
 
 class _PluginCommands(TyperGroup):
-    """Built-in commands at once; plugins' commands only when they are asked for."""
+    """Built-in commands at once; plugins' commands only when they are asked for by name
+    (listing them would import every plugin, which ``vstd --help`` must not wait for)."""
 
     def get_params(self, ctx: Any) -> Any:
         params = super().get_params(ctx)
@@ -141,9 +143,6 @@ class _PluginCommands(TyperGroup):
                     group.commands.pop(name)  # a plugin cannot replace a built-in command
             self._plugin_group = group
         return self._plugin_group
-
-    def list_commands(self, ctx: Any) -> list[str]:
-        return [*super().list_commands(ctx), *sorted(self._plugins().commands)]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         found = super().get_command(ctx, cmd_name)

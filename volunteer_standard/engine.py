@@ -359,7 +359,7 @@ def judge(record: SourceRecord, plan: RunPlan, checker: RecordChecker) -> Verdic
                 )
             )
             obj = None
-    return Verdict(obj, [i for i in issues if i.severity == "error"])
+    return Verdict(obj, [i for i in issues if i.severity == "error"] if issues else issues)
 
 
 def _reasons(record: SourceRecord, errors: list[Issue]) -> tuple[list[str], list[Text]]:
@@ -405,6 +405,7 @@ def convert(
     privacy: Privacy | None = None,
     state_path: str | Path | None = None,
     on_checkpoint: Callable[[dict[str, Any]], None] | None = None,
+    jobs: int | None = 1,
 ) -> ConvertSummary:
     """Convert ``source`` (read by ``source_connector``) into ``target``.
 
@@ -421,7 +422,9 @@ def convert(
     only after the outputs are complete. Reasons are in ``lang``. ``on_checkpoint`` is
     called with the state of each checkpoint once the records before it are durable, for
     writers that can ``flush`` (API targets, ``vstd sync``; a file is only complete when
-    closed).
+    closed). ``jobs`` processes judge the records (``None``: one per core) when the source is
+    standard JSON Lines and the target's writer can write records encoded elsewhere (see
+    ``volunteer_standard.parallel``); output, rejects and summary are those of one process.
 
     Raises :class:`ConnectorError` (a :class:`ConnectorFault` when a connector breaks its
     contract), :class:`ConversionAborted` or a :class:`SamePathError` when an output is an
@@ -450,7 +453,17 @@ def convert(
     # writable_types(target) is asked again once the writer is open.
     plan.writes = writable_types(plan.writer_connector, target)
     try:
-        _pump(plan, summary, sink, writer, state, progress, progress_every, on_checkpoint)
+        parallel = None
+        if jobs != 1:
+            from volunteer_standard.parallel.convert_run import parallel_conversion
+
+            parallel = parallel_conversion(
+                plan, writer, jobs, state=state, on_checkpoint=on_checkpoint
+            )
+        if parallel is not None:
+            parallel.pump(summary, sink, writer, progress, progress_every)
+        else:
+            _pump(plan, summary, sink, writer, state, progress, progress_every, on_checkpoint)
         finish_run(plan, summary, sink, writer)
     except BaseException:
         _abort(writer)
@@ -473,6 +486,11 @@ def _pump(
 ) -> None:
     """Read, judge and deliver every record."""
     checker = RecordChecker()
+    # Looked up once, not per record: the writer's method, the privacy transform (none
+    # for raw output, which is the object itself) and the per-type counter.
+    write = writer.write
+    private = None if plan.privacy.mode == "raw" else plan.privacy.entity
+    by_type = summary.written_by_type
     try:
         for record in read_checked(plan.reader, plan.source, state):
             if isinstance(record, Checkpoint):
@@ -482,19 +500,22 @@ def _pump(
                 continue
             summary.read += 1
             verdict = judge(record, plan, checker)
-            if not verdict.ok:
+            obj = verdict.obj
+            if obj is None or verdict.errors:
                 if plan.on_invalid == "fail":
                     _fail_on(record, verdict)
-                if not (plan.on_invalid == "keep" and verdict.obj is not None):
+                if not (plan.on_invalid == "keep" and obj is not None):
                     _reject(plan, summary, sink, record, verdict)
-                    _maybe_progress(summary, progress, every)
+                    if progress is not None:
+                        _maybe_progress(summary, progress, every)
                     continue
                 summary.kept_invalid += 1
-            assert verdict.obj is not None
-            writer.write(plan.privacy.entity(verdict.obj))
+            assert obj is not None
+            write(obj if private is None else private(obj))
             summary.written += 1
-            summary.written_by_type[verdict.obj.type] += 1
-            _maybe_progress(summary, progress, every)
+            by_type[obj.type] += 1
+            if progress is not None:
+                _maybe_progress(summary, progress, every)
     except InputError as exc:
         raise ConnectorError(exc.text) from None
 

@@ -57,6 +57,13 @@ _ID_RE = re.compile(
     r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx](?![0-9])"
 )
 _PHONE_RE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")
+#: Either of the two, in one pass over a text (the digit look-arounds make a line break
+#: between joined values as much a boundary as the start or end of a text).
+_IDENTIFIER_RE = re.compile(f"{_ID_RE.pattern}|{_PHONE_RE.pattern}")
+#: What every match of either contains: eleven characters of digits and separators from
+#: digit to digit. Much cheaper to look for (no look-behind at every position), so most
+#: texts are cleared without the full search.
+_CANDIDATE_RE = re.compile(r"[0-9][0-9 +-]{9}[0-9]")
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _REGION_FIELDS = {"region_code", "registration_region", "region", "service_regions"}
 
@@ -106,7 +113,9 @@ def scrub_text(text: str, style: IdMask = "6+4") -> str:
 
 def contains_identifier(text: str) -> bool:
     """Whether ``text`` holds something that looks like an ID or mobile number."""
-    return bool(_ID_RE.search(text) or _PHONE_RE.search(text))
+    if _CANDIDATE_RE.search(text) is None:
+        return False
+    return _IDENTIFIER_RE.search(text) is not None
 
 
 def age_band(birth: date, today: date | None = None) -> str:

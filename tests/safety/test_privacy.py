@@ -279,3 +279,13 @@ def test_a_childs_record_leaves_only_anonymized() -> None:
     masked = Privacy("masked").entity(child).model_dump(mode="json", exclude_none=True)
     assert "name" not in masked and "phone" not in masked and "birth_date" not in masked
     assert masked["extensions"]["vstd_privacy"]["age_band"] == "0-13"
+
+
+@given(st.text(alphabet="0123456789Xx+-86 abc\n", max_size=40))
+def test_contains_identifier_agrees_with_the_two_searches(text: str) -> None:
+    """The cheap candidate search in front never clears a text that either regex finds."""
+    from volunteer_standard.privacy import _ID_RE, _PHONE_RE, contains_identifier
+
+    expected = bool(_ID_RE.search(text) or _PHONE_RE.search(text))
+    assert contains_identifier(text) is expected
+    assert contains_identifier(f"x\n{text}\ny") is expected

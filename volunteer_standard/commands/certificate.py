@@ -8,14 +8,16 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from volunteer_standard import certificates as vc
 from volunteer_standard.commands._common import LangArg, fail, resolve_lang
 from volunteer_standard.errors import VstdError
 from volunteer_standard.text import Lang
+
+if TYPE_CHECKING:  # imported inside each command: ``vstd --help`` need not load them
+    from volunteer_standard import certificates as vc
 
 app = typer.Typer(
     help="Certificates of volunteer service (志愿服务证明): issue, render, sign, verify, revoke.",
@@ -29,6 +31,8 @@ class RenderFormat(StrEnum):
 
 
 def _render(certificate: vc.Certificate, path: Path, fmt: RenderFormat | None) -> None:
+    from volunteer_standard import certificates as vc
+
     kind = fmt or (RenderFormat.html if path.suffix.lower() in (".html", ".htm") else None)
     if kind is RenderFormat.html:
         vc.write_html(certificate, path)
@@ -91,6 +95,8 @@ def issue_command(
     lang: LangArg = None,
 ) -> None:
     """Issue certificates from the organization's effective service records."""
+    from volunteer_standard import certificates as vc
+
     language = resolve_lang(lang)
     if bool(volunteer) == batch:
         fail("give --volunteer V (repeatable) or --batch, not both / 请指定 --volunteer 或 --batch")
@@ -138,6 +144,8 @@ def sign_command(
     lang: LangArg = None,
 ) -> None:
     """Sign a certificate with the issuing organization's private key."""
+    from volunteer_standard import certificates as vc
+
     language = resolve_lang(lang)
     try:
         signed = vc.sign_certificate(vc.read_certificate(file), vc.load_private_key(key))
@@ -160,6 +168,8 @@ def render_command(
     lang: LangArg = None,
 ) -> None:
     """Print a certificate as an A4 PDF (embedded CJK font) or HTML page."""
+    from volunteer_standard import certificates as vc
+
     language = resolve_lang(lang)
     try:
         _render(vc.read_certificate(file), output, fmt)
@@ -186,6 +196,8 @@ def verify_command(
     Exit codes: 0 valid, 2 unreadable, 3 not a certificate, 4 not signed, 5 key not
     trusted, 6 altered, 7 revoked, 8 revocation list not usable.
     """
+    from volunteer_standard import certificates as vc
+
     language = resolve_lang(lang)
     if (keys is None) == (key is None):
         fail("give --keys DIR or --key PEM / 请指定 --keys 或 --key")
@@ -217,6 +229,8 @@ def revoke_command(
     lang: LangArg = None,
 ) -> None:
     """Add a certificate to the issuer's signed revocation list."""
+    from volunteer_standard import certificates as vc
+
     language = resolve_lang(lang)
     try:
         certificate = vc.read_certificate(file)

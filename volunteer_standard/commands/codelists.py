@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from volunteer_standard import codelists
 from volunteer_standard.commands._common import LangArg, fail, resolve_lang
 from volunteer_standard.text import Text
 
@@ -17,6 +16,8 @@ app = typer.Typer(help="Browse the code lists (代码表).", no_args_is_help=Tru
 @app.command("list")
 def list_command(lang: LangArg = None) -> None:
     """List every code list with its size and whether it is closed."""
+    from volunteer_standard import codelists
+
     language = resolve_lang(lang)
     for item in codelists.all_codelists():
         title = item.title_zh if language == "zh" else item.title_en
@@ -30,6 +31,8 @@ def show_command(
     lang: LangArg = None,
 ) -> None:
     """Print the codes of one list with both labels."""
+    from volunteer_standard import codelists
+
     try:
         item = codelists.get(name)
     except KeyError:

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from volunteer_standard.commands._common import LangArg, fail, resolve_lang
-from volunteer_standard.connectors import ConnectorError, connectors, get_connector
 from volunteer_standard.text import Text
 
 _READ = Text("读", "read")
@@ -20,6 +19,8 @@ app = typer.Typer(help="Connectors to other systems.", no_args_is_help=True)
 @app.command("list")
 def list_command(lang: LangArg = None) -> None:
     """List the available connectors and what they read and write."""
+    from volunteer_standard.connectors import connectors
+
     language = resolve_lang(lang)
     for name, cls in connectors().items():
         reads = _READ.get(language) if cls.reads else "-"
@@ -32,6 +33,8 @@ def show_command(
     name: Annotated[str, typer.Argument(help="Connector name.")], lang: LangArg = None
 ) -> None:
     """Print a connector's description and configuration JSON Schema."""
+    from volunteer_standard.connectors import ConnectorError, get_connector
+
     try:
         cls = get_connector(name)
     except ConnectorError as exc:

@@ -13,20 +13,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from volunteer_standard.commands import _progress
 from volunteer_standard.commands._common import LangArg, fail, resolve_lang
-from volunteer_standard.engine import (
-    DEFAULT_PROFILE,
-    ConvertSummary,
-    convert,
-    load_state,
-)
 from volunteer_standard.errors import VstdError
 from volunteer_standard.interrupts import outputs_complete
-from volunteer_standard.privacy import MODES, Mode, Privacy, scrub_text
 from volunteer_standard.text import Lang, Text
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine and rich are imported when the command runs
     from rich.console import Console
+
+    from volunteer_standard.engine import ConvertSummary
+    from volunteer_standard.privacy import Mode, Privacy
+
+#: ``engine.DEFAULT_PROFILE``, spelled out so that ``--help`` needs no engine (a test
+#: checks that the two agree).
+DEFAULT_PROFILE = "national"
 
 
 class OnInvalid(StrEnum):
@@ -59,6 +60,8 @@ _RAW_WARNING = Text(
 def choose_privacy(requested: PrivacyMode | None) -> Privacy | None:
     """The privacy mode asked for with ``--privacy``; ``None`` lets the engine choose (raw
     for the standard's own lossless forms, masked for another system's format)."""
+    from volunteer_standard.privacy import MODES, Privacy
+
     modes: dict[str, Mode] = {m: m for m in MODES}
     return None if requested is None else Privacy(modes[requested.value])
 
@@ -116,12 +119,26 @@ def convert_command(
             help="Summary: a table on a terminal, JSON otherwise (auto); or force one.",
         ),
     ] = SummaryFormat.auto,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes that judge records of a standard JSON Lines source (default: one "
+            "per core; 1: this process only). Output and rejects are the same whatever the "
+            "number.",
+        ),
+    ] = None,
 ) -> None:
     """Convert INPUT to OUTPUT; exit 0 when all converted, 1 when some were rejected, 2 on
     failure. The summary proves read = written + rejected; nothing is written over an
     input, and an interrupted run leaves the previous output or none."""
+    from volunteer_standard.engine import convert, load_state
+    from volunteer_standard.privacy import scrub_text
+
     language = resolve_lang(lang)
-    show = not quiet and sys.stderr.isatty()
+    show = _progress.wanted(quiet)
     started = time.monotonic()
     try:
         chosen = choose_privacy(privacy)
@@ -129,7 +146,7 @@ def convert_command(
         fail(exc.message(language))
     if chosen is not None and chosen.mode == "raw" and to != "standard":
         typer.echo(_RAW_WARNING.format(to=to).get(language), err=True)
-    with live_progress(started) if show else _no_progress() as progress:
+    with live_progress(started, lang=language) if show else _no_progress() as progress:
         try:
             summary = convert(
                 input,
@@ -146,6 +163,7 @@ def convert_command(
                 progress=progress,
                 lang=language,
                 privacy=chosen,
+                jobs=jobs,
             )
         except BrokenPipeError:
             raise  # the reader went away: vstd's main() stops quietly
@@ -167,9 +185,7 @@ def convert_command(
 
 
 _LABELS = {
-    "read": Text("读取", "read"),
-    "written": Text("写出", "written"),
-    "rejected": Text("拒收", "rejected"),
+    **_progress.LABELS,
     "kept": Text("保留（未通过规则）", "kept invalid"),
     "rejects": Text("拒收文件（权限 0600）", "reject file (mode 0600)"),
     "privacy": Text("隐私模式", "privacy mode"),
@@ -217,7 +233,7 @@ def print_summary_table(
         out.print(reasons)
 
 
-ProgressCallback = Callable[[ConvertSummary], None]
+ProgressCallback = Callable[["ConvertSummary"], None]
 
 
 @contextmanager
@@ -227,38 +243,26 @@ def _no_progress() -> Iterator[ProgressCallback | None]:
 
 @contextmanager
 def live_progress(
-    started: float, console: Console | None = None
+    started: float,
+    console: Console | None = None,
+    *,
+    lang: Lang = "en",
+    total_bytes: int | None = None,
 ) -> Iterator[ProgressCallback | None]:
-    """A rich progress display on stderr: records read, written and rejected, and the rate.
+    """The progress display (:mod:`._progress`): records read, written and rejected, the
+    rate, and with ``total_bytes`` the bytes read and the time left.
 
     Only for a terminal: piped or redirected stderr gets the JSON summary alone, which
-    scripts parse. The total is unknown while streaming, so there is no bar.
+    scripts parse.
     """
-    from rich.console import Console  # imported here: only a terminal run pays for rich
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    with _progress.live_progress(lang, total_bytes, started=started, console=console) as line:
 
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn(
-            "read {task.fields[read]:,}  written {task.fields[written]:,}  "
-            "[red]rejected {task.fields[rejected]:,}[/]  {task.fields[rate]:,.0f} rec/s"
-        ),
-        TimeElapsedColumn(),
-        console=console or Console(stderr=True),
-        transient=False,
-    )
-    task = progress.add_task("convert", total=None, read=0, written=0, rejected=0, rate=0.0)
+        def show(summary: ConvertSummary) -> None:
+            counts = {
+                "read": summary.read,
+                "written": summary.written,
+                "rejected": summary.rejected,
+            }
+            line.update(counts, summary.read, None)
 
-    def show(summary: ConvertSummary) -> None:
-        elapsed = max(time.monotonic() - started, 1e-6)
-        progress.update(
-            task,
-            completed=summary.read,
-            read=summary.read,
-            written=summary.written,
-            rejected=summary.rejected,
-            rate=summary.read / elapsed,
-        )
-
-    with progress:
         yield show

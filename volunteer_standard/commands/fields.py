@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from volunteer_standard.commands._common import LangArg, resolve_lang
-from volunteer_standard.sensitivity import CLASS_LABELS, field_classes, markdown_table
 
 
 class FieldsFormat(StrEnum):
@@ -27,6 +26,8 @@ def fields_command(
     lang: LangArg = None,
 ) -> None:
     """List every field of the standard with its class: public, personal or sensitive."""
+    from volunteer_standard.sensitivity import CLASS_LABELS, field_classes, markdown_table
+
     language = resolve_lang(lang)
     if output_format is FieldsFormat.markdown:
         typer.echo(markdown_table(language, only_personal=sensitivity), nl=False)

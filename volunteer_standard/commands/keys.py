@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 
-from volunteer_standard.certificates import keys as keystore
 from volunteer_standard.commands._common import LangArg, fail, resolve_lang
 from volunteer_standard.errors import VstdError
 
@@ -33,6 +32,8 @@ def generate_command(
     lang: LangArg = None,
 ) -> None:
     """Generate an Ed25519 key: FOLDER/private.pem (mode 0600) and FOLDER/public.pem."""
+    from volunteer_standard.certificates import keys as keystore
+
     language = resolve_lang(lang)
     try:
         key = keystore.generate_key_files(folder, overwrite=force)
@@ -54,6 +55,8 @@ def export_command(
     lang: LangArg = None,
 ) -> None:
     """Export the PUBLIC key as SubjectPublicKeyInfo PEM or as a JWK with its key id."""
+    from volunteer_standard.certificates import keys as keystore
+
     language = resolve_lang(lang)
     try:
         public = keystore.load_public_key(key)

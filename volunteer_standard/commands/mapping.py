@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from volunteer_standard.commands._common import LangArg, fail, resolve_lang
-from volunteer_standard.connectors.tabular.draft import draft_mapping
-from volunteer_standard.connectors.tabular.mapping import MappingError
 from volunteer_standard.errors import VstdError
 
 app = typer.Typer(help="Write and check mapping files (映射文件).", no_args_is_help=True)
@@ -28,6 +26,9 @@ def init_command(
     lang: LangArg = None,
 ) -> None:
     """Draft a mapping from the ledger's header and first rows, then say what is left."""
+    from volunteer_standard.connectors.tabular.draft import draft_mapping
+    from volunteer_standard.connectors.tabular.mapping import MappingError
+
     zh = resolve_lang(lang) == "zh"
     if not source.is_file():
         fail(f"{source}: no such file")

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from volunteer_standard.commands._common import fail
-from volunteer_standard.scaffold import ScaffoldError, create_plugin
 
 
 class PluginKind(StrEnum):
@@ -36,6 +35,8 @@ def new_command(
 ) -> None:
     """Create vstd-connector-NAME: pyproject with the entry point, a working connector
     skeleton, synthetic sample data, tests using the conformance kit, and a README."""
+    from volunteer_standard.scaffold import ScaffoldError, create_plugin
+
     try:
         root = create_plugin(name, directory, force=force, kind=kind.value)
     except (ScaffoldError, OSError) as exc:

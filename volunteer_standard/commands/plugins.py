@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from volunteer_standard.commands._common import LangArg, resolve_lang
-from volunteer_standard.plugins import call_each, plugin_infos
 from volunteer_standard.text import Text
 
 _KIND = {True: Text("内置", "built-in"), False: Text("插件", "plugin")}
@@ -22,6 +21,8 @@ def plugins_command(
     lang: LangArg = None,
 ) -> None:
     """List built-in and installed plugins with versions, hooks and problems."""
+    from volunteer_standard.plugins import call_each, plugin_infos
+
     language = resolve_lang(lang)
     call_each("register_commands", cli=typer.Typer())  # a plugin failing there is shown too
     infos = plugin_infos()

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from volunteer_standard import labels
 from volunteer_standard.commands._common import LangArg, fail, resolve_lang
-from volunteer_standard.profiles import Profile, ProfileError, available_profiles, load_profile
 from volunteer_standard.text import Lang
-from volunteer_standard.validation.catalogue import CATALOGUE, IssueType
-from volunteer_standard.validation.rules import builtin_codes, rule_classes
+
+if TYPE_CHECKING:  # the catalogue, rules and profiles are imported when a function runs
+    from volunteer_standard.profiles import Profile
+    from volunteer_standard.validation.catalogue import IssueType
 
 
 class RulesFormat(StrEnum):
@@ -85,6 +86,9 @@ def _t(key: str, lang: Lang) -> str:
 
 
 def _items(builtin_only: bool) -> list[IssueType]:
+    from volunteer_standard.validation.catalogue import CATALOGUE
+    from volunteer_standard.validation.rules import builtin_codes, rule_classes
+
     rule_classes()
     codes = builtin_codes() if builtin_only else frozenset(CATALOGUE)
     # Structure (VS) first, then the rules (VR), each in code order.
@@ -150,7 +154,7 @@ def catalogue_markdown(lang: Lang, builtin_only: bool = True) -> str:
         f"{_t('changes', lang)} |"
     )
     out.append("|---|---|---|---|---|---|---|")
-    from volunteer_standard.profiles import PROFILE_DIR
+    from volunteer_standard.profiles import PROFILE_DIR, available_profiles, load_profile
 
     for name, path in available_profiles().items():
         if builtin_only and path.parent != PROFILE_DIR:
@@ -180,6 +184,8 @@ def rules_command(
     ] = None,
 ) -> None:
     """Print every issue code: severity, name, message, hint and source."""
+    from volunteer_standard.profiles import ProfileError, load_profile
+
     language = resolve_lang(lang)
     if output_format is RulesFormat.markdown:
         if profile is not None:

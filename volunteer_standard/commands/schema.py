@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from volunteer_standard.commands._common import fail
-from volunteer_standard.datadict import data_dictionary_markdown
-from volunteer_standard.schema import check_schemas, write_schemas
 
 
 def schema_command(
@@ -23,6 +21,9 @@ def schema_command(
     ] = None,
 ) -> None:
     """Write the JSON Schemas (2020-12) and code lists generated from the models."""
+    from volunteer_standard.datadict import data_dictionary_markdown
+    from volunteer_standard.schema import check_schemas, write_schemas
+
     if dictionary is not None and not check:
         dictionary.write_text(data_dictionary_markdown(), encoding="utf-8")
     if check:

@@ -11,9 +11,6 @@ from typing import Annotated, Any
 import typer
 
 from volunteer_standard.commands._common import fail
-from volunteer_standard.connectors import ConnectorError
-from volunteer_standard.engine import ConversionAborted, convert, load_state, save_state
-from volunteer_standard.profiles import ProfileError
 
 
 def sync_command(
@@ -43,6 +40,10 @@ def sync_command(
     The bookmark is saved after every checkpoint whose records the target has made durable
     (for API targets), and at the end; killing the run and starting it again neither loses
     nor duplicates records. Exit 0 when everything synced, 1 when some were rejected."""
+    from volunteer_standard.connectors import ConnectorError
+    from volunteer_standard.engine import ConversionAborted, convert, load_state, save_state
+    from volunteer_standard.profiles import ProfileError
+
     started = time.monotonic()
     reject_path = rejects or state.with_name(state.name + ".rejects.jsonl")
     with reject_path.open("ab") as reject_stream:

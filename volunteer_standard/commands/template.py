@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from volunteer_standard.commands._common import fail
-from volunteer_standard.connectors import ConnectorError
 
 
 class TemplateFormat(StrEnum):
@@ -38,6 +37,7 @@ def template_command(
     """Write an empty template with the headers (and drop-down lists for coded columns)."""
     if connector != "tabular":
         fail(f"connector {connector!r} has no templates (only 'tabular' does)")
+    from volunteer_standard.connectors import ConnectorError
     from volunteer_standard.connectors.tabular import MappingError, write_template
 
     try:

@@ -10,7 +10,6 @@ import typer
 
 from volunteer_standard.commands._common import LangArg, fail, resolve_lang
 from volunteer_standard.text import Text
-from volunteer_standard.upgrade import UpgradeError, upgrade
 
 _DONE = Text(
     "已升级 {records} 条记录到 {version} 版：{output}",
@@ -28,6 +27,8 @@ def upgrade_command(
     lang: LangArg = None,
 ) -> None:
     """Upgrade data to a newer version of the standard, keeping every field (with a report)."""
+    from volunteer_standard.upgrade import UpgradeError, upgrade
+
     language = resolve_lang(lang)
     try:
         report = upgrade(input, output, to=to)

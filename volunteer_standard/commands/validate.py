@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 import typer
 
+from volunteer_standard.commands import _progress
 from volunteer_standard.commands._common import (
     LangArg,
     OutputArg,
@@ -20,13 +23,11 @@ from volunteer_standard.errors import VstdError
 from volunteer_standard.interrupts import outputs_complete
 from volunteer_standard.io.atomic import AtomicFile
 from volunteer_standard.io.paths import check_distinct
-from volunteer_standard.privacy import scrub_text
-from volunteer_standard.profiles import ProfileError, load_profile
-from volunteer_standard.validation import Issue, validate
-from volunteer_standard.validation.baseline import Baseline, BaselineError
-from volunteer_standard.validation.html import render_html
-from volunteer_standard.validation.render import JsonReportStream, issue_line, summary_text
-from volunteer_standard.validation.validate import resolve_codes
+from volunteer_standard.text import Lang
+
+if TYPE_CHECKING:  # the validation layer is imported when the command runs, not for --help
+    from volunteer_standard.validation import Issue
+    from volunteer_standard.validation.progress import ProgressCallback
 
 if TYPE_CHECKING:
     from volunteer_standard.validation.parallel.dask_engine import DaskCluster
@@ -37,14 +38,29 @@ class ReportPrivacy(StrEnum):
     raw = "raw"
 
 
+class _Writer(Protocol):
+    def write(self, text: str, /) -> int: ...
+
+
 class _Scrubbed:
     """A text stream that masks ID, phone and e-mail values in everything written."""
 
-    def __init__(self, inner: IO[str]) -> None:
+    def __init__(self, inner: _Writer) -> None:
+        from volunteer_standard.privacy import scrub_text
+
         self.inner = inner
+        self.scrub = scrub_text
 
     def write(self, text: str) -> int:
-        return self.inner.write(scrub_text(text))
+        return self.inner.write(self.scrub(text))
+
+
+class _Stdout:
+    """Standard output as it is when written to: while the progress line is shown, rich's
+    stand-in prints the report's lines above it instead of through it."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
 
 
 class InputFormat(StrEnum):
@@ -133,6 +149,7 @@ def validate_command(
             "prints them as found.",
         ),
     ] = ReportPrivacy.masked,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -145,6 +162,14 @@ def validate_command(
     ] = None,
 ) -> None:
     """Validate INPUT; exit 0 when valid, 1 when the data has errors, 2 when unusable."""
+    from volunteer_standard.privacy import scrub_text
+    from volunteer_standard.profiles import ProfileError, load_profile
+    from volunteer_standard.validation import validate
+    from volunteer_standard.validation.baseline import Baseline, BaselineError
+    from volunteer_standard.validation.html import render_html
+    from volunteer_standard.validation.render import JsonReportStream, issue_line, summary_text
+    from volunteer_standard.validation.validate import resolve_codes
+
     language = resolve_lang(lang)
     try:  # before any output: a bad profile, rule or baseline is a usage error (exit 2)
         chosen = load_profile(profile)
@@ -161,14 +186,15 @@ def validate_command(
         fail(exc.message(language))
     raw_out, atomic = _open_report(ctx, output)
     out = raw_out if privacy is ReportPrivacy.raw else _Scrubbed(raw_out)
-    listed = 0
+    listed = found = 0
     as_json = output_format is OutputFormat.json
     as_html = output_format is OutputFormat.html
 
     stream = JsonReportStream(out, language) if as_json else None
 
     def on_issue(issue: Issue) -> None:
-        nonlocal listed
+        nonlocal listed, found
+        found += 1
         if as_html or summary_only or (max_issues is not None and listed >= max_issues):
             return
         if stream is not None:
@@ -186,18 +212,21 @@ def validate_command(
             records = ConnectorSource(open_connector(source_connector, source_config), input)
         except VstdError as exc:
             fail(exc)
-    report = validate(
-        input,
-        fmt=fmt,  # type: ignore[arg-type]
-        on_issue=on_issue,
-        profile=chosen,
-        ignore=ignored,
-        cluster=cluster,  # a scheduler that cannot be reached: ClusterError, exit 2
-        baseline=accepted,
-        write_baseline=write_baseline,
-        records=records,
-        jobs=jobs,
-    )
+    live = _live(language, input, records is None, atomic is None)
+    with live if _progress.wanted(quiet) else nullcontext() as line:
+        report = validate(
+            input,
+            fmt=fmt,  # type: ignore[arg-type]
+            on_issue=on_issue,
+            profile=chosen,
+            ignore=ignored,
+            cluster=cluster,  # a scheduler that cannot be reached: ClusterError, exit 2
+            baseline=accepted,
+            write_baseline=write_baseline,
+            records=records,
+            jobs=jobs,
+            on_progress=None if line is None else _reporter(line, lambda: found),
+        )
     unusable = scrub_text(report.input_error_in(language) or "")
     if stream is not None:
         stream.finish(report)
@@ -229,16 +258,38 @@ def _cluster(engine: Engine, scheduler: str | None, workers: int | None) -> Dask
     return DaskCluster(scheduler, workers=workers)
 
 
+@contextmanager
+def _live(
+    lang: Lang, input: str, from_file: bool, to_stdout: bool
+) -> Iterator[_progress.ProgressLine]:
+    """The progress line on standard error; bytes are measured against the input's size
+    when it is a file read directly (not through a connector)."""
+    total = _progress.input_size(input) if from_file else None
+    redirect = to_stdout and sys.stdout.isatty()  # the report's lines appear above the line
+    with _progress.live_progress(lang, total, redirect_stdout=redirect) as line:
+        yield line
+
+
+def _reporter(line: _progress.ProgressLine, issues: Callable[[], int]) -> ProgressCallback:
+    """What ``validate()`` calls every thousand records: the line shows records, issues,
+    the rate, and bytes read of the input's size."""
+
+    def report(read: int, bytes_read: int | None) -> None:
+        line.update({"records": read, "issues": issues()}, read, bytes_read)
+
+    return report
+
+
 def _profile_file(profile: str | None) -> str | None:
     """The profile option when it names a file (a bundled name is no input to protect)."""
     return profile if profile is not None and Path(profile).is_file() else None
 
 
-def _open_report(ctx: typer.Context, path: Path | None) -> tuple[IO[str], AtomicFile | None]:
+def _open_report(ctx: typer.Context, path: Path | None) -> tuple[_Writer, AtomicFile | None]:
     """Standard output, or an atomic file: a crash or an interrupt leaves the previous
     report (or none), never a half-written one."""
     if path is None or str(path) == "-":
-        return sys.stdout, None
+        return _Stdout(), None
     try:
         atomic = AtomicFile(path, text=True)
     except OSError as exc:

@@ -240,7 +240,7 @@ def _iter_jsonl(stream: IO[bytes], head: bytes, label: str, bounds: Limits) -> I
                 yield RawRecord(raw, location, None, str(exc))
             else:
                 seen_json = True
-                yield _checked(value, location, None, text, bounds)
+                yield _checked_line(value, location, text, bounds)
         line = stream.readline(_HEAD_BYTES)
     if not seen_json:
         raise InputError(Text(f"{label}：输入为空", f"{label}: the input is empty"))
@@ -352,6 +352,60 @@ def _checked(
         if key is not None:
             return RawRecord(value, location, collection, repr(key), codes.DUPLICATE_KEY)
     return RawRecord(value, location, collection)
+
+
+#: Depth limits up to this are checked recursively (well within Python's recursion limit).
+_RECURSION_SAFE_DEPTH = 256
+
+
+def _checked_line(value: Any, location: Location, text: bytes, bounds: Limits) -> RawRecord:
+    """:func:`_checked` for a JSON Lines line decoded by orjson (the hot path).
+
+    orjson already refuses lone surrogates and never yields an integer beyond 64 bits
+    (it reads such a number as a float), so only depth and repeated keys remain to check,
+    and only containers need a visit: a line with a single ``{`` and fewer brackets than
+    the depth limit is one flat object whose keys are ``len(value)``. Brackets inside
+    strings only make the counts larger, so the shortcut never hides a problem.
+    """
+    braces = text.count(b"{")
+    if braces == 1 and value.__class__ is dict and 1 + text.count(b"[") <= bounds.max_depth:
+        keys = len(value)
+    elif bounds.max_depth > _RECURSION_SAFE_DEPTH:
+        return _checked(value, location, None, text, bounds)  # iterative, for any depth
+    elif value.__class__ is dict or value.__class__ is list:
+        keys = _container_keys(value, bounds.max_depth - 1)
+        if keys < 0:
+            problem = f"nested deeper than {bounds.max_depth} levels"
+            return RawRecord(problem, location, None, problem, codes.VALUE_BEYOND_LIMITS)
+    else:
+        keys = 0
+    if _colons(text) > keys:
+        key = _duplicate_key(text)
+        if key is not None:
+            return RawRecord(value, location, None, repr(key), codes.DUPLICATE_KEY)
+    return RawRecord(value, location, None)
+
+
+def _container_keys(value: dict[str, Any] | list[Any], levels: int) -> int:
+    """The keys of every object in ``value``, or -1 when containers nest more than
+    ``levels`` below it (recursion is bounded by the depth limit)."""
+    children: Any
+    if value.__class__ is dict:
+        keys = len(value)
+        children = value.values()
+    else:
+        keys = 0
+        children = value
+    for child in children:
+        kind = child.__class__
+        if kind is dict or kind is list:
+            if levels <= 0:
+                return -1
+            found = _container_keys(child, levels - 1)
+            if found < 0:
+                return -1
+            keys += found
+    return keys
 
 
 class _PackageScanner:

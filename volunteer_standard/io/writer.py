@@ -11,6 +11,7 @@ file, or none, and removes the spool.
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -24,9 +25,15 @@ from volunteer_standard.models import COLLECTIONS, ENTITY_MODELS, PackageMetadat
 
 
 def dump_record(obj: BaseModel | dict[str, Any]) -> bytes:
-    """Serialise a standard object (or an already-dumped dict) as compact JSON bytes."""
-    data = obj.model_dump(mode="json", exclude_none=True) if isinstance(obj, BaseModel) else obj
-    return orjson.dumps(data)
+    """Serialise a standard object (or an already-dumped dict) as compact JSON bytes.
+
+    A model goes straight to JSON through its pydantic-core serializer: the same bytes as
+    ``orjson.dumps(obj.model_dump(mode="json", exclude_none=True))`` (tests compare them)
+    without building the intermediate dict, which took more time than the JSON itself.
+    """
+    if isinstance(obj, BaseModel):
+        return obj.__pydantic_serializer__.to_json(obj, exclude_none=True)
+    return orjson.dumps(obj)
 
 
 def _open_out(target: str | Path | IO[bytes]) -> tuple[IO[bytes], AtomicFile | None]:
@@ -50,6 +57,11 @@ class JsonlWriter:
 
     def write(self, obj: BaseModel | dict[str, Any]) -> None:
         self._out.write(dump_record(obj) + b"\n")
+        self.count += 1
+
+    def write_encoded(self, kind: str, data: bytes) -> None:
+        """Write a record already encoded by :func:`dump_record`."""
+        self._out.write(data + b"\n")
         self.count += 1
 
     def close(self) -> None:
@@ -79,7 +91,11 @@ class JsonlWriter:
 
 
 class PackageWriter:
-    """A JSON package: metadata first, then one array per entity type."""
+    """A JSON package: metadata first, then one array per entity type.
+
+    Each type's spool already holds its array's body (records joined by ``,\\n``), so
+    assembling the package is a plain copy of each spool.
+    """
 
     def __init__(
         self,
@@ -96,14 +112,26 @@ class PackageWriter:
         self.count = 0
 
     def write(self, obj: BaseModel | dict[str, Any]) -> None:
-        data = obj.model_dump(mode="json", exclude_none=True) if isinstance(obj, BaseModel) else obj
-        kind = data.get("type")
+        kind = getattr(obj, "type", None) if isinstance(obj, BaseModel) else obj.get("type")
         if kind not in ENTITY_MODELS:
             raise ValueError(f"cannot write an object of unknown type {kind!r}")
         spool = self._files.get(kind)
         if spool is None:
             spool = self._files[kind] = (Path(self._spool.name) / f"{kind}.jsonl").open("wb")
-        spool.write(orjson.dumps(data) + b"\n")
+            spool.write(dump_record(obj))
+        else:
+            spool.write(b",\n" + dump_record(obj))
+        self._counts[kind] = self._counts.get(kind, 0) + 1
+        self.count += 1
+
+    def write_encoded(self, kind: str, data: bytes) -> None:
+        """Write a record of type ``kind`` already encoded by :func:`dump_record`."""
+        if kind not in ENTITY_MODELS:
+            raise ValueError(f"cannot write an object of unknown type {kind!r}")
+        spool = self._files.get(kind)
+        if spool is None:
+            spool = self._files[kind] = (Path(self._spool.name) / f"{kind}.jsonl").open("wb")
+        spool.write(data + b"\n")
         self._counts[kind] = self._counts.get(kind, 0) + 1
         self.count += 1
 
@@ -119,13 +147,8 @@ class PackageWriter:
                 if kind not in self._files:
                     continue
                 out.write(b',\n"' + COLLECTIONS[kind].encode() + b'": [\n')
-                with (Path(self._spool.name) / f"{kind}.jsonl").open("rb") as lines:
-                    first = True
-                    for line in lines:
-                        if not first:
-                            out.write(b",\n")
-                        out.write(line.rstrip(b"\n"))
-                        first = False
+                with (Path(self._spool.name) / f"{kind}.jsonl").open("rb") as body:
+                    shutil.copyfileobj(body, out)
                 out.write(b"\n]")
             out.write(b"\n}\n")
             if atomic is not None:

@@ -12,11 +12,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import (
-    BeforeValidator,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     PlainSerializer,
-    PlainValidator,
     StringConstraints,
     WithJsonSchema,
 )
@@ -114,19 +112,93 @@ def _hours_to_json(value: Decimal) -> str:
     return f"{value.quantize(_CENT)}"
 
 
+class _TextFirst:
+    """A value type validated natively by pydantic-core, with Python only as the fallback.
+
+    The JSON form (a string matching ``pattern``) is checked and parsed in Rust, which is
+    what almost every value is; anything else (a Python ``date``/``datetime``/``Decimal``
+    given through the API) goes to ``fallback``, the reference implementation of the
+    type. When both refuse a value, pydantic reports one error of type ``error_type``, and
+    :func:`precise_error` asks the reference implementation what exactly is wrong with it,
+    so that messages stay those of the reference.
+    """
+
+    __slots__ = ("error_message", "error_type", "fallback", "parsed", "pattern")
+
+    def __init__(
+        self,
+        pattern: str,
+        parsed: core_schema.CoreSchema,
+        fallback: Any,
+        error: tuple[str, str],
+    ) -> None:
+        self.pattern = pattern
+        self.parsed = parsed
+        self.fallback = fallback
+        self.error_type, self.error_message = error
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        text = core_schema.chain_schema(
+            [core_schema.str_schema(pattern=self.pattern, strict=True), self.parsed]
+        )
+        return core_schema.union_schema(
+            [text, core_schema.no_info_plain_validator_function(self.fallback)],
+            mode="left_to_right",
+            custom_error_type=self.error_type,
+            custom_error_message=self.error_message,
+        )
+
+
+#: The reference parser of each natively validated type, by the error type it reports.
+_REFERENCE: dict[str, Any] = {
+    "date_format": _parse_date,
+    "datetime_format": _parse_datetime,
+    "hours_format": _parse_hours,
+}
+_DATE_ERROR = ("date_format", "expected a calendar date as YYYY-MM-DD")
+_DATETIME_ERROR = (
+    "datetime_format",
+    "expected a date-time with offset such as 2024-03-05T09:00:00+08:00",
+)
+_HOURS_ERROR = (
+    "hours_format",
+    'expected hours as a decimal string 0-99999.99 with at most 2 decimals (e.g. "1.50")',
+)
+
+
+def precise_error(error_type: str, value: Any) -> tuple[str, str, dict[str, Any]] | None:
+    """``(type, message, context)`` of the reference parser's error for ``value``, for an
+    error that a natively validated type reported as ``error_type`` (else ``None``)."""
+    parse = _REFERENCE.get(error_type)
+    if parse is None:
+        return None
+    try:
+        parse(value)
+    except PydanticCustomError as exc:
+        return exc.type, exc.message(), dict(exc.context or {})
+    return None  # cannot happen: the reference is the union's last branch
+
+
 IsoDate = Annotated[
     date,
-    BeforeValidator(_parse_date),
+    _TextFirst(DATE_PATTERN, core_schema.date_schema(strict=False), _parse_date, _DATE_ERROR),
     WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
 IsoDateTime = Annotated[
     datetime,
-    BeforeValidator(_parse_datetime),
+    _TextFirst(
+        DATETIME_PATTERN,
+        core_schema.datetime_schema(strict=False, tz_constraint="aware"),
+        _parse_datetime,
+        _DATETIME_ERROR,
+    ),
     WithJsonSchema({"type": "string", "format": "date-time", "pattern": DATETIME_PATTERN}),
 ]
 Hours = Annotated[
     Decimal,
-    PlainValidator(_parse_hours),
+    _TextFirst(HOURS_PATTERN, core_schema.decimal_schema(strict=False), _parse_hours, _HOURS_ERROR),
     PlainSerializer(_hours_to_json, return_type=str),
     WithJsonSchema(
         {"type": "string", "pattern": HOURS_PATTERN, "maxLength": 8, "examples": ["1.50"]}
@@ -171,36 +243,35 @@ class CodeListRef:
             self._codes = frozenset(codes.all_codes()) if codes.closed else frozenset()
         return self._codes
 
-    def _check(self, value: Any) -> Any:
-        """Before the code pattern: a closed list says what it wants, and recognises a
-        label written instead of its code (``gender="男"`` → code "1")."""
-        allowed = self._allowed()
-        if allowed and isinstance(value, str) and value not in allowed:
-            codes = codelists.get(self.name)
-            found = next((c.code for c in codes.codes if value in (c.label_zh, c.label_en)), None)
-            if found is not None:
-                raise PydanticCustomError(
-                    "code_closed",
-                    "{value} is not a code of the closed code list '{codelist}': it is the "
-                    "label of code '{code}'; write \"{code}\"",
-                    {"value": repr(value), "codelist": self.name, "code": found},
-                )
-            raise PydanticCustomError(
-                "code_closed",
-                "{value} is not a code of the closed code list '{codelist}' "
-                "(codes: {codes}; see vstd codelists show {codelist})",
-                {"value": repr(value), "codelist": self.name, "codes": _some(allowed)},
-            )
-        return value
+    def label_of(self, value: Any) -> str | None:
+        """The code whose zh or en label ``value`` is (``"男"`` → ``"1"``), if any."""
+        codes = codelists.get(self.name)
+        return next((c.code for c in codes.codes if value in (c.label_zh, c.label_en)), None)
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_before_validator_function(self._check, handler(source))
+        """A closed list is checked natively, as a string among its codes (before the code
+        pattern: a label written instead of a code is named as such, see
+        ``validation/structure.py``); an open list needs nothing beyond the pattern."""
+        allowed = self._allowed()
+        if not allowed:
+            return handler(source)
+        among = core_schema.custom_error_schema(
+            core_schema.literal_schema(sorted(allowed)),
+            custom_error_type="code_closed",
+            custom_error_message=f"not a code of the closed code list '{self.name}'",
+            custom_error_context={"codelist": self.name},
+        )
+        return core_schema.chain_schema(
+            [core_schema.str_schema(strict=True), among, handler(source)]
+        )
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
+        if schema["type"] == "chain":  # a closed list: the string's own constraints
+            schema = schema["steps"][-1]
         result = handler(schema)
         codes = codelists.get(self.name)
         if codes.closed:

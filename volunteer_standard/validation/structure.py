@@ -19,6 +19,7 @@ from volunteer_standard import codes as issue_code
 from volunteer_standard._version import SCHEMA_VERSION
 from volunteer_standard.io.reader import RawRecord
 from volunteer_standard.models import COLLECTION_TYPES, ENTITY_MODELS, Entity, PackageMetadata
+from volunteer_standard.models._types import CodeListRef, precise_error
 from volunteer_standard.models.introspect import codelist_fields, sensitive_fields, values_at
 from volunteer_standard.validation.extensions import extension_schemas
 from volunteer_standard.validation.report import Issue
@@ -188,6 +189,9 @@ def _closed_code(e: _PydanticError, params: dict[str, str]) -> str:
     params["value"] = repr(e.err.get("input", ""))
     params["codelist"] = str(ctx.get("codelist", e.codelist or ""))
     code = ctx.get("code")
+    value = e.err.get("input")
+    if code is None and e.codelist is not None and isinstance(value, str):
+        code = CodeListRef(e.codelist).label_of(value)
     if code is not None:
         _bi(
             params,
@@ -268,6 +272,9 @@ def _pydantic_issues(
     values of sensitive fields are never repeated."""
     codes = _code_fields(model)
     for err in exc.errors(include_url=False):
+        precise = precise_error(err["type"], err.get("input"))
+        if precise is not None:  # a natively validated type: the reference's own words
+            err = {**err, "type": precise[0], "msg": precise[1], "ctx": precise[2]}
         loc = err["loc"]
         if err["type"] == "none_required":
             continue  # errors inside a union are reported per branch; "null" adds noise

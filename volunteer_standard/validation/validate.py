@@ -19,6 +19,7 @@ from volunteer_standard.profiles import Profile, load_profile
 from volunteer_standard.validation.baseline import Baseline
 from volunteer_standard.validation.catalogue import CATALOGUE
 from volunteer_standard.validation.filter import profile_filter
+from volunteer_standard.validation.progress import ProgressCallback, tracked
 from volunteer_standard.validation.report import Issue, Report
 from volunteer_standard.validation.sources import RecordSource
 from volunteer_standard.validation.structure import RecordChecker
@@ -83,6 +84,7 @@ def validate(
     write_baseline: str | Path | None = None,
     workdir: str | Path | None = None,
     records: RecordSource | None = None,
+    on_progress: ProgressCallback | None = None,
     jobs: int | None = 1,
     cluster: RangeCluster | None = None,
 ) -> Report:
@@ -107,6 +109,9 @@ def validate(
     through its mapping: see ``volunteer_standard.connectors.validating.validate_source``),
     the records come from it instead of ``source``, cells it could not translate are
     reported as ``VC100``, and each issue is placed where the source can say (a cell).
+
+    ``on_progress(records, bytes_read)`` is called every thousand records and at the end
+    (:mod:`volunteer_standard.validation.progress`), for a display of a long run.
 
     ``jobs`` processes check the records (``None``: one per core). The report, the order
     of the issues and the baseline are those of a single-process run. JSON Lines files and
@@ -176,12 +181,10 @@ def validate(
     try:
         try:
             if parallel is not None:
-                parallel.run(source, fmt, emit)  # type: ignore[arg-type] # a file or stream
+                parallel.run(source, fmt, emit, on_progress)  # type: ignore[arg-type] # a file
             else:
-                records_of = _raw_records(
-                    source, fmt, label, adapter, emit, report, engine.start_file
-                )
-                for raw in records_of:
+                raws = _records(source, fmt, label, adapter, emit, report, engine, on_progress)
+                for raw in raws:
                     take(raw, emit)
         except VstdError as exc:  # InputError, or a connector's error
             if parallel is not None and parallel.fatal(exc):
@@ -196,6 +199,29 @@ def validate(
     if recorder is not None and write_baseline is not None:
         recorder.write(write_baseline)
     return report
+
+
+def _records(
+    source: Any,
+    fmt: Format | None,
+    label: str,
+    adapter: RecordSource | None,
+    emit: Callable[[Issue], None],
+    report: Report,
+    engine: RuleEngine,
+    on_progress: ProgressCallback | None,
+) -> Iterator[RawRecord]:
+    """:func:`_raw_records`, reporting progress when asked (with the bytes read of a file
+    or stream; not of a folder's files, nor through a connector)."""
+    if on_progress is None:
+        return _raw_records(source, fmt, label, adapter, emit, report, engine.start_file)
+    return tracked(
+        lambda src: _raw_records(
+            source if src is None else src, fmt, label, adapter, emit, report, engine.start_file
+        ),
+        source if adapter is None and not is_folder(source) else None,
+        on_progress,
+    )
 
 
 def _parallel(

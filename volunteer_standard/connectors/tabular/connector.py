@@ -31,6 +31,8 @@ TAB130   a flat-layout cell does not fit its column
 from __future__ import annotations
 
 import difflib
+import functools
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -48,14 +50,14 @@ from volunteer_standard.connectors.base import (
 )
 from volunteer_standard.connectors.tabular import flat
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text, is_empty, json_cell
-from volunteer_standard.connectors.tabular.encoding import mojibake_hint, normalise_encoding
+from volunteer_standard.connectors.tabular.encoding import cell_verdict, normalise_encoding
 from volunteer_standard.connectors.tabular.mapping import (
     EntityMapping,
     MappingError,
     TabularMapping,
     load_mapping,
 )
-from volunteer_standard.connectors.tabular.mojibake import detect as detect_garbled
+from volunteer_standard.connectors.tabular.mojibake import Garbled
 from volunteer_standard.connectors.tabular.options import EntityTypeName, TimezoneName
 from volunteer_standard.connectors.tabular.readers import (
     Row,
@@ -332,6 +334,10 @@ class TabularConnector(Connector):
                 data, Location(table.label, row.number, ""), _raw(table.header, row), problems
             )
 
+    @functools.cached_property
+    def _garble_check(self) -> _GarbleCheck:
+        return _GarbleCheck()
+
     def _row_problems(self, row: Row, header: Sequence[str]) -> list[Problem]:
         text = _text_of(row.cells)
         ascii_only = text.isascii() and "\x00" not in text
@@ -355,7 +361,7 @@ class TabularConnector(Connector):
                 )
             )
         if self.settings.mojibake == "reject" and not row.problems:
-            problems.extend(_mojibake_problems(row, header))
+            problems.extend(self._garble_check.problems(row, header))
         return problems
 
     # mapping
@@ -491,21 +497,61 @@ class TabularConnector(Connector):
         )
 
 
-def _mojibake_problems(row: Row, header: Sequence[str]) -> list[Problem]:
-    """TAB101 for each cell that looks garbled, with the probable original."""
-    problems = []
-    for name, cell in zip(header, row.cells, strict=False):
-        if not isinstance(cell, str) or cell.isascii():
-            continue
-        where = Text(f"第 {row.number} 行，列 {name!r}：", f"row {row.number}, column {name!r}: ")
-        garbled = detect_garbled(cell)
-        if garbled is not None:
-            problems.append(Problem("TAB101", where + f"{cell!r} " + garbled.text(), name))
-            continue
-        hint = mojibake_hint(cell)
-        if hint is not None:
-            problems.append(Problem("TAB101", where + f"{cell!r} {hint}", name))
-    return problems
+#: How many cells a mojibake check remembers (each memo forgotten all at once when full).
+_REMEMBERED = 65536
+
+
+class _GarbleCheck:
+    """TAB101 for each cell that looks garbled (mojibake), with the probable original.
+
+    Exports repeat names and labels on row after row: the cells already found fine (or
+    not) are remembered, so that a row whose text cells were all seen before costs a few
+    set lookups.
+    """
+
+    def __init__(self) -> None:
+        self.fine: set[str] = set()
+        self.flagged: dict[str, Garbled | str] = {}
+
+    def _verdict(self, cell: str) -> Garbled | str | None:
+        if cell in self.fine:
+            return None
+        found = self.flagged.get(cell)
+        if found is not None:
+            return found
+        verdict = cell_verdict(cell)
+        memo: set[str] | dict[str, Garbled | str] = self.fine if verdict is None else self.flagged
+        if len(memo) >= _REMEMBERED:
+            memo.clear()
+        if verdict is None:
+            self.fine.add(cell)
+        else:
+            self.flagged[cell] = verdict
+        return verdict
+
+    def problems(self, row: Row, header: Sequence[str]) -> list[Problem]:
+        fine = self.fine
+        try:
+            unseen = [c for c in itertools.filterfalse(str.isascii, row.cells) if c not in fine]
+        except TypeError:  # numbers and dates from a workbook
+            unseen = [c for c in row.cells if isinstance(c, str) and not c.isascii()]
+        if not any([self._verdict(c) is not None for c in unseen]):  # noqa: C419 - check all
+            return []
+        problems = []
+        for name, cell in zip(header, row.cells, strict=False):
+            if not isinstance(cell, str) or cell.isascii():
+                continue
+            verdict = self._verdict(cell)
+            if verdict is None:
+                continue
+            where = Text(
+                f"第 {row.number} 行，列 {name!r}：", f"row {row.number}, column {name!r}: "
+            )
+            if isinstance(verdict, Garbled):
+                problems.append(Problem("TAB101", where + f"{cell!r} " + verdict.text(), name))
+            else:
+                problems.append(Problem("TAB101", where + f"{cell!r} {verdict}", name))
+        return problems
 
 
 def _unique(header: Sequence[str]) -> list[str]:
@@ -550,7 +596,8 @@ class FlatLayout:
         return obj.type
 
     def row_of(self, obj: Entity) -> dict[str, CellOut]:
-        return dict(flat.flatten(obj.model_dump(mode="json", exclude_none=True), obj.type))
+        data = obj.__pydantic_serializer__.to_python(obj, mode="json", exclude_none=True)
+        return flat.flatten(data, obj.type)  # a new dict, the writer's to keep
 
     def tables(self, seen: Sequence[str]) -> list[str]:
         order = list(ENTITY_MODELS)

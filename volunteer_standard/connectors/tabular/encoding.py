@@ -22,6 +22,7 @@ from volunteer_standard.connectors.helpers.encoding import EncodingError as Enco
 from volunteer_standard.connectors.helpers.encoding import LineDecoder as LineDecoder
 from volunteer_standard.connectors.helpers.encoding import normalise_encoding as normalise_encoding
 from volunteer_standard.connectors.helpers.encoding import sniff_encoding as sniff_encoding
+from volunteer_standard.connectors.tabular.mojibake import Garbled
 from volunteer_standard.connectors.tabular.mojibake import detect as detect_garbled
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -94,6 +95,20 @@ def mojibake_hint(text: str) -> str | None:
     garbled = detect_garbled(text)
     if garbled is not None:
         return garbled.hint()
+    return damage_hint(text)
+
+
+def cell_verdict(text: str) -> Garbled | str | None:
+    """What :func:`mojibake_hint` finds, with the repair when there is one: a
+    :class:`Garbled` cell, another hint, or ``None`` (the repair is tried only once)."""
+    if text.isascii():
+        return None
+    garbled = detect_garbled(text)
+    return garbled if garbled is not None else damage_hint(text)
+
+
+def damage_hint(text: str) -> str | None:
+    """The checks of :func:`mojibake_hint` after the repair (non-ASCII ``text``)."""
     for marker in _DAMAGE:
         if marker in text:
             return (

@@ -25,6 +25,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
+from functools import cache
 from typing import Any
 
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text
@@ -105,35 +106,86 @@ def _scalar_out(node: Scalar, value: Any) -> FlatValue:
 def flatten(data: dict[str, Any], entity: str) -> dict[str, FlatValue]:
     """A standard object (JSON form, ``None`` values left out) as ``{column: value}``."""
     out: dict[str, FlatValue] = {}
-    _flatten_obj(model_node(ENTITY_MODELS[entity]), data, "", out)
+    _flattener(entity)(data, "", out)
     return out
 
 
-def _flatten_obj(node: Obj, data: dict[str, Any], prefix: str, out: dict[str, FlatValue]) -> None:
-    wrote = False
-    for name, child in node.children.items():
-        if name in data and data[name] is not None:
-            _flatten(child, data[name], prefix + name, out)
-            wrote = True
-    if not wrote and prefix:
-        out[prefix.removesuffix(SEP)] = EMPTY_OBJECT
+#: Writes one value (at a column path) into the row.
+_Put = Callable[[Any, str, dict[str, FlatValue]], None]
 
 
-def _flatten(node: Node, value: Any, path: str, out: dict[str, FlatValue]) -> None:
+@cache
+def _flattener(entity: str) -> _Put:
+    """The entity's flattening, decided once from its model tree: each node becomes a
+    function that knows its kind, so a row costs no type dispatch on the tree."""
+    return _compiled(model_node(ENTITY_MODELS[entity]))
+
+
+def _compiled(node: Node) -> _Put:
     if isinstance(node, Obj):
-        _flatten_obj(node, value, path + SEP, out)
-    elif isinstance(node, Json):
-        out[path] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    elif isinstance(node, ListOf):
+        return _obj_put(node)
+    if isinstance(node, Json):
+        return _json_put
+    if isinstance(node, ListOf):
+        return _list_put(node)
+    return _scalar_put(node)
+
+
+def _obj_put(node: Obj) -> _Put:
+    children = [(name, _compiled(child)) for name, child in node.children.items()]
+
+    def put(data: Any, path: str, out: dict[str, FlatValue]) -> None:
+        prefix = path + SEP if path else ""  # "" at the root
+        wrote = False
+        for name, child in children:
+            if name in data and (value := data[name]) is not None:
+                child(value, prefix + name, out)
+                wrote = True
+        if not wrote and path:
+            out[path] = EMPTY_OBJECT
+
+    return put
+
+
+def _json_put(value: Any, path: str, out: dict[str, FlatValue]) -> None:
+    out[path] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _list_put(node: ListOf) -> _Put:
+    item = node.item
+    if isinstance(item, Scalar):
+
+        def scalars(value: Any, path: str, out: dict[str, FlatValue]) -> None:
+            if not value:
+                out[path] = EMPTY_LIST
+            else:
+                out[path] = join_items(str(_scalar_out(item, v)) for v in value)
+
+        return scalars
+    inner = _compiled(item)
+
+    def items(value: Any, path: str, out: dict[str, FlatValue]) -> None:
         if not value:
             out[path] = EMPTY_LIST
-        elif isinstance(node.item, Scalar):
-            out[path] = join_items(str(_scalar_out(node.item, v)) for v in value)
-        else:
-            for index, item in enumerate(value):
-                _flatten(node.item, item, f"{path}{SEP}{index}", out)
-    else:
-        out[path] = _scalar_out(node, value)
+            return
+        for index, each in enumerate(value):
+            inner(each, f"{path}{SEP}{index}", out)
+
+    return items
+
+
+def _scalar_put(node: Scalar) -> _Put:
+    if node.kind in ("integer", "number", "boolean"):
+
+        def typed(value: Any, path: str, out: dict[str, FlatValue]) -> None:
+            out[path] = value if isinstance(value, bool | int | float) else str(value)
+
+        return typed
+
+    def text(value: Any, path: str, out: dict[str, FlatValue]) -> None:
+        out[path] = value if value.__class__ is str else str(value)
+
+    return text
 
 
 # -- columns -------------------------------------------------------------------------------

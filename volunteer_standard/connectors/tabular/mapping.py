@@ -24,9 +24,10 @@ whole mapping against the models and reports every mistake with its place in the
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
@@ -297,15 +298,125 @@ class FieldRule:
     #: "pseudo" (``_row``/``_file``) or "digest".
     template_parts: list[tuple[str, str | None, tuple[str, ...]]] = field(default_factory=list)
     digest_key: bytes | None = None
+    #: Values already read, by cell text (see :meth:`read`); bounded, cleared when full.
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # -- reading -----------------------------------------------------------------------
     def read(self, cells: Mapping[str, Cell]) -> Any:
         """The standard value for this field from a row's cells (``None`` when absent)."""
+        return self.reader(cells)
+
+    @functools.cached_property
+    def reader(self) -> Callable[[Mapping[str, Cell]], Any]:
+        """:meth:`read` as one function, chosen once from the field's options.
+
+        Exports repeat the same labels, dates and place names on row after row, and a
+        transformed field's value depends on its cells' text alone: a value read once is
+        remembered (immutable values only; failures are never remembered, so each failing
+        row gets its own message). Plain text columns are only trimmed.
+        """
         if self.template is not None:
-            built = self._render(cells)
-            return self.default if built is None else built
+            if any(kind == "digest" for _l, kind, _n in self.template_parts):
+                return self._read_template
+            return self._template_reader()
         if not self.columns:
-            return self.constant
+            constant = self.constant
+            return lambda _cells: constant
+        plain = self.kind == "text" and not self.is_list and not self.read_map
+        if plain and len(self.columns) == 1:
+            return self._text_reader()
+        if self.kind == "text" or self.is_list:
+            return self._read
+        return self._memo_reader()
+
+    def _read_template(self, cells: Mapping[str, Cell]) -> Any:
+        built = self._render(cells)
+        return self.default if built is None else built
+
+    def _template_reader(self) -> Callable[[Mapping[str, Cell]], Any]:
+        """:meth:`_render` for templates of columns and ``_row``/``_file`` only."""
+        parts = [
+            (literal, names[0] if kind else None) for literal, kind, names in self.template_parts
+        ]
+        clean, default = self._clean, self.default
+
+        def read(cells: Mapping[str, Cell]) -> Any:
+            out = ""
+            for literal, name in parts:
+                if name is None:
+                    out += literal
+                    continue
+                value = cell_text(clean(cells.get(name, "")))
+                if not value.strip():
+                    return default
+                out += literal + value
+            return out
+
+        return read
+
+    def _text_reader(self) -> Callable[[Mapping[str, Cell]], Any]:
+        column, default, slow = self.columns[0], self.default, self._read
+        trimmed, narrowed = self.trim, self.to_halfwidth
+
+        def read(cells: Mapping[str, Cell]) -> Any:
+            cell = cells.get(column, "")
+            if cell.__class__ is not str:
+                return slow(cells)
+            if trimmed:
+                cell = trim(cell)  # type: ignore[arg-type]
+            if narrowed:
+                cell = halfwidth(cell)  # type: ignore[arg-type]
+            return cell if cell.strip() else default  # type: ignore[union-attr]
+
+        return read
+
+    def _memo_reader(self) -> Callable[[Mapping[str, Cell]], Any]:
+        memo, slow, columns = self._memo, self._read, self.columns
+
+        def remember(key: Any, value: Any) -> Any:
+            if value is None or value.__class__ in _IMMUTABLE:
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[key] = value
+            return value
+
+        if len(columns) == 1:
+            column = columns[0]
+
+            def read_one(cells: Mapping[str, Cell]) -> Any:
+                key = cells.get(column, "")
+                if key.__class__ is not str:
+                    return slow(cells)
+                found = memo.get(key, _UNSEEN)
+                return remember(key, slow(cells)) if found is _UNSEEN else found
+
+            return read_one
+
+        def read_several(cells: Mapping[str, Cell]) -> Any:
+            key = tuple(cells.get(c, "") for c in columns)
+            if any(k.__class__ is not str for k in key):
+                return slow(cells)
+            found = memo.get(key, _UNSEEN)
+            return remember(key, slow(cells)) if found is _UNSEEN else found
+
+        return read_several
+
+    def _read(self, cells: Mapping[str, Cell]) -> Any:
+        if len(self.columns) == 1:
+            value = self._clean(cells.get(self.columns[0], ""))
+            if (
+                value.__class__ is str
+                and self.kind == "text"
+                and not self.is_list
+                and not self.read_map
+            ):
+                # The common case of a text column, without the general path's lists.
+                return value if value.strip() else self.default  # type: ignore[union-attr]
+            if is_empty(value):
+                return self.default
+            if self.is_list:
+                return [self._scalar(item) for item in _split(cell_text(value), self.separators)]
+            return self._scalar(value)
         values = [self._clean(cells.get(c, "")) for c in self.columns]
         if all(is_empty(v) for v in values):
             return self.default
@@ -339,11 +450,11 @@ class FieldRule:
         return "".join(out)
 
     def _clean(self, cell: Cell) -> Cell:
-        if isinstance(cell, str):
+        if cell.__class__ is str or isinstance(cell, str):
             if self.trim:
-                cell = trim(cell)
+                cell = trim(cell)  # type: ignore[arg-type]
             if self.to_halfwidth:
-                cell = halfwidth(cell)
+                cell = halfwidth(cell)  # type: ignore[arg-type]
         return cell
 
     def _scalar(self, value: Cell) -> Any:
@@ -765,6 +876,11 @@ def _show_path(steps: Sequence[Step]) -> str:
 
 #: Template placeholders that are not columns: the row number and the file name.
 PSEUDO_COLUMNS = frozenset({"_row", "_file"})
+
+#: Values a field rule may hand out again from its memo (nothing a caller could change).
+_IMMUTABLE = frozenset({str, int, float, bool})
+_MEMO_SIZE = 4096
+_UNSEEN = object()
 
 
 def _compile_field(

@@ -1,8 +1,9 @@
 """Read CSV files and XLSX sheets row by row, with 1-based row numbers (header = row 1).
 
 CSV is streamed: bytes are decoded one line at a time (see ``encoding``) and fed to
-``csv.reader``, so memory does not grow with the file. XLSX is read with python-calamine,
-one sheet at a time; Python objects are created one row at a time.
+``csv.reader``, so memory does not grow with the file. XLSX sheets are streamed too
+(``io.xlsx``: the sheet's XML inflated a chunk at a time, shared strings kept compactly),
+with the values python-calamine would give.
 
 A row that cannot be read (bytes invalid in the encoding, a broken quoted field) is still
 yielded, with a message in ``problems``, so that it lands in the reject file with its row
@@ -27,7 +28,7 @@ from volunteer_standard.connectors.tabular.encoding import (
     sniff_encoding,
 )
 from volunteer_standard.io.limits import LimitExceeded, limits
-from volunteer_standard.io.workbook import check_workbook
+from volunteer_standard.io.xlsx import XlsxBook, XlsxError
 from volunteer_standard.text import Text
 
 _DELIMITERS = (",", "\t", ";", "|")
@@ -236,49 +237,31 @@ def _with_header(label: str, rows: Iterator[Row], header_row: int) -> Table:
     return Table(label, header, rows)
 
 
-def _guard_workbook(path: str | Path) -> None:
-    """Refuse a workbook beyond the limits before calamine allocates anything for it."""
+def _open_book(path: str | Path) -> XlsxBook:
+    """Open a workbook, refusing it beyond the limits before anything is allocated."""
     try:
-        check_workbook(path)
-    except LimitExceeded as exc:
+        return XlsxBook(path, apostrophe=restore)
+    except (LimitExceeded, XlsxError) as exc:
         raise ConnectorError(exc.text) from None
 
 
 def sheet_names(path: str | Path) -> list[tuple[str, bool]]:
     """The sheets of a workbook with whether each is visible."""
-    from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
-
-    _guard_workbook(path)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except (CalamineError, OSError, ValueError) as exc:
-        raise ConnectorError(f"{path}: cannot open the workbook: {exc}") from None
-    try:
-        return [(m.name, m.visible == SheetVisibleEnum.Visible) for m in book.sheets_metadata]
-    finally:
-        book.close()
+    with _open_book(path) as book:
+        return [(sheet.name, sheet.visible) for sheet in book.sheets]
 
 
 def _sheet_rows(path: Path, sheet: str) -> Iterator[Row]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    _guard_workbook(path)
+    book = _open_book(path)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except (CalamineError, OSError, ValueError) as exc:
-        raise ConnectorError(f"{path}: cannot open the workbook: {exc}") from None
-    try:
-        if sheet not in book.sheet_names:
-            raise ConnectorError(
-                f"{path}: no sheet named {sheet!r} (sheets: {', '.join(book.sheet_names)})"
-            )
-        try:
-            data = book.get_sheet_by_name(sheet)
-        except CalamineError as exc:
-            raise ConnectorError(f"{path}#{sheet}: cannot read the sheet: {exc}") from None
-        # iter_rows starts at the sheet's first row, so index + 1 is Excel's row number.
-        for index, cells in enumerate(data.iter_rows()):
-            yield Row(index + 1, [restore(c) if isinstance(c, str) else c for c in cells])
+        names = [s.name for s in book.sheets]
+        if sheet not in names:
+            raise ConnectorError(f"{path}: no sheet named {sheet!r} (sheets: {', '.join(names)})")
+        # Rows start at row 1, so index + 1 is Excel's row number.
+        for index, cells in enumerate(book.rows(sheet)):
+            yield Row(index + 1, cells)
+    except (LimitExceeded, XlsxError) as exc:
+        raise ConnectorError(exc.text) from None
     finally:
         book.close()
 

@@ -21,6 +21,7 @@ fixed. Entities read from a shared table are deduplicated (see ``dedup``).
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -106,6 +107,11 @@ class RowTranslator:
             else None
             for e in self.entities
         ]
+        self._no_dedup = all(d is None for d in self._dedup)
+        self._plans = [
+            _EntityPlan(e, mapped, keep)
+            for e, mapped, keep in zip(self.entities, self._mapped, self._keeps, strict=True)
+        ]
         self.conflicts: list[Conflict] = []
 
     def missing_columns(self, header: Sequence[str]) -> list[str]:
@@ -146,13 +152,13 @@ class RowTranslator:
         """The records of one row (one per entity mapping, repeats merged)."""
         context = _with_pseudo_columns(cells, location)
         datas = []
-        for entity, mapped, keep in zip(self.entities, self._mapped, self._keeps, strict=True):
-            data = _entity_data(entity, mapped, keep, context, location.line, problems)
-            _check_ids(entity, data, location.line, problems)
+        for plan in self._plans:
+            data = plan.data(context, location.line, problems)
+            plan.check_ids(data, location.line, problems)
             datas.append(data)
         if not problems and self.check is not None:
             problems.extend(self.check(datas, location))
-        if problems:
+        if problems or self._no_dedup:
             for data in datas:
                 yield SourceRecord(data, location, raw, problems)
             return
@@ -202,60 +208,124 @@ class RowTranslator:
 def _with_pseudo_columns(cells: Mapping[str, Cell], location: Location) -> dict[str, Cell]:
     """The cells plus ``_row`` and ``_file``: from the reject-file columns when re-read."""
     context = dict(cells)
-    row = next((cells[c] for c in ROW_COLUMNS if c in cells and not is_empty(cells[c])), None)
+    row = _first_filled(cells, ROW_COLUMNS)
     # A row number read back from Excel may come as 12.0 (a number) or "12.0" (retyped).
     context["_row"] = (
         cell_text(row).strip().removesuffix(".0") if row is not None else str(location.line or "")
     )
-    file = next((cells[c] for c in FILE_COLUMNS if c in cells and not is_empty(cells[c])), None)
+    file = _first_filled(cells, FILE_COLUMNS)
     context["_file"] = file_stem(cell_text(file) if file is not None else location.file)
     return context
 
 
+def _first_filled(cells: Mapping[str, Cell], names: Sequence[str]) -> Cell | None:
+    for name in names:
+        if name in cells and not is_empty(cells[name]):
+            return cells[name]
+    return None
+
+
+@functools.lru_cache(maxsize=64)
 def file_stem(label: str) -> str:
     """``data/台账.csv`` → ``台账``; ``book.xlsx#Sheet1`` → ``book``."""
     return Path(label.split("#", 1)[0]).stem
 
 
-def _entity_data(
-    entity: EntityMapping,
-    mapped: set[str],
-    keep: bool,
-    cells: Mapping[str, Cell],
-    row: int | None,
-    problems: list[Problem],
-) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for rule in entity.rules:
-        try:
-            value = rule.read(cells)
-        except TransformError as exc:
-            problems.append(_transform_problem(rule, row, exc))
-            continue
-        if value is None:
-            if rule.required and (rule.columns or rule.template_columns):
-                problems.append(_empty_problem(rule, row))
-            continue
-        flat.set_path(data, tuple(rule.steps), value)
-    if entity.keep_unmapped and keep:
-        _keep_unmapped(data, entity, mapped, cells)
-    restored = flat.restore_lists(data, model_node(ENTITY_MODELS[entity.type]))
-    return {"type": entity.type, **restored}
+#: Values set as they are (no ``{}``/``[]`` marker to merge, nothing to turn into a list).
+_PLAIN = frozenset({str, int, float, bool})
 
 
-def _check_ids(
-    entity: EntityMapping, data: dict[str, Any], row: int | None, problems: list[Problem]
-) -> None:
-    """Ids that break the id rule: say what an id may contain, and how to derive one."""
-    for rule in entity.rules:
-        if not is_id_path(rule.path) or not (rule.columns or rule.template_columns):
-            continue
-        value = _get_path(data, rule.steps)
-        for item in value if isinstance(value, list) else [value]:
-            if not isinstance(item, str):
+class _EntityPlan:
+    """One entity's share of a row, with what depends only on the mapping worked out once:
+    each rule's path as a tuple, which rules hold ids, whether lists need rebuilding."""
+
+    def __init__(self, entity: EntityMapping, mapped: set[str], keep: bool) -> None:
+        self.entity = entity
+        self.type = entity.type
+        self.mapped = mapped
+        self.keep = entity.keep_unmapped and keep
+        self.root = model_node(ENTITY_MODELS[entity.type])
+        self.rules = [
+            (
+                rule,
+                rule.reader,
+                tuple(rule.steps),
+                rule.required and bool(rule.columns or rule.template_columns),
+            )
+            for rule in entity.rules
+        ]
+        # Lists come from ``[i]`` steps, or from a list field given a dict as its value.
+        self.indexed = any(isinstance(s, int) for r in entity.rules for s in r.steps)
+        self.list_paths = frozenset(tuple(r.steps) for r in entity.rules if r.is_list)
+        self.id_rules = [
+            r for r in entity.rules if is_id_path(r.path) and (r.columns or r.template_columns)
+        ]
+        self.unmapped: dict[tuple[str, ...], list[str]] = {}
+
+    def data(
+        self, cells: Mapping[str, Cell], row: int | None, problems: list[Problem]
+    ) -> dict[str, Any]:
+        """The entity's fields from the row's cells; failures go to ``problems``."""
+        data: dict[str, Any] = {}
+        restore = self.indexed
+        for rule, read, steps, required in self.rules:
+            try:
+                value = read(cells)
+            except TransformError as exc:
+                problems.append(_transform_problem(rule, row, exc))
                 continue
-            why = id_problem(item)
-            if why is not None:
+            if value is None:
+                if required:
+                    problems.append(_empty_problem(rule, row))
+                continue
+            if len(steps) == 1 and value.__class__ in _PLAIN:
+                data[steps[0]] = value
+                continue
+            if isinstance(value, dict) and steps in self.list_paths:
+                restore = True
+            flat.set_path(data, steps, value)
+        if self.keep:
+            self._keep_unmapped(data, cells)
+        if restore:
+            data = flat.restore_lists(data, self.root)
+        return {"type": self.type, **data}
+
+    def _keep_unmapped(self, data: dict[str, Any], cells: Mapping[str, Cell]) -> None:
+        """Unmapped cells under ``extensions.<namespace>`` (the columns found once per
+        header)."""
+        header = tuple(cells)
+        names = self.unmapped.get(header)
+        if names is None:
+            names = [h for h in header if h and h not in self.mapped and h not in PSEUDO_COLUMNS]
+            if len(self.unmapped) >= 64:
+                self.unmapped.clear()
+            self.unmapped[header] = names
+        extra: dict[str, Any] = {}
+        for name in names:
+            cell = cells[name]
+            if cell.__class__ is str:
+                if cell.strip():  # type: ignore[union-attr]
+                    extra[name] = cell
+            elif not is_empty(cell):
+                extra[name] = json_cell(cell)
+        if not extra:
+            return
+        ext = data.setdefault("extensions", {})
+        ns = ext.setdefault(self.entity.namespace, {})
+        if isinstance(ns, dict):
+            for key, value in extra.items():
+                ns.setdefault(key, value)
+
+    def check_ids(self, data: dict[str, Any], row: int | None, problems: list[Problem]) -> None:
+        """Ids that break the id rule: say what an id may contain, and how to derive one."""
+        for rule in self.id_rules:
+            value = _get_path(data, rule.steps)
+            for item in value if isinstance(value, list) else [value]:
+                if not isinstance(item, str):
+                    continue
+                why = id_problem(item)
+                if why is None:
+                    continue
                 where = ", ".join(rule.columns or rule.template_columns)
                 problems.append(
                     Problem(
@@ -297,23 +367,6 @@ def _empty_problem(rule: FieldRule, row: int | None) -> Problem:
         ),
         (rule.columns or rule.template_columns)[0],
     )
-
-
-def _keep_unmapped(
-    data: dict[str, Any], entity: EntityMapping, mapped: set[str], cells: Mapping[str, Cell]
-) -> None:
-    extra = {
-        h: json_cell(c)
-        for h, c in cells.items()
-        if h and h not in mapped and h not in PSEUDO_COLUMNS and not is_empty(c)
-    }
-    if not extra:
-        return
-    ext = data.setdefault("extensions", {})
-    ns = ext.setdefault(entity.namespace, {})
-    if isinstance(ns, dict):
-        for key, value in extra.items():
-            ns.setdefault(key, value)
 
 
 __all__ = [

@@ -42,7 +42,8 @@ def trim(text: str) -> str:
 
 def halfwidth(text: str) -> str:
     """Full-width ASCII forms (１２３, ＡＢＣ, ：) and U+3000 to their half-width forms."""
-    return text.translate(_HALFWIDTH)
+    # ASCII text has nothing to convert: skip the per-character table walk.
+    return text if text.isascii() else text.translate(_HALFWIDTH)
 
 
 def split_values(text: str, separators: Sequence[str]) -> list[str]:
@@ -90,8 +91,75 @@ def format_datetime_text(value: datetime | date, fmt: str) -> str:
     return _FORMAT_TOKEN.sub(field, fmt)
 
 
-def _strptime(text: str, fmt: str) -> datetime:
-    return datetime.strptime(text, fmt.replace("%-", "%"))
+#: strptime's own patterns for the directives a mapping may use (CPython ``_strptime``),
+#: so that a compiled format accepts exactly what ``datetime.strptime`` accepts.
+_STRPTIME_PATTERNS = {
+    "d": r"(?P<d>3[0-1]|[1-2]\d|0[1-9]|[1-9]| [1-9])",
+    "H": r"(?P<H>2[0-3]|[0-1]\d|\d)",
+    "m": r"(?P<m>1[0-2]|0[1-9]|[1-9])",
+    "M": r"(?P<M>[0-5]\d|\d)",
+    "S": r"(?P<S>6[0-1]|[0-5]\d|\d)",
+    "Y": r"(?P<Y>\d\d\d\d)",
+    "%": "%",
+}
+_REGEX_CHARS = re.compile(r"([\\.^$*+?\(\){}\[\]|])")
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledFormat:
+    """A date format compiled once: strptime's regex and where each field's group is."""
+
+    regex: re.Pattern[str]
+    groups: tuple[int | None, ...]  # group numbers of Y, m, d, H, M, S (None: absent)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_format(fmt: str) -> _CompiledFormat | None:
+    """``fmt`` (``%-m`` allowed) as strptime would compile it; ``None`` when only strptime
+    itself can say (a directive outside %Y %m %d %H %M %S %%, a repeated directive)."""
+    pattern = _REGEX_CHARS.sub(r"\\\1", fmt.replace("%-", "%"))
+    pattern = re.sub(r"\s+", r"\\s+", pattern)
+    out = ""
+    while "%" in pattern:
+        at = pattern.index("%")
+        directive = pattern[at + 1 : at + 2]
+        if directive not in _STRPTIME_PATTERNS:
+            return None
+        out += pattern[:at] + _STRPTIME_PATTERNS[directive]
+        pattern = pattern[at + 2 :]
+    try:
+        regex = re.compile(out + pattern, re.IGNORECASE)
+    except re.error:
+        return None
+    index = regex.groupindex
+    return _CompiledFormat(regex, tuple(index.get(name) for name in "YmdHMS"))
+
+
+def _strptime(text: str, fmt: str) -> datetime | None:
+    """``datetime.strptime(text, fmt)`` with ``%-m`` read as ``%m``; ``None`` where strptime
+    raises ``ValueError``. The format is compiled once (strptime parses it on every call)."""
+    compiled = _compiled_format(fmt)
+    if compiled is None:
+        try:
+            return datetime.strptime(text, fmt.replace("%-", "%"))
+        except ValueError:
+            return None
+    found = compiled.regex.match(text)
+    if found is None or found.end() != len(text):
+        return None
+    values = found.groups()
+    y, mo, d, h, mi, s = compiled.groups
+    try:
+        return datetime(
+            1900 if y is None else int(values[y - 1]),
+            1 if mo is None else int(values[mo - 1]),
+            1 if d is None else int(values[d - 1]),
+            0 if h is None else int(values[h - 1]),
+            0 if mi is None else int(values[mi - 1]),
+            0 if s is None else int(values[s - 1]),
+        )
+    except ValueError:
+        return None
 
 
 _YMD = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -142,11 +210,9 @@ def parse_date(value: Cell, formats: Sequence[str] = ()) -> date:
         return excel_serial(float(value)).date()
     text = halfwidth(trim(cell_text(value)))
     for fmt in formats:
-        try:
-            parsed = _strptime(text, fmt)
-        except ValueError:
-            continue
-        return parsed.date()
+        parsed = _strptime(text, fmt)
+        if parsed is not None:
+            return parsed.date()
     text = re.sub(r"\s+0{1,2}[:时]0{1,2}(?:[:分]0{1,2}(?:\.0+)?秒?)?$", "", text)
     match = _DATE_RE.match(text) or _COMPACT_DATE_RE.match(text)
     if match is not None:
@@ -208,10 +274,9 @@ def parse_datetime(value: Cell, tz: tzinfo, formats: Sequence[str] = ()) -> date
         return _aware(excel_serial(float(value)), tz)
     text = halfwidth(trim(cell_text(value)))
     for fmt in formats:
-        try:
-            return _aware(_strptime(text, fmt), tz)
-        except ValueError:
-            continue
+        parsed = _strptime(text, fmt)
+        if parsed is not None:
+            return _aware(parsed, tz)
     if match := _DATETIME_RE.match(text):
         y, mo, d, h, mi, s, frac, offset = match.groups()
         day = _make_date(y, mo, d, text)

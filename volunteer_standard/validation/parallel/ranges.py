@@ -40,6 +40,7 @@ from volunteer_standard.validation.parallel.partitions import (
     range_size,
 )
 from volunteer_standard.validation.parallel.run import Emit, ParallelValidation
+from volunteer_standard.validation.progress import ProgressCallback
 from volunteer_standard.validation.report import Report
 from volunteer_standard.validation.rules.engine import RuleEngine
 
@@ -132,9 +133,20 @@ class RangeValidation(ParallelValidation):
     ) -> None:
         super().__init__(settings, jobs=1, engine=engine, report=report, take=take)
         self.cluster = cluster
+        self.on_progress: ProgressCallback | None = None
 
-    def run(self, source: str | Path | IO[bytes], fmt: Format | None, emit: Emit) -> None:
+    def run(
+        self,
+        source: str | Path | IO[bytes],
+        fmt: Format | None,
+        emit: Emit,
+        on_progress: ProgressCallback | None = None,
+    ) -> None:
+        """Check every record of ``source`` in order, as a single process would, passing
+        the issues to ``emit`` (and, after each range, the records and bytes done so far
+        to ``on_progress``)."""
         self.emit = emit
+        self.on_progress = on_progress
         folder = Path(str(source)).is_dir()
         if folder:
             files = self._heads(folder_files(str(source), self.settings.label), "jsonl")
@@ -161,6 +173,7 @@ class RangeValidation(ParallelValidation):
 
     def _apply_files(self, files: list[_File], results: Iterator[list[Item]], folder: bool) -> None:
         """Each file's first record, then the results of its ranges, file after file."""
+        done = 0
         for f in files:
             if f.error is not None:
                 raise f.error
@@ -169,8 +182,12 @@ class RangeValidation(ParallelValidation):
             if folder:
                 self.engine.start_file(f.label)
             self.take(f.head, self._once)
-            for _ in f.parts:
+            done += f.start
+            for part in f.parts:
                 self._apply_all(next(results))
+                done += part.end - part.start
+                if self.on_progress is not None:
+                    self.on_progress(self.report.records, done)
 
     @staticmethod
     def fatal(exc: Exception) -> bool:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -34,6 +35,7 @@ from volunteer_standard.validation.parallel.batch import (
 from volunteer_standard.validation.parallel.packing import unpack
 from volunteer_standard.validation.parallel.pool import OrderedPool, WorkerError, default_jobs
 from volunteer_standard.validation.parallel.rows import append_rows
+from volunteer_standard.validation.progress import ProgressCallback
 from volunteer_standard.validation.report import Issue, Report
 from volunteer_standard.validation.rules.engine import RuleEngine
 
@@ -103,19 +105,38 @@ class ParallelValidation:
         self._warned: set[str] = set()
         self._local: BatchChecker | None = None
 
-    def run(self, source: str | Path | IO[bytes], fmt: Format | None, emit: Emit) -> None:
+    def run(
+        self,
+        source: str | Path | IO[bytes],
+        fmt: Format | None,
+        emit: Emit,
+        on_progress: ProgressCallback | None = None,
+    ) -> None:
         """Check every record of ``source``, in order, as a single process would, passing
-        the issues to ``emit``."""
+        the issues to ``emit`` (and, after each batch, the records and bytes done so far
+        to ``on_progress``)."""
         self.emit = emit
         items = lines.input_items(
             source, fmt=fmt, name=self.settings.label, batch_bytes=lines.BATCH_BYTES
         )
+        sizes: deque[int] = deque()
+
+        def measured() -> Iterator[Any]:
+            for item in items:
+                if isinstance(item, Batch):
+                    sizes.append(len(item.data))
+                yield item
+
         workers: OrderedPool[Batch, BatchResult] = OrderedPool(
             check_batch, init_worker, (self.settings,), jobs=self.jobs, local=self._check_here
         )
-        for done in workers.run(items, _is_batch):
+        done_bytes = 0
+        for done in workers.run(measured(), _is_batch):
             if isinstance(done, BatchResult):
                 self._apply(done)
+                done_bytes += sizes.popleft()
+                if on_progress is not None:
+                    on_progress(self.report.records, done_bytes)
             else:
                 self.take(done, self._once)
 

@@ -35,6 +35,7 @@ PRIVACY_TYPES = (
     ),
 )
 
+_ID_LENGTH = 18
 _ID_FIELDS = ("id", "volunteer_id", "organization_id", "project_id", "activity_id")
 
 
@@ -47,7 +48,13 @@ class IdNumberAsIdRule(Rule):
     def check(self, obj: Any, rec: RecordRef) -> None:
         for name in _ID_FIELDS:
             value = getattr(obj, name, None)
-            if isinstance(value, str) and contains_identifier(value) and _is_id(value):
+            # An ID number has 18 characters: shorter ids are cleared without a search.
+            if (
+                value.__class__ is str
+                and len(value) >= _ID_LENGTH
+                and contains_identifier(value)
+                and _is_id(value)
+            ):
                 rec.issue("VR701", f"/{name}", {})
                 return
 
