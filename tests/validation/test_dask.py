@@ -172,6 +172,19 @@ def test_cli_output_is_identical(client: Any, messy: Path) -> None:
         assert on_dask.output == local.output
 
 
+def test_a_lost_worker_ends_the_run_with_a_clear_error(
+    client: Any, messy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lost(*args: Any) -> Any:
+        raise distributed.KilledWorker("check_partition", None, 3)
+
+    monkeypatch.setattr(dask_engine._DaskRanges, "results", lost)
+    with pytest.raises(dask_engine.ClusterError) as caught:
+        validate(messy, cluster=_on(client, 1500))
+    assert "a worker died" in caught.value.message("en")
+    assert "工作进程退出" in caught.value.message("zh")
+
+
 def test_scheduler_without_dask_engine_is_a_usage_error(messy: Path) -> None:
     result = runner.invoke(app, ["validate", str(messy), "--scheduler", "tcp://127.0.0.1:1"])
     assert result.exit_code == 2

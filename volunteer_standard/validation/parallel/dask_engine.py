@@ -44,6 +44,13 @@ _MISSING = Text(
     "(or run on this machine without --engine dask)",
 )
 
+_LOST = Text(
+    "Dask 集群未能完成校验（工作进程退出或连接中断：{error}）；"
+    "可重试，或不加 --engine dask 在本机运行",
+    "the Dask cluster did not finish the checks (a worker died or a connection was lost: "
+    "{error}); retry, or run on this machine without --engine dask",
+)
+
 __all__ = ["ClusterError", "DaskCluster"]
 
 
@@ -69,8 +76,13 @@ class DaskCluster(RangeCluster):
 
     @contextmanager
     def session(self) -> Iterator[_DaskRanges]:
+        dask: Any = importlib.import_module("distributed")
+        lost = (dask.KilledWorker, OSError, TimeoutError)  # CommClosedError is an OSError
         with self.client() as client:
-            yield _DaskRanges(client)
+            try:
+                yield _DaskRanges(client)
+            except lost as exc:
+                raise ClusterError(_LOST.format(error=_describe(exc))) from None
 
     @contextmanager
     def client(self) -> Iterator[Any]:
@@ -86,6 +98,7 @@ class DaskCluster(RangeCluster):
                     n_workers=self.workers or default_jobs(),
                     threads_per_worker=1,
                     processes=True,
+                    host="127.0.0.1",  # reachable from this machine only
                     dashboard_address=None,
                 )
                 client = dask.Client(cluster)
@@ -104,6 +117,15 @@ class DaskCluster(RangeCluster):
             client.close()
             if cluster is not None:
                 cluster.close()
+
+
+def _describe(exc: BaseException) -> str:
+    """The exception's type and text (a Dask exception may fail to make its text)."""
+    try:
+        text = str(exc)
+    except Exception:
+        text = ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class _DaskRanges:
