@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -16,14 +17,11 @@ import pytest
 from tests.validation.test_parallel import NOW, TODAY, _messy_lines, _write
 from volunteer_standard.io.limits import Limits
 from volunteer_standard.validation import Issue, validate
-from volunteer_standard.validation.parallel.batch import BatchSettings
 from volunteer_standard.validation.parallel.partitions import (
-    Item,
     Partition,
-    check_partition,
     count,
 )
-from volunteer_standard.validation.parallel.ranges import RangeCluster
+from volunteer_standard.validation.parallel.ranges import RangeCluster, Work
 
 
 class _Here:
@@ -36,11 +34,11 @@ class _Here:
         return [count(part, bounds) for part in parts]
 
     def results(
-        self, run: str, settings: BatchSettings, parts: list[Partition]
-    ) -> Iterator[list[Item]]:
+        self, work: Work, run: str, settings: Any, parts: list[Partition]
+    ) -> Iterator[list[Any]]:
         for part in parts:
             self.checked += 1
-            yield check_partition(run, settings, part)
+            yield work(run, settings, part)
 
 
 class _HereCluster(RangeCluster):

@@ -24,15 +24,12 @@ from typing import Any
 
 from volunteer_standard.io.limits import Limits
 from volunteer_standard.text import Text
-from volunteer_standard.validation.parallel.batch import BatchSettings
 from volunteer_standard.validation.parallel.partitions import (
-    Item,
     Partition,
-    check_partition,
     count,
 )
 from volunteer_standard.validation.parallel.pool import default_jobs
-from volunteer_standard.validation.parallel.ranges import ClusterError, RangeCluster
+from volunteer_standard.validation.parallel.ranges import ClusterError, RangeCluster, Work
 
 #: Ranges in flight per worker: enough to keep workers busy while the client applies
 #: results, few enough that results waiting for their turn stay small.
@@ -140,8 +137,8 @@ class _DaskRanges:
         return list(client.gather(client.map(count, parts, bounds=bounds, pure=False)))
 
     def results(
-        self, run: str, settings: BatchSettings, parts: list[Partition]
-    ) -> Iterator[list[Item]]:
+        self, work: Work, run: str, settings: Any, parts: list[Partition]
+    ) -> Iterator[list[Any]]:
         """Range after range, with a bounded number in flight; pending tasks are
         cancelled when the run ends early."""
         client = self.client
@@ -150,7 +147,7 @@ class _DaskRanges:
         pending: deque[Any] = deque()
         try:
             for part in parts:
-                pending.append(client.submit(check_partition, run, shared, part, pure=False))
+                pending.append(client.submit(work, run, shared, part, pure=False))
                 if len(pending) >= window:
                     yield pending.popleft().result()
             while pending:

@@ -161,7 +161,7 @@ def _range(stream: IO[bytes], start: int, end: int) -> IO[bytes]:
 
 
 def range_items(
-    part: Partition, settings: BatchSettings, batch_bytes: int
+    part: Partition, bounds: Limits, batch_bytes: int
 ) -> Iterator[Batch | RawRecord | Unusable]:
     """The range's batches and records, read as the main process would read them."""
     with open(part.path, "rb") as stream:
@@ -170,7 +170,7 @@ def range_items(
             items = _batches(
                 lines,
                 part.label,
-                settings.limits,
+                bounds,
                 part.before,
                 batch_bytes,
                 part.records_before,
@@ -195,5 +195,5 @@ def check_partition(
     checker = _CHECKER[1]
     return [
         checker.check(item) if isinstance(item, Batch) else item
-        for item in range_items(part, settings, batch_bytes)
+        for item in range_items(part, settings.limits, batch_bytes)
     ]

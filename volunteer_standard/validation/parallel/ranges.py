@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 from volunteer_standard.errors import VstdError
 from volunteer_standard.io.folder import folder_files
@@ -35,6 +35,7 @@ from volunteer_standard.validation.parallel.partitions import (
     Item,
     Partition,
     Unusable,
+    check_partition,
     number,
     plan,
     range_size,
@@ -49,6 +50,10 @@ class ClusterError(VstdError):
     """The cluster's engine is not installed, or the cluster cannot be reached."""
 
 
+#: What a worker runs per range: (run id, the run's settings, the range) -> its items.
+Work = Callable[[str, Any, Partition], list[Any]]
+
+
 class Ranges(Protocol):
     """One run's connection to a cluster."""
 
@@ -60,10 +65,11 @@ class Ranges(Protocol):
         ...
 
     def results(
-        self, run: str, settings: BatchSettings, parts: list[Partition]
-    ) -> Iterable[list[Item]]:
-        """``partitions.check_partition(run, settings, part)`` of every range, in range
-        order (lazily: memory stays flat when only a few ranges are in flight)."""
+        self, work: Work, run: str, settings: Any, parts: list[Partition]
+    ) -> Iterable[list[Any]]:
+        """``work(run, settings, part)`` of every range, in range order (lazily: memory
+        stays flat when only a few ranges are in flight). ``work`` is a module-level
+        function: ``partitions.check_partition`` for validation."""
         ...
 
 
@@ -168,7 +174,8 @@ class RangeValidation(ParallelValidation):
                 f.parts = number(f.parts, mine, f.line, records)
                 records += sum(n for _lines, n in mine)
             parts = [p for f in files for p in f.parts]
-            results = iter(ranges.results(uuid.uuid4().hex, self.settings, parts))
+            run = uuid.uuid4().hex
+            results = iter(ranges.results(check_partition, run, self.settings, parts))
             self._apply_files(files, results, folder)
 
     def _apply_files(self, files: list[_File], results: Iterator[list[Item]], folder: bool) -> None:
