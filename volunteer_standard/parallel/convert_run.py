@@ -51,16 +51,34 @@ def parallel_conversion(
 ) -> ParallelConversion | None:
     """The run's worker side, or ``None`` when one process converts: anything but a
     standard JSON Lines source into a writer that encodes apart, or a small input."""
+    if jobs == 1:
+        return None
+    settings = conversion_settings(plan, writer, state=state, on_checkpoint=on_checkpoint)
+    if settings is None:
+        return None
+    processes = effective_jobs(jobs, plan.source)
+    if processes <= 1:
+        return None
+    return ParallelConversion(plan, settings, processes)
+
+
+def conversion_settings(
+    plan: RunPlan,
+    writer: RecordWriter,
+    *,
+    state: Mapping[str, Any] | None,
+    on_checkpoint: Callable[[dict[str, Any]], None] | None,
+) -> ConvertSettings | None:
+    """What workers need to convert this run's records, or ``None`` when only one process
+    can: anything but a standard JSON Lines source into a writer that encodes apart (also
+    used by ``convert_cluster``)."""
     reader = plan.reader
-    if jobs == 1 or type(reader) is not StandardConnector:
+    if type(reader) is not StandardConnector:
         return None
     encode = getattr(writer, "encode", None)
     if not callable(encode) or not callable(getattr(writer, "write_encoded", None)):
         return None
     if state is not None or on_checkpoint is not None or reader._form(plan.source) == "package":
-        return None
-    processes = effective_jobs(jobs, plan.source)
-    if processes <= 1:
         return None
     rules = plan.rules
     if rules is not None:
@@ -69,7 +87,7 @@ def parallel_conversion(
     else:
         profile = None
         today, now = clock()
-    settings = ConvertSettings(
+    return ConvertSettings(
         label=plan.source,
         limits=limits(),
         profile=profile,
@@ -82,7 +100,6 @@ def parallel_conversion(
         on_invalid=plan.on_invalid,
         encode=encode,
     )
-    return ParallelConversion(plan, settings, processes)
 
 
 class ParallelConversion:
