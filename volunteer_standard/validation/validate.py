@@ -139,31 +139,8 @@ def validate(
 
     report = Report(source=label, max_examples=max_examples, profile=prof.name)
     checker = RecordChecker()
-    keep = profile_filter(prof)
-
-    def emit(found: Issue) -> None:
-        issue = keep(found)
-        if issue is None:
-            return
-        if issue.code in ignored:
-            report.suppressed += 1
-            return
-        if recorder is not None:
-            recorder.add(issue)
-        if accepted is not None and accepted.absorb(issue):
-            report.suppressed += 1
-            return
-        report.add(issue)
-        if on_issue is not None:
-            on_issue(issue)
-
     adapter = records
-    if adapter is not None:
-        plain_emit = emit
-
-        def emit(found: Issue) -> None:
-            plain_emit(adapter.locate(found))
-
+    emit = _emitter(report, prof, ignored, recorder, accepted, on_issue, adapter)
     engine = RuleEngine(prof, source=label, today=today, now=now, emit=emit, workdir=workdir)
 
     def take(raw: RawRecord, out: Callable[[Issue], None]) -> None:
@@ -253,6 +230,44 @@ def _parallel(
 def is_folder(source: object) -> bool:
     """Whether ``source`` names a folder (of JSON Lines files: see ``io.folder``)."""
     return isinstance(source, (str, Path)) and str(source) != "-" and Path(source).is_dir()
+
+
+def _emitter(
+    report: Report,
+    prof: Profile,
+    ignored: frozenset[str],
+    recorder: Baseline | None,
+    accepted: Baseline | None,
+    on_issue: Callable[[Issue], None] | None,
+    adapter: RecordSource | None,
+) -> Callable[[Issue], None]:
+    """Where every issue found goes: the profile's filter, ``ignore``, the baseline being
+    written, the accepted baseline, then the report and ``on_issue``, in that order."""
+    keep = profile_filter(prof)
+
+    def emit(found: Issue) -> None:
+        issue = keep(found)
+        if issue is None:
+            return
+        if issue.code in ignored:
+            report.suppressed += 1
+            return
+        if recorder is not None:
+            recorder.add(issue)
+        if accepted is not None and accepted.absorb(issue):
+            report.suppressed += 1
+            return
+        report.add(issue)
+        if on_issue is not None:
+            on_issue(issue)
+
+    if adapter is None:
+        return emit
+
+    def located(found: Issue) -> None:
+        emit(adapter.locate(found))
+
+    return located
 
 
 def _is_file_like(source: object) -> bool:
