@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from volunteer_standard.io.limits import Limits
 from volunteer_standard.io.reader import Location, RawRecord, iter_raw
 from volunteer_standard.validation import Issue, validate
 from volunteer_standard.validation.parallel import batch, dask_engine, partitions
-from volunteer_standard.validation.parallel.batch import Batch, BatchSettings
+from volunteer_standard.validation.parallel.batch import Batch
 
 distributed = pytest.importorskip("distributed")
 runner = CliRunner()
@@ -141,10 +142,9 @@ def test_ranges_frame_and_number_lines_as_the_reader_does(tmp_path: Path, size: 
     counts = [partitions.count(p, Limits()) for p in parts]
     parts = partitions.number(parts, counts, first, 1)
     assert sum(records for _lines, records in counts) == len(expected) - 1
-    settings = BatchSettings(None, label, TODAY, NOW, Limits(), b"")  # type: ignore[arg-type]
     got = [expected[0]]
     for part in parts:
-        for item in partitions.range_items(part, settings, 700):
+        for item in partitions.range_items(part, Limits(), 700):
             assert isinstance(item, Batch | RawRecord)
             got.extend(_records_of(item, label) if isinstance(item, Batch) else [_key(item)])
     assert got == expected
@@ -170,6 +170,35 @@ def test_cli_output_is_identical(client: Any, messy: Path) -> None:
         on_dask = runner.invoke(app, ["validate", str(messy), "-f", fmt, "--lang", "en", *dask])
         assert local.exit_code == on_dask.exit_code == 1, on_dask.output
         assert on_dask.output == local.output
+
+
+@pytest.mark.parametrize("name", ["out.jsonl", "out.json"])
+def test_convert_gives_the_same_output_rejects_and_summary(
+    client: Any, messy: Path, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.engine.test_parallel_convert import _convert
+    from volunteer_standard.connectors import standard
+    from volunteer_standard.models import PackageMetadata, Publisher
+
+    fixed = PackageMetadata(  # the package's timestamp (written by the client)
+        publisher=Publisher(name="volunteer-standard", system="vstd convert"),
+        generated_at=datetime(2025, 6, 30, tzinfo=UTC),
+    )
+    monkeypatch.setattr(standard, "_metadata", lambda: fixed)
+    one = _convert(messy, tmp_path / "one", name, 1)
+    assert one[2]["rejected"] > 10
+    assert _convert(messy, tmp_path / "dask", name, 1, cluster=_on(client, 1500)) == one
+
+
+def test_cli_convert_is_identical(client: Any, messy: Path, tmp_path: Path) -> None:
+    outputs = []
+    for how in ([], ["--engine", "dask", "--scheduler", client.scheduler.address]):
+        out = tmp_path / f"out{len(how)}.jsonl"
+        result = runner.invoke(app, ["convert", str(messy), str(out), "--format", "json", *how])
+        assert result.exit_code == 1, result.output
+        rejects = out.with_name(out.name + ".rejects.jsonl").read_bytes()
+        outputs.append((out.read_bytes(), rejects.replace(out.name.encode(), b"OUT")))
+    assert outputs[0] == outputs[1]
 
 
 def test_a_lost_worker_ends_the_run_with_a_clear_error(

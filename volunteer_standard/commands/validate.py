@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Protocol
 import typer
 
 from volunteer_standard.commands import _progress
+from volunteer_standard.commands._cluster import Engine, EngineArg, SchedulerArg, cluster_for
 from volunteer_standard.commands._common import (
     LangArg,
     OutputArg,
@@ -28,9 +29,6 @@ from volunteer_standard.text import Lang
 if TYPE_CHECKING:  # the validation layer is imported when the command runs, not for --help
     from volunteer_standard.validation import Issue
     from volunteer_standard.validation.progress import ProgressCallback
-
-if TYPE_CHECKING:
-    from volunteer_standard.validation.parallel.dask_engine import DaskCluster
 
 
 class ReportPrivacy(StrEnum):
@@ -66,11 +64,6 @@ class _Stdout:
 class InputFormat(StrEnum):
     jsonl = "jsonl"
     package = "package"
-
-
-class Engine(StrEnum):
-    local = "local"
-    dask = "dask"
 
 
 def validate_command(
@@ -123,24 +116,8 @@ def validate_command(
         str | None,
         typer.Option("--from-config", help="Its config file (for tabular: or the mapping)."),
     ] = None,
-    engine: Annotated[
-        Engine,
-        typer.Option(
-            "--engine",
-            help="Where the checks run: local (this machine) or dask (a Dask cluster; "
-            "needs the dask extra). The report is the same. "
-            "校验在哪里运行：local（本机）或 dask（Dask 集群，需安装 dask 扩展），报告相同。",
-        ),
-    ] = Engine.local,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler",
-            help="With --engine dask: the scheduler's address (tcp://host:8786); default: a "
-            "local cluster of --jobs worker processes started for the run. "
-            "与 --engine dask 同用：Dask 调度器地址；默认在本机临时启动 --jobs 个工作进程的集群。",
-        ),
-    ] = None,
+    engine: EngineArg = Engine.local,
+    scheduler: SchedulerArg = None,
     privacy: Annotated[
         ReportPrivacy,
         typer.Option(
@@ -175,7 +152,7 @@ def validate_command(
         chosen = load_profile(profile)
         ignored = resolve_codes(ignore or ())
         accepted = Baseline.load(baseline) if baseline is not None else None
-        cluster = _cluster(engine, scheduler, jobs)
+        cluster = cluster_for(engine, scheduler, jobs)
         check_distinct(
             {"input": input, "--baseline": baseline, "--profile": _profile_file(profile)},
             {"--output": output, "--write-baseline": write_baseline},
@@ -242,20 +219,6 @@ def validate_command(
         atomic.commit()  # the report is complete: only now does it replace the old one
         outputs_complete()
     raise typer.Exit(report.exit_code)
-
-
-def _cluster(engine: Engine, scheduler: str | None, workers: int | None) -> DaskCluster | None:
-    """The Dask cluster to run on (``None``: this machine); raises ``ClusterError`` when
-    Dask is not installed."""
-    if engine is Engine.local:
-        if scheduler is not None:
-            raise ValueError(
-                "--scheduler needs --engine dask（--scheduler 需与 --engine dask 同用）"
-            )
-        return None
-    from volunteer_standard.validation.parallel.dask_engine import DaskCluster
-
-    return DaskCluster(scheduler, workers=workers)
 
 
 @contextmanager
