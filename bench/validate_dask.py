@@ -1,17 +1,20 @@
-"""``validate --engine dask``: throughput on a local Dask cluster against one process.
+"""``--engine dask``: validate (or convert) on a local Dask cluster against one process.
 
 Starts one ``distributed.LocalCluster`` (its start-up is timed apart: a real cluster is
 already running), then validates the same generated JSON Lines file in one process, with
 ``jobs=N`` local processes and on the cluster, alternating so that load from elsewhere on
 the machine falls on all alike. Prints records/s and the ratio to one process (median of
-the rounds), and checks that every run's report and issues are identical.
+the rounds), and checks that every run's report and issues (for convert: output bytes
+and summary) are identical.
 
     .venv/bin/python bench/validate_dask.py --records 100000 --workers 2
+    .venv/bin/python bench/validate_dask.py --records 100000 --workers 2 --task convert
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import statistics
 import tempfile
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from volunteer_standard import validate
+from volunteer_standard.engine import convert
 from volunteer_standard.io import JsonlWriter
 from volunteer_standard.samples import SampleSpec, generate
 from volunteer_standard.validation.parallel.dask_engine import DaskCluster
@@ -35,6 +39,17 @@ def _make_input(path: Path, records: int) -> int:
         for obj in generate(spec):
             out.write(obj)
         return out.count
+
+
+def _converted(path: Path, profile: str, **options: Any) -> tuple[float, str]:
+    target = path.with_name("out.jsonl")
+    start = time.perf_counter()
+    summary = convert(str(path), str(target), profile=profile, **options).to_dict()
+    wall = time.perf_counter() - start
+    summary.pop("rejects_path", None)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    target.unlink()
+    return wall, json.dumps(summary, sort_keys=True) + digest
 
 
 def _once(path: Path, profile: str, **options: Any) -> tuple[float, str]:
@@ -61,7 +76,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--profile", default="national")
+    parser.add_argument("--task", choices=("validate", "convert"), default="validate")
     args = parser.parse_args()
+    run = _converted if args.task == "convert" else _once
     started = time.perf_counter()
     with (
         distributed.LocalCluster(
@@ -86,19 +103,19 @@ def main() -> None:
         reference = None
         for _ in range(args.rounds):
             for name, options in plans.items():
-                wall, outcome = _once(path, args.profile, **options)
+                wall, outcome = run(path, args.profile, **options)
                 times[name].append(wall)
                 reference = reference or outcome
                 if outcome != reference:
                     raise SystemExit(f"{name}: the report or the issues differ from one process")
     base = statistics.median(times["one process"])
-    print(f"records: {count:,}, profile {args.profile}, median of {args.rounds} rounds")
+    print(f"{args.task}: {count:,} records, profile {args.profile}, median of {args.rounds} rounds")
     print(f"local cluster start-up (not counted): {startup:.1f} s")
     print(f"{'run':>14} {'rec/s':>10} {'x one':>7}")
     for name in plans:
         wall = statistics.median(times[name])
         print(f"{name:>14} {count / wall:>10,.0f} {base / wall:>7.2f}")
-    print("reports and issues identical: yes")
+    print("results identical to one process: yes")
 
 
 if __name__ == "__main__":
