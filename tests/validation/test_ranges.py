@@ -118,3 +118,19 @@ def test_an_empty_folder_or_file_makes_the_folder_unusable(tmp_path: Path) -> No
     assert "empty" in (one.input_error or "")
     other = validate(folder, today=TODAY, now=NOW, cluster=_HereCluster(1500))
     assert other.to_dict("en") == one.to_dict("en")
+
+
+def test_a_duplicate_in_another_file_names_that_file(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parents[2] / "examples" / "sample.jsonl"
+    rows = sample.read_bytes().splitlines(keepends=True)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "a.jsonl").write_bytes(b"".join(rows[:200]))
+    (folder / "b.jsonl").write_bytes(b"".join(rows[200:]) + rows[0] + rows[1])
+    for cluster in (None, _HereCluster(5000)):
+        found: list[Issue] = []
+        validate(folder, on_issue=found.append, today=TODAY, now=NOW, cluster=cluster)
+        repeated = [i for i in found if i.code == "VR602"]
+        assert [i.location.file for i in repeated] == [f"{folder}/b.jsonl"] * 2
+        first = f"{folder}/a.jsonl"
+        assert [i.params["line"] for i in repeated] == [f"{first}:1", f"{first}:2"]

@@ -318,6 +318,13 @@ class DatasetIndex:
         self._file_starts.append(seq)
         self._file_labels.append(label)
 
+    def named_line(self, seq: int, line: str, seen_from: int) -> str:
+        """``line`` (of record ``seq``) as an issue about record ``seen_from`` names it: with
+        its file when the two records sit in different files of a folder."""
+        if not self._file_starts or self.file_of(seq) == self.file_of(seen_from):
+            return line
+        return f"{self.file_of(seq)}:{line}"
+
     def file_of(self, seq: int) -> str:
         """The label of the file that holds record ``seq`` (the input's, for one file)."""
         at = bisect.bisect_right(self._file_starts, seq) - 1
