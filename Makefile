@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck audit pytest fuzz docs docs-reference schemas samples clean system-deps
+.PHONY: install demo test lint typecheck audit pytest fuzz bench docs docs-reference schemas samples clean system-deps
 
 # Reference plugins, each installed like a vendor's package (its own pyproject, entry point).
 PLUGINS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
@@ -49,6 +49,11 @@ audit: install
 FUZZ_SECONDS ?= 600
 fuzz: install
 	$(BIN)/python fuzz/run.py $(FUZZ_SECONDS)
+
+# The benchmark suite (bench/README.md): every case at BENCH_SIZES, ratios from one run.
+BENCH_SIZES ?= 20k
+bench: install tests/js/node_modules/.installed
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
 
 # The documentation site (mkdocs.yml) in strict mode: a broken link, a page without its
 # other-language twin or a stale generated reference fails. Output in site/.

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import json
 import shutil
 import statistics
@@ -219,12 +220,67 @@ def measure(records: int, rounds: int = 1, clock: str = "wall") -> dict[str, flo
     return {name: count / statistics.median(t) for name, t in times.items()}
 
 
+def split(records: int) -> dict[str, float]:
+    """CPU seconds of each stage of ``convert`` (national profile) on the same input:
+    reading (reader + connector), structural checks, per-record rules, then the writer
+    alone (package, flat CSV) on the already validated objects, and whole runs."""
+    from volunteer_standard.connectors.registry import get_connector
+    from volunteer_standard.engine import RecordChecker, _rule_engine, read_checked
+    from volunteer_standard.io.reader import RawRecord
+
+    tick = time.process_time
+    out: dict[str, float] = {}
+    # The stages hold every record in memory between them: without this, the collector's
+    # full passes over them would be counted against whichever stage triggers them.
+    gc.disable()
+    with tempfile.TemporaryDirectory(prefix="vstd-bench-split-") as tmp:
+        source = Path(tmp) / "input.jsonl"
+        make_input(source, records)
+        _vstd("standard", "structure")(source, Path(tmp) / "warm.json")
+        reader = get_connector("standard")(None)
+        start = tick()
+        items = [r for r in read_checked(reader, str(source), None) if not r.problems]
+        out["read (io/reader + standard connector)"] = tick() - start
+        checker, kept, issues = RecordChecker(), [], []
+        start = tick()
+        for item in items:
+            raw = RawRecord(item.data, item.location)
+            kind, obj = checker.check(raw, issues.append)
+            kept.append((raw, kind, obj))
+        out["structure (RecordChecker.check)"] = tick() - start
+        rules = _rule_engine("national", str(source), issues.append)
+        start = tick()
+        for raw, kind, obj in kept:
+            if obj is not None:
+                rules.record(raw, kind, obj)
+        out["per-record rules (national)"] = tick() - start
+        objects = [obj for _, _, obj in kept if obj is not None]
+        for to, target in (("standard", "w.json"), ("tabular", "w")):
+            start = tick()
+            writer = get_connector(to)(None).open_writer(str(Path(tmp) / target))
+            for obj in objects:
+                writer.write(obj)
+            writer.close()
+            out[f"writer alone ({to})"] = tick() - start
+        for name in ("package-vstd-national", "flatcsv-vstd-national"):
+            start = tick()
+            PATHS[name](source, Path(tmp) / f"{name}-{_OUT[name.split('-')[0]]}")
+            out[f"whole run {name}"] = tick() - start
+    gc.enable()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
+    parser.add_argument("--split", action="store_true", help="CPU time of each stage instead")
     args = parser.parse_args()
+    if args.split:
+        for stage, seconds in split(args.records).items():
+            print(f"{stage:<44} {seconds:>7.2f} s")
+        return
     rates = measure(args.records, args.rounds, args.clock)
     print(
         f"records: {args.records:,} service records + references "

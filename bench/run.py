@@ -19,7 +19,9 @@ from the parent's RSS).
     .venv/bin/python bench/run.py --sizes 200k --json results.json && \\
         .venv/bin/python bench/plot.py results.json       # SVG for the docs
 
-Cases (--only): validate, jobs, references, verdicts, csv, xlsx, convert, startup.
+Cases (--only): validate, jobs, references, verdicts, csv, xlsx, convert, startup, helpers
+(the ``measure(n)`` of bench/convert.py, csv_mapping.py and xlsx.py when present: figures
+on their own data, printed for comparison, not judged).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ sys.path.insert(0, str(HERE))
 
 from suite import table, targets  # noqa: E402
 from suite.data import XLSX_MAX_RECORDS  # noqa: E402
+from suite.measures import HELPER_SCRIPTS  # noqa: E402
 
 ROOT = HERE.parent
 #: Measurements of each case, in the order they run.
@@ -55,6 +58,7 @@ CASES: dict[str, tuple[str, ...]] = {
     "xlsx": ("xlsx-openpyxl", "xlsx-calamine", "xlsx-vstd"),
     "convert": ("package-floor", "package-vstd", "flatcsv-floor", "flatcsv-vstd"),
     "startup": (),
+    "helpers": (),
 }
 STARTUP_RUNS = 5
 
@@ -107,6 +111,7 @@ def _merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
 def prepare(size: int, cases: list[str], folder: Path, args: argparse.Namespace) -> dict[str, str]:
     """Generate (in a child) what the selected cases need at this size; reuse --inputs."""
     wanted = {m for case in cases for m in CASES[case]}
+    needs_jsonl = bool(wanted) or "verdicts" in cases or "helpers" in cases
     inputs = {"records": str(size), "seed": str(args.seed), "subsample": str(args.subsample)}
     inputs["jsonl"] = str(folder / f"records-{size}-seed{args.seed}.jsonl")
     if wanted & set(CASES["csv"]):
@@ -123,6 +128,8 @@ def prepare(size: int, cases: list[str], folder: Path, args: argparse.Namespace)
     ready = {"jsonl": Path(inputs["jsonl"]), "xlsx": Path(inputs.get("xlsx", "-")),
              "regional": Path(inputs.get("regional", "-")) / "service_hours.csv"}  # fmt: skip
     make = [k for k in ("jsonl", "regional", "xlsx") if k in inputs and not ready[k].exists()]
+    if not needs_jsonl and "jsonl" in make:
+        make.remove("jsonl")
     start = time.perf_counter()
     made = measure("generate", {**inputs, "make": ",".join(make)}, folder)
     made.pop("rss_mib", None)
@@ -131,8 +138,11 @@ def prepare(size: int, cases: list[str], folder: Path, args: argparse.Namespace)
     return inputs
 
 
-def run_size(size: int, cases: list[str], folder: Path, args: argparse.Namespace
-             ) -> tuple[dict[str, dict[str, Any]], dict[str, Any] | None]:  # fmt: skip
+SizeResults = tuple[dict[str, dict[str, Any]], dict[str, Any] | None, dict[str, Any]]
+
+
+def run_size(size: int, cases: list[str], folder: Path, args: argparse.Namespace) -> SizeResults:
+    """Every path of the cases at one size: results, the verdict check, helper figures."""
     inputs = prepare(size, cases, folder, args)
     names = list(dict.fromkeys(m for case in cases for m in CASES[case]))
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
@@ -144,11 +154,16 @@ def run_size(size: int, cases: list[str], folder: Path, args: argparse.Namespace
         verdicts = None
         if "verdicts" in cases:
             verdicts = measure("verdicts", inputs, Path(tempfile.mkdtemp(dir=scratch)))
-    return {name: _merge(items) for name, items in runs.items()}, verdicts
+        helpers = {}
+        if "helpers" in cases:
+            for name in HELPER_SCRIPTS:
+                helpers[name] = measure(name, inputs, Path(tempfile.mkdtemp(dir=scratch)))
+    return {name: _merge(items) for name, items in runs.items()}, verdicts, helpers
 
 
 def startup(folder: Path) -> dict[str, Any]:
-    """Wall time of ``vstd --help`` and ``vstd validate`` on a 20-line file, whole process."""
+    """Wall time of ``vstd --help`` and ``vstd validate`` on a 20-line file, whole process;
+    also its CPU time (user + system), steadier than wall time on a shared machine."""
     vstd = Path(sys.executable).with_name("vstd")
     small = folder / "small.jsonl"
     lines = (ROOT / "examples" / "sample.jsonl").read_bytes().splitlines(keepends=True)
@@ -156,13 +171,16 @@ def startup(folder: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, command in (("help", [str(vstd), "--help"]),
                          ("validate", [str(vstd), "validate", str(small)])):  # fmt: skip
-        times = []
+        times, cpu = [], []
         for _ in range(STARTUP_RUNS):
             start = time.perf_counter()
-            subprocess.run(command, capture_output=True, check=False)
+            proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _pid, _status, usage = os.wait4(proc.pid, 0)
             times.append(time.perf_counter() - start)
+            cpu.append(usage.ru_utime + usage.ru_stime)
         shown = " ".join(["vstd", *command[1:2], "small.jsonl"][: len(command)])
-        out[key] = {"command": shown, "runs": times, "median": statistics.median(times)}
+        out[key] = {"command": shown, "runs": times, "median": statistics.median(times),
+                    "cpu_median": statistics.median(cpu)}  # fmt: skip
     return out
 
 
@@ -223,17 +241,20 @@ def main(argv: list[str] | None = None) -> int:
           f"node {info['node']} | cases: {', '.join(cases)}", flush=True)  # fmt: skip
     results: dict[int, dict[str, dict[str, Any]]] = {}
     verdicts: dict[int, dict[str, Any]] = {}
+    helpers: dict[int, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="vstd-bench-") as tmp:
         folder = Path(args.inputs) if args.inputs else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        for size in sizes:
-            results[size], found = run_size(size, cases, folder, args)
+        for size in sizes if any(case != "startup" for case in cases) else []:
+            results[size], found, helpers[size] = run_size(size, cases, folder, args)
+            if results[size]:
+                print("\n".join(table.size_table(size, results[size])))
             if found is not None:
                 verdicts[size] = found
-            for line in table.size_table(size, results[size]):
-                print(line)
             if found is not None:
                 print("\n".join(table.verdict_lines(size, found)), flush=True)
+            if helpers[size]:
+                print("\n".join(table.helper_lines(size, helpers[size])), flush=True)
         started = startup(Path(tmp)) if "startup" in cases else {}
     if started:
         print("\n".join(table.startup_lines(started)))
@@ -244,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         document = {"machine": info, "sizes": sizes, "cases": cases, "rounds": args.rounds,
                     "results": {str(k): v for k, v in results.items()},
                     "verdicts": {str(k): v for k, v in verdicts.items()},
+                    "helpers": {str(k): v for k, v in helpers.items() if v},
                     "startup": started, "targets": rows}  # fmt: skip
         Path(args.json).write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
     if differ:

@@ -36,6 +36,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
+from functools import cache
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel
@@ -106,6 +107,8 @@ def mask_email(value: str) -> str:
 
 def scrub_text(text: str, style: IdMask = "6+4") -> str:
     """``text`` with every ID number, mobile number and e-mail address in it masked."""
+    if "@" not in text and _CANDIDATE_RE.search(text) is None:
+        return text  # no e-mail address, no ID or mobile number: nothing to mask
     text = _ID_RE.sub(lambda m: mask_id(m.group(0), style), text)
     text = _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
     return _EMAIL_RE.sub(lambda m: mask_email(m.group(0)), text)
@@ -220,6 +223,8 @@ class Privacy:
         if self.mode == "raw":
             return value
         if self.mode == "pseudonymized":
+            if _CANDIDATE_RE.search(value) is None:
+                return value
             value = _ID_RE.sub(lambda m: self.pseudonym(m.group(0)), value)
             return _PHONE_RE.sub(lambda m: self.pseudonym(m.group(0)), value)
         return scrub_text(value, self.id_mask)
@@ -243,16 +248,15 @@ class Privacy:
 
     def _model(self, obj: BaseModel) -> BaseModel:
         changes: dict[str, Any] = {}
-        for name, info in type(obj).model_fields.items():
+        for name, marked, visibility in _fields(type(obj)):
             current = getattr(obj, name)
             if current is None:
                 continue
-            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-            marked = extra.get("x-sensitivity") in ("personal", "sensitive")
             if (
                 marked
                 and self.mode == "masked"
-                and getattr(obj, f"{name}_visibility", None) == "public"
+                and visibility is not None
+                and getattr(obj, visibility, None) == "public"
             ):
                 continue  # 是否公开: the value was chosen to be published
             new = self._field(name, current, marked, changes)
@@ -312,6 +316,25 @@ class Privacy:
         if isinstance(value, str):
             return self.text(value)
         return value
+
+
+@cache
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, bool, str | None], ...]:
+    """Each field of ``model``: its name, whether it is marked personal or sensitive, and
+    the name of its ``<name>_visibility`` companion when ``model`` can have one (a field,
+    any class attribute, or extra fields allowed): decided once per model, not per record."""
+    fields = []
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        marked = extra.get("x-sensitivity") in ("personal", "sensitive")
+        companion = f"{name}_visibility"
+        possible = (
+            companion in model.model_fields
+            or hasattr(model, companion)
+            or model.model_config.get("extra") == "allow"
+        )
+        fields.append((name, marked, companion if possible else None))
+    return tuple(fields)
 
 
 def _marked_names(model: type[BaseModel]) -> frozenset[str]:

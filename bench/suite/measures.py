@@ -11,11 +11,11 @@ start-up, which the ``startup`` case measures on its own.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import inspect
 import json
 import os
+import resource
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -49,8 +49,10 @@ def floor(inputs: dict[str, str], _tmp: Path) -> Result:
         count = 0
         with open(inputs["jsonl"], "rb") as stream:
             for line in stream:
-                with contextlib.suppress(orjson.JSONDecodeError):
+                try:  # noqa: SIM105 (a context manager per line would slow the floor down)
                     dumps(loads(line))
+                except orjson.JSONDecodeError:
+                    pass
                 count += 1
         return {"records": count}
 
@@ -76,7 +78,11 @@ def _validate(inputs: dict[str, str], tmp: Path, profile: str, jobs: int | None)
     def work() -> Result:
         report = validate(inputs["jsonl"], **kwargs)
         assert report.input_error is None, report.input_error
-        return {"records": report.records, "errors": report.errors}
+        result: Result = {"records": report.records, "errors": report.errors}
+        if kwargs.get("jobs", 1) > 1:  # worker processes: their largest peak RSS
+            workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            result["workers_rss_mib"] = workers
+        return result
 
     return _timed(work)
 
@@ -172,9 +178,10 @@ def jsonschema_rs(inputs: dict[str, str], _tmp: Path) -> Result:
 
     def work() -> Result:
         count = invalid = 0
-        for line in _lines(inputs["jsonl"]):
-            count += 1
-            invalid += not verdict(line)
+        with open(inputs["jsonl"], "rb") as stream:  # as lean as the floor's loop
+            for line in stream:
+                count += 1
+                invalid += not verdict(line)
         return {"records": count, "invalid": invalid}
 
     return _timed(work)
@@ -395,10 +402,38 @@ MEASURES: dict[str, Measure] = {
 }
 
 
+#: Scripts other helpers of issue 13 add to bench/, each with ``measure(n) -> {path: rec/s}``
+#: on data of its own: shown next to the suite's figures for comparison, not judged.
+HELPER_SCRIPTS = {
+    "helper-convert": "convert.py",
+    "helper-csv_mapping": "csv_mapping.py",
+    "helper-xlsx": "xlsx.py",
+}
+
+
+def helper(name: str, records: int) -> Result:
+    """Run a helper script's ``measure(records)`` (absent script: unavailable)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / HELPER_SCRIPTS[name]
+    if not path.exists():
+        return {"unavailable": f"bench/{path.name} not present"}
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not callable(getattr(module, "measure", None)):
+        return {"unavailable": f"bench/{path.name} has no measure()"}
+    return {"figures": {str(k): float(v) for k, v in module.measure(records).items()}}
+
+
 def run_child(name: str, inputs: dict[str, str], tmp: Path) -> Result:
     """Entry point of a measuring child (``run.py --child``)."""
     if name == "generate":
         return generate(inputs, tmp)
+    if name in HELPER_SCRIPTS:
+        return helper(name, int(inputs["records"]))
     if name == "verdicts":
         from suite.verdicts import check
 

@@ -72,10 +72,30 @@ def size_table(size: int, by_path: dict[str, dict[str, Any]]) -> list[str]:
             f"{label:<32} {item['records']:>9,} {item['seconds']:>8.2f} {item['rps']:>10,.0f} "
             f"{floor:>8} {refs[0]:>7} {refs[1]:>7} {refs[2]:>8} {item['rss_mib']:>7.0f}Mi"
         )
+        if "workers_rss_mib" in item:
+            out.append(f"{'':<32} workers' largest peak RSS {item['workers_rss_mib']:.0f}Mi")
     out.append(
         "ratios are throughput / throughput of the other path in this run (higher = faster);"
         " 'floor' is each path's own floor; peak RSS of the measuring child process"
     )
+    return out
+
+
+def helper_lines(size: int, helpers: dict[str, dict[str, Any]]) -> list[str]:
+    """Figures of the other helpers' scripts (their own data and floors, one process)."""
+    out = [f"\nhelper scripts at N={size:,} (their own data and floors; not judged)"]
+    for name, result in helpers.items():
+        script = name.removeprefix("helper-")
+        if "unavailable" in result:
+            out.append(f"  {script}: {result['unavailable']}")
+            continue
+        figures = result["figures"]
+        floors = {k.split("-")[0]: (k, v) for k, v in figures.items() if "floor" in k}
+        first = next(iter(floors.values()), None)
+        for key, rps in figures.items():
+            floor = floors.get(key.split("-")[0], first)
+            ratio = f"{rps / floor[1]:.2f}x {floor[0]}" if floor else ""
+            out.append(f"  {script:<12} {key:<32} {rps:>10,.0f}/s  {ratio}")
     return out
 
 
@@ -99,10 +119,11 @@ def verdict_lines(size: int, result: dict[str, Any]) -> list[str]:
 
 
 def startup_lines(startup: dict[str, Any]) -> list[str]:
-    out = ["\nstart-up (wall time of the whole command, median of several runs)"]
+    out = ["\nstart-up (wall time of the whole command, median of several runs; CPU = user+sys)"]
     for _key, item in startup.items():
         runs = ", ".join(f"{t:.3f}" for t in item["runs"])
-        out.append(f"  {item['command']:<40} median {item['median']:.3f} s  ({runs})")
+        cpu = f"CPU {item['cpu_median']:.3f} s, " if "cpu_median" in item else ""
+        out.append(f"  {item['command']:<26} median {item['median']:.3f} s ({cpu}runs {runs})")
     return out
 
 

@@ -16,7 +16,7 @@ import orjson
 import pytest
 from pydantic import BaseModel
 
-from volunteer_standard import engine
+from volunteer_standard import engine, privacy
 from volunteer_standard.connectors.base import Checkpoint, RecordWriter
 from volunteer_standard.connectors.tabular import connector, flat, writers
 from volunteer_standard.connectors.tabular.flat import (
@@ -196,6 +196,44 @@ def table_write(self: Any, obj: Entity) -> None:
     spool.count += 1
 
 
+# -- privacy.py --------------------------------------------------------------------------------
+
+
+def scrub_text(text: str, style: Any = "6+4") -> str:
+    text = privacy._ID_RE.sub(lambda m: privacy.mask_id(m.group(0), style), text)
+    text = privacy._PHONE_RE.sub(lambda m: privacy.mask_phone(m.group(0)), text)
+    return privacy._EMAIL_RE.sub(lambda m: privacy.mask_email(m.group(0)), text)
+
+
+def privacy_text(self: Any, value: str) -> str:
+    if self.mode == "raw":
+        return value
+    if self.mode == "pseudonymized":
+        value = privacy._ID_RE.sub(lambda m: self.pseudonym(m.group(0)), value)
+        return privacy._PHONE_RE.sub(lambda m: self.pseudonym(m.group(0)), value)
+    return scrub_text(value, self.id_mask)
+
+
+def privacy_model(self: Any, obj: BaseModel) -> BaseModel:
+    changes: dict[str, Any] = {}
+    for name, info in type(obj).model_fields.items():
+        current = getattr(obj, name)
+        if current is None:
+            continue
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        marked = extra.get("x-sensitivity") in ("personal", "sensitive")
+        if (
+            marked
+            and self.mode == "masked"
+            and getattr(obj, f"{name}_visibility", None) == "public"
+        ):
+            continue
+        new = self._field(name, current, marked, changes)
+        if new is not current:
+            changes[name] = new
+    return obj.model_copy(update=changes) if changes else obj
+
+
 # -- engine.py --------------------------------------------------------------------------------
 
 
@@ -250,4 +288,7 @@ def reference_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         patch.setattr(writers, "_check_encodable", check_encodable)
         patch.setattr(writers.TableWriter, "write", table_write)
         patch.setattr(engine, "_pump", pump)
+        patch.setattr(privacy, "scrub_text", scrub_text)
+        patch.setattr(privacy.Privacy, "text", privacy_text)
+        patch.setattr(privacy.Privacy, "_model", privacy_model)
         yield

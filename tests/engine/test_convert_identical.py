@@ -249,3 +249,41 @@ def test_table_writer_refuses_what_the_reference_refused(tmp_path: Path, encodin
                 out.abort()
                 outcomes.append(f"{type(exc).__name__}: {exc}")
         assert outcomes[0] == outcomes[1], value
+
+
+TEXTS = [
+    "",
+    "no digits here",
+    "call 13812345678 or 138-1234-5678",
+    "+86 139 1234 5678",
+    "id 110101198506042907 and 11010119850604290X",
+    "mail a.b@example.org",
+    "V110101198506042907 inside",
+    "12 34 56",
+    "order 123",
+    "中文 １３８１２３４５６７８",
+    "13812345678",
+    "x@y no domain, a@b.cn",
+    "sr-0000001 vol-00045 110105",
+]
+
+
+@pytest.mark.parametrize("mode", ["masked", "pseudonymized", "anonymized"])
+def test_privacy_matches_the_reference(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    guard = Privacy(mode, key=KEY)  # type: ignore[arg-type]
+    objects = _objects()
+    objects += [ENTITY_MODELS[d["type"]].model_validate(d) for d in _awkward(objects)]
+    new_texts = [guard.text(t) for t in TEXTS]
+    new_objects = [dump_record(guard.entity(o)) for o in objects]
+    with ref.reference_path(monkeypatch):
+        assert [guard.text(t) for t in TEXTS] == new_texts
+        assert [dump_record(guard.entity(o)) for o in objects] == new_objects
+
+
+def test_an_integer_beyond_64_bits_is_written_not_a_crash() -> None:
+    """The one change: orjson refused such an integer (a TypeError ended the run)."""
+    volunteer = next(o for o in _objects() if o.type == "volunteer")
+    big = volunteer.model_copy(update={"extensions": {"x": {"big": 2**70}}})
+    assert b'"big":1180591620717411303424' in dump_record(big)
+    with pytest.raises(TypeError):
+        ref.dump_record(big)

@@ -139,8 +139,8 @@ def validate(
 
     report = Report(source=label, max_examples=max_examples, profile=prof.name)
     checker = RecordChecker()
+    emit = _issue_sink(report, profile_filter(prof), ignored, recorder, accepted, on_issue, records)
     adapter = records
-    emit = _emitter(report, prof, ignored, recorder, accepted, on_issue, adapter)
     engine = RuleEngine(prof, source=label, today=today, now=now, emit=emit, workdir=workdir)
 
     def take(raw: RawRecord, out: Callable[[Issue], None]) -> None:
@@ -160,8 +160,9 @@ def validate(
             if parallel is not None:
                 parallel.run(source, fmt, emit, on_progress)  # type: ignore[arg-type] # a file
             else:
-                raws = _records(source, fmt, label, adapter, emit, report, engine, on_progress)
-                for raw in raws:
+                for raw in _tracked_records(
+                    source, fmt, label, adapter, emit, report, on_progress, engine.start_file
+                ):
                     take(raw, emit)
         except VstdError as exc:  # InputError, or a connector's error
             if parallel is not None and parallel.fatal(exc):
@@ -176,29 +177,6 @@ def validate(
     if recorder is not None and write_baseline is not None:
         recorder.write(write_baseline)
     return report
-
-
-def _records(
-    source: Any,
-    fmt: Format | None,
-    label: str,
-    adapter: RecordSource | None,
-    emit: Callable[[Issue], None],
-    report: Report,
-    engine: RuleEngine,
-    on_progress: ProgressCallback | None,
-) -> Iterator[RawRecord]:
-    """:func:`_raw_records`, reporting progress when asked (with the bytes read of a file
-    or stream; not of a folder's files, nor through a connector)."""
-    if on_progress is None:
-        return _raw_records(source, fmt, label, adapter, emit, report, engine.start_file)
-    return tracked(
-        lambda src: _raw_records(
-            source if src is None else src, fmt, label, adapter, emit, report, engine.start_file
-        ),
-        source if adapter is None and not is_folder(source) else None,
-        on_progress,
-    )
 
 
 def _parallel(
@@ -232,18 +210,17 @@ def is_folder(source: object) -> bool:
     return isinstance(source, (str, Path)) and str(source) != "-" and Path(source).is_dir()
 
 
-def _emitter(
+def _issue_sink(
     report: Report,
-    prof: Profile,
+    keep: Callable[[Issue], Issue | None],
     ignored: frozenset[str],
     recorder: Baseline | None,
     accepted: Baseline | None,
     on_issue: Callable[[Issue], None] | None,
     adapter: RecordSource | None,
 ) -> Callable[[Issue], None]:
-    """Where every issue found goes: the profile's filter, ``ignore``, the baseline being
-    written, the accepted baseline, then the report and ``on_issue``, in that order."""
-    keep = profile_filter(prof)
+    """Where every issue found goes: through the profile filter, ``--ignore`` and the
+    baseline into the report (placed by the connector, when records come from one)."""
 
     def emit(found: Issue) -> None:
         issue = keep(found)
@@ -264,10 +241,33 @@ def _emitter(
     if adapter is None:
         return emit
 
-    def located(found: Issue) -> None:
+    def placed(found: Issue) -> None:
         emit(adapter.locate(found))
 
-    return located
+    return placed
+
+
+def _tracked_records(
+    source: Any,
+    fmt: Format | None,
+    label: str,
+    adapter: RecordSource | None,
+    emit: Callable[[Issue], None],
+    report: Report,
+    on_progress: ProgressCallback | None,
+    start_file: Callable[[str], None],
+) -> Iterator[RawRecord]:
+    """The input's records in one process, reporting progress when asked to (with the
+    bytes read of a file or stream; not of a folder's files, nor through a connector)."""
+    if on_progress is None:
+        return _raw_records(source, fmt, label, adapter, emit, report, start_file)
+    return tracked(
+        lambda src: _raw_records(
+            source if src is None else src, fmt, label, adapter, emit, report, start_file
+        ),
+        source if adapter is None and not is_folder(source) else None,
+        on_progress,
+    )
 
 
 def _is_file_like(source: object) -> bool:

@@ -28,6 +28,8 @@ from datetime import date, datetime, time, tzinfo
 from functools import cache
 from typing import Any
 
+from pydantic import BaseModel
+
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text
 from volunteer_standard.connectors.tabular.introspect import (
     Json,
@@ -106,7 +108,7 @@ def _scalar_out(node: Scalar, value: Any) -> FlatValue:
 def flatten(data: dict[str, Any], entity: str) -> dict[str, FlatValue]:
     """A standard object (JSON form, ``None`` values left out) as ``{column: value}``."""
     out: dict[str, FlatValue] = {}
-    _flattener(entity)(data, "", out)
+    _flattener(ENTITY_MODELS[entity])(data, "", out)
     return out
 
 
@@ -115,10 +117,10 @@ _Put = Callable[[Any, str, dict[str, FlatValue]], None]
 
 
 @cache
-def _flattener(entity: str) -> _Put:
-    """The entity's flattening, decided once from its model tree: each node becomes a
-    function that knows its kind, so a row costs no type dispatch on the tree."""
-    return _compiled(model_node(ENTITY_MODELS[entity]))
+def _flattener(model: type[BaseModel]) -> _Put:
+    """The model's flattening, decided once from its tree: each node becomes a function
+    that knows its kind, so a row costs no type dispatch on the tree."""
+    return _compiled(model_node(model))
 
 
 def _compiled(node: Node) -> _Put:
@@ -132,14 +134,21 @@ def _compiled(node: Node) -> _Put:
 
 
 def _obj_put(node: Obj) -> _Put:
-    children = [(name, _compiled(child)) for name, child in node.children.items()]
+    # Text fields (most of them) are written in the loop itself, without a call.
+    children = [
+        (name, _compiled(child), isinstance(child, Scalar) and child.kind not in _TYPED)
+        for name, child in node.children.items()
+    ]
 
     def put(data: Any, path: str, out: dict[str, FlatValue]) -> None:
         prefix = path + SEP if path else ""  # "" at the root
         wrote = False
-        for name, child in children:
+        for name, child, text in children:
             if name in data and (value := data[name]) is not None:
-                child(value, prefix + name, out)
+                if text:
+                    out[prefix + name] = value if value.__class__ is str else str(value)
+                else:
+                    child(value, prefix + name, out)
                 wrote = True
         if not wrote and path:
             out[path] = EMPTY_OBJECT
@@ -174,8 +183,11 @@ def _list_put(node: ListOf) -> _Put:
     return items
 
 
+_TYPED = frozenset({"integer", "number", "boolean"})
+
+
 def _scalar_put(node: Scalar) -> _Put:
-    if node.kind in ("integer", "number", "boolean"):
+    if node.kind in _TYPED:
 
         def typed(value: Any, path: str, out: dict[str, FlatValue]) -> None:
             out[path] = value if isinstance(value, bool | int | float) else str(value)
