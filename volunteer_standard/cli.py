@@ -50,6 +50,7 @@ _METAVARS = {
     "ignore": "CODE",
     "from_": "CONNECTOR",
     "to": "CONNECTOR|VERSION",
+    "scheduler": "ADDRESS",
 }
 
 

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from volunteer_standard import codes
 from volunteer_standard.connectors.base import (
@@ -49,6 +49,9 @@ from volunteer_standard.privacy import Privacy
 from volunteer_standard.text import Lang, Text, as_text
 from volunteer_standard.validation.report import Issue
 from volunteer_standard.validation.structure import RecordChecker
+
+if TYPE_CHECKING:
+    from volunteer_standard.validation.parallel.ranges import RangeCluster
 
 OnInvalid = Literal["reject", "keep", "fail"]
 
@@ -411,6 +414,8 @@ def convert(
     privacy: Privacy | None = None,
     state_path: str | Path | None = None,
     on_checkpoint: Callable[[dict[str, Any]], None] | None = None,
+    jobs: int | None = 1,
+    cluster: RangeCluster | None = None,
 ) -> ConvertSummary:
     """Convert ``source`` (read by ``source_connector``) into ``target``.
 
@@ -427,7 +432,11 @@ def convert(
     only after the outputs are complete. Reasons are in ``lang``. ``on_checkpoint`` is
     called with the state of each checkpoint once the records before it are durable, for
     writers that can ``flush`` (API targets, ``vstd sync``; a file is only complete when
-    closed).
+    closed). ``jobs`` processes judge the records (``None``: one per core) when the source is
+    standard JSON Lines and the target's writer can write records encoded elsewhere (see
+    ``volunteer_standard.parallel``); output, rejects and summary are those of one process.
+    ``cluster`` (e.g. ``DaskCluster``) converts a standard JSON Lines file on a cluster
+    instead, with the same output, rejects and summary (``jobs`` is then not used).
 
     Raises :class:`ConnectorError` (a :class:`ConnectorFault` when a connector breaks its
     contract), :class:`ConversionAborted` or a :class:`SamePathError` when an output is an
@@ -457,7 +466,23 @@ def convert(
     plan.writes = writable_types(plan.writer_connector, target)
     progress = _with_position(progress, plan.reader)
     try:
-        _pump(plan, summary, sink, writer, state, progress, progress_every, on_checkpoint)
+        parallel: Any = None
+        if cluster is not None:
+            from volunteer_standard.parallel.convert_cluster import cluster_conversion
+
+            parallel = cluster_conversion(
+                plan, writer, cluster, state=state, on_checkpoint=on_checkpoint
+            )
+        elif jobs != 1:
+            from volunteer_standard.parallel.convert_run import parallel_conversion
+
+            parallel = parallel_conversion(
+                plan, writer, jobs, state=state, on_checkpoint=on_checkpoint
+            )
+        if parallel is not None:
+            parallel.pump(summary, sink, writer, progress, progress_every)
+        else:
+            _pump(plan, summary, sink, writer, state, progress, progress_every, on_checkpoint)
         finish_run(plan, summary, sink, writer)
     except BaseException:
         _abort(writer)

@@ -94,6 +94,7 @@ def _messy_lines() -> list[bytes]:
         vols[2],  # duplicate volunteer
         {**recs[2], "id": "sr-dangling", "volunteer_id": "vol-missing"},  # unresolved
         {**recs[3], "id": "sr-far-future", "start": "2031-01-01T09:00:00+08:00"},
+        _shifted(recs[4], "sr-overlap", minutes=10),  # overlaps recs[4]: VR310
     ]
     for i, data in enumerate(extra):
         out.insert(7 + 31 * i, orjson.dumps(data))
@@ -105,6 +106,15 @@ def _messy_lines() -> list[bytes]:
     out.insert(80, b'{"type": "volunteer", "id": "dup-key", "id": "x"}')  # VS106
     out.insert(81, b"not json at all")
     return out
+
+
+def _shifted(record: dict[str, Any], rid: str, minutes: int) -> dict[str, Any]:
+    """A copy of a service record starting and ending ``minutes`` later."""
+    moved = {}
+    for key in ("start", "end"):
+        at = datetime.fromisoformat(record[key]) + timedelta(minutes=minutes)
+        moved[key] = at.isoformat()
+    return {**record, "id": rid, **moved}
 
 
 def _write(path: Path, rows: list[bytes], *, crlf_at: int = 50, bom: bool = True) -> Path:
@@ -138,8 +148,9 @@ def test_same_report_issues_and_baseline(
     one = _run(messy, 1, profile=profile, write_baseline=one_baseline)
     assert one[0]["en"]["records"] > 200
     codes = {i["code"] for i in one[1]}
-    if profile == "national":  # cross-record checks did find something
-        assert {"VR601", "VR602"} <= codes
+    if profile == "national":  # cross-record checks found references, duplicate ids,
+        # a duplicate ID number (hashed in the workers with the main index's salt), overlaps
+        assert {"VR601", "VR602", "VR603", "VR310"} <= codes
     assert {"VS100", "VS106", "VS132"} <= codes
     assert [i["code"] for i in one[1]].count("VS132") == 1
     for jobs in (2, 3):
@@ -201,6 +212,7 @@ def test_batches_number_lines_as_the_reader_does(tmp_path: Path, size: int) -> N
     got = []
     for item in lines.input_items(path, fmt=None, name=label, batch_bytes=size):
         if isinstance(item, Batch):
+            assert item.records_before == len(got)  # numbered as one process numbers them
             for i, line in enumerate(item.data.split(b"\n")):
                 text = line.strip()
                 if text:
@@ -299,19 +311,20 @@ def _children(pid: int) -> Iterator[int]:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists processes through /proc")
-def test_sigterm_leaves_no_worker_behind(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["validate", "convert"])
+def test_sigterm_leaves_no_worker_behind(tmp_path: Path, command: str) -> None:
     rows = _messy_lines()
     path = tmp_path / "big.jsonl"
     with path.open("wb") as out:
         for _ in range(60):
             out.write(b"\n".join(rows) + b"\n")
-    report = tmp_path / "report.json"
+    output = tmp_path / "out.json"
+    args = ["--format", "json", "--output", str(output)]
+    if command == "convert":
+        args = [str(output), "--format", "json"]
     env = {**os.environ, "VSTD_LANG": "en"}
     proc = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "volunteer_standard", "validate", str(path)),
-            *("--jobs", "2", "--format", "json", "--output", str(report)),
-        ],
+        [sys.executable, "-m", "volunteer_standard", command, str(path), "--jobs", "2", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -326,7 +339,8 @@ def test_sigterm_leaves_no_worker_behind(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGTERM)
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 143, err
-    assert not report.exists()  # no half-written report
+    assert b"Traceback" not in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]  # no half output
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists() or _zombie_gone(pid), f"worker {pid} left"
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from volunteer_standard.commands import _progress
+from volunteer_standard.commands._cluster import Engine, EngineArg, SchedulerArg, cluster_for
 from volunteer_standard.commands._common import LangArg, fail, resolve_lang
 from volunteer_standard.errors import VstdError
 from volunteer_standard.interrupts import outputs_complete
@@ -119,6 +120,19 @@ def convert_command(
             help="Summary: a table on a terminal, JSON otherwise (auto); or force one.",
         ),
     ] = SummaryFormat.auto,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes that judge records of a standard JSON Lines source (default: one "
+            "per core; 1: this process only). Output and rejects are the same whatever the "
+            "number.",
+        ),
+    ] = None,
+    engine: EngineArg = Engine.local,
+    scheduler: SchedulerArg = None,
 ) -> None:
     """Convert INPUT to OUTPUT; exit 0 when all converted, 1 when some were rejected, 2 on
     failure. The summary proves read = written + rejected; nothing is written over an
@@ -131,6 +145,9 @@ def convert_command(
     started = time.monotonic()
     try:
         chosen = choose_privacy(privacy)
+        cluster = cluster_for(engine, scheduler, jobs)
+    except ValueError as exc:
+        fail(str(exc))
     except VstdError as exc:
         fail(exc.message(language))
     if chosen is not None and chosen.mode == "raw" and to != "standard":
@@ -156,6 +173,8 @@ def convert_command(
                 progress=progress,
                 lang=language,
                 privacy=chosen,
+                jobs=jobs,
+                cluster=cluster,
             )
         except BrokenPipeError:
             raise  # the reader went away: vstd's main() stops quietly

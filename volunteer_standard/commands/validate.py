@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Protocol
 import typer
 
 from volunteer_standard.commands import _progress
+from volunteer_standard.commands._cluster import Engine, EngineArg, SchedulerArg, cluster_for
 from volunteer_standard.commands._common import (
     LangArg,
     OutputArg,
@@ -67,7 +68,13 @@ class InputFormat(StrEnum):
 
 def validate_command(
     ctx: typer.Context,
-    input: Annotated[str, typer.Argument(help="File to check, or '-' for standard input.")],
+    input: Annotated[
+        str,
+        typer.Argument(
+            help="File to check, a folder of JSON Lines files (one dataset), or '-' for "
+            "standard input."
+        ),
+    ],
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Report format.")
     ] = OutputFormat.text,
@@ -109,6 +116,8 @@ def validate_command(
         str | None,
         typer.Option("--from-config", help="Its config file (for tabular: or the mapping)."),
     ] = None,
+    engine: EngineArg = Engine.local,
+    scheduler: SchedulerArg = None,
     privacy: Annotated[
         ReportPrivacy,
         typer.Option(
@@ -143,6 +152,7 @@ def validate_command(
         chosen = load_profile(profile)
         ignored = resolve_codes(ignore or ())
         accepted = Baseline.load(baseline) if baseline is not None else None
+        cluster = cluster_for(engine, scheduler, jobs)
         check_distinct(
             {"input": input, "--baseline": baseline, "--profile": _profile_file(profile)},
             {"--output": output, "--write-baseline": write_baseline},
@@ -187,6 +197,7 @@ def validate_command(
             on_issue=on_issue,
             profile=chosen,
             ignore=ignored,
+            cluster=cluster,  # a scheduler that cannot be reached: ClusterError, exit 2
             baseline=accepted,
             write_baseline=write_baseline,
             records=records,

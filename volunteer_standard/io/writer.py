@@ -59,6 +59,11 @@ class JsonlWriter:
         self._out.write(dump_record(obj) + b"\n")
         self.count += 1
 
+    def write_encoded(self, kind: str, data: bytes) -> None:
+        """Write a record already encoded by :func:`dump_record`."""
+        self._out.write(data + b"\n")
+        self.count += 1
+
     def close(self) -> None:
         """Complete the output (renamed into place when it is a file)."""
         if self._atomic is not None:
@@ -110,12 +115,19 @@ class PackageWriter:
         kind = getattr(obj, "type", None) if isinstance(obj, BaseModel) else obj.get("type")
         if kind not in ENTITY_MODELS:
             raise ValueError(f"cannot write an object of unknown type {kind!r}")
+        self.write_encoded(kind, dump_record(obj))
+
+    def write_encoded(self, kind: str, data: bytes) -> None:
+        """Write a record of type ``kind`` already encoded by :func:`dump_record` (by a
+        worker process: see ``volunteer_standard.parallel``)."""
+        if kind not in ENTITY_MODELS:
+            raise ValueError(f"cannot write an object of unknown type {kind!r}")
         spool = self._files.get(kind)
         if spool is None:
             spool = self._files[kind] = (Path(self._spool.name) / f"{kind}.jsonl").open("wb")
-            spool.write(dump_record(obj))
+            spool.write(data)
         else:
-            spool.write(b",\n" + dump_record(obj))
+            spool.write(b",\n" + data)
         self._counts[kind] = self._counts.get(kind, 0) + 1
         self.count += 1
 

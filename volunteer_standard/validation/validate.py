@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from volunteer_standard import codes
 from volunteer_standard.errors import VstdError
+from volunteer_standard.io.folder import folder_files
 from volunteer_standard.io.paths import check_distinct
 from volunteer_standard.io.reader import Format, Location, RawRecord, iter_raw
 from volunteer_standard.models import Entity
@@ -22,6 +23,11 @@ from volunteer_standard.validation.progress import ProgressCallback, tracked
 from volunteer_standard.validation.report import Issue, Report
 from volunteer_standard.validation.sources import RecordSource
 from volunteer_standard.validation.structure import RecordChecker
+
+if TYPE_CHECKING:
+    from volunteer_standard.validation.parallel.ranges import RangeCluster
+    from volunteer_standard.validation.parallel.run import ParallelValidation
+    from volunteer_standard.validation.rules.engine import RuleEngine
 
 #: China Standard Time: "today" ends at midnight in Beijing unless ``now`` says otherwise.
 CST = timezone(timedelta(hours=8))
@@ -80,6 +86,7 @@ def validate(
     records: RecordSource | None = None,
     on_progress: ProgressCallback | None = None,
     jobs: int | None = 1,
+    cluster: RangeCluster | None = None,
 ) -> Report:
     """Validate a JSON package or JSON Lines input (path, ``"-"`` for stdin, or a stream),
     or standard objects in memory: one model or dict, or an iterable of them.
@@ -110,6 +117,12 @@ def validate(
     of the issues and the baseline are those of a single-process run. JSON Lines files and
     streams larger than a few MiB use them; a package, objects in memory, a connector's
     records, or rules and code lists registered at run time are checked in one process.
+
+    ``cluster`` runs the checks on a cluster instead (``jobs`` is then not used; e.g.
+    ``DaskCluster`` of ``volunteer_standard.validation.parallel.dask_engine``): a JSON
+    Lines file is cut into byte ranges that the workers read and check; the report, the
+    order of the issues and the cross-record checks are again those of a single-process
+    run. Other inputs are checked in this process. See docs/distributed.md.
     """
     from volunteer_standard.validation.rules.engine import RuleEngine
 
@@ -140,18 +153,16 @@ def validate(
             engine.record(raw, kind, obj)
 
     parallel = None
-    if jobs != 1 and adapter is None:
-        from volunteer_standard.validation.parallel.run import parallel_validation
-
-        parallel = parallel_validation(
-            jobs, source, prof, label, (today, now), engine=engine, report=report, take=take
-        )
+    if adapter is None and (cluster is not None or jobs != 1):
+        parallel = _parallel(jobs, cluster, source, prof, label, (today, now), engine, report, take)
     try:
         try:
             if parallel is not None:
                 parallel.run(source, fmt, emit, on_progress)  # type: ignore[arg-type] # a file
             else:
-                for raw in _tracked_records(source, fmt, label, adapter, emit, report, on_progress):
+                for raw in _tracked_records(
+                    source, fmt, label, adapter, emit, report, on_progress, engine.start_file
+                ):
                     take(raw, emit)
         except VstdError as exc:  # InputError, or a connector's error
             if parallel is not None and parallel.fatal(exc):
@@ -166,6 +177,37 @@ def validate(
     if recorder is not None and write_baseline is not None:
         recorder.write(write_baseline)
     return report
+
+
+def _parallel(
+    jobs: int | None,
+    cluster: RangeCluster | None,
+    source: object,
+    prof: Profile,
+    label: str,
+    clock: tuple[date, datetime],
+    engine: RuleEngine,
+    report: Report,
+    take: Callable[[RawRecord, Callable[[Issue], None]], None],
+) -> ParallelValidation | None:
+    """The run's workers: on a cluster, in local processes, or none (one process; a
+    folder is checked on a cluster or in one process)."""
+    if cluster is not None:
+        return cluster.validation(
+            source, prof, label, clock, engine=engine, report=report, take=take
+        )
+    if is_folder(source):
+        return None
+    from volunteer_standard.validation.parallel.run import parallel_validation
+
+    return parallel_validation(
+        jobs, source, prof, label, clock, engine=engine, report=report, take=take
+    )
+
+
+def is_folder(source: object) -> bool:
+    """Whether ``source`` names a folder (of JSON Lines files: see ``io.folder``)."""
+    return isinstance(source, (str, Path)) and str(source) != "-" and Path(source).is_dir()
 
 
 def _issue_sink(
@@ -213,13 +255,17 @@ def _tracked_records(
     emit: Callable[[Issue], None],
     report: Report,
     on_progress: ProgressCallback | None,
+    start_file: Callable[[str], None],
 ) -> Iterator[RawRecord]:
-    """The input's records in one process, reporting progress when asked to."""
+    """The input's records in one process, reporting progress when asked to (with the
+    bytes read of a file or stream; not of a folder's files, nor through a connector)."""
     if on_progress is None:
-        return _raw_records(source, fmt, label, adapter, emit, report)
+        return _raw_records(source, fmt, label, adapter, emit, report, start_file)
     return tracked(
-        lambda src: _raw_records(src, fmt, label, adapter, emit, report),
-        source if adapter is None else None,
+        lambda src: _raw_records(
+            source if src is None else src, fmt, label, adapter, emit, report, start_file
+        ),
+        source if adapter is None and not is_folder(source) else None,
         on_progress,
     )
 
@@ -247,11 +293,21 @@ def _raw_records(
     adapter: RecordSource | None,
     emit: Callable[[Issue], None],
     report: Report,
+    start_file: Callable[[str], None],
 ) -> Iterator[RawRecord]:
-    """The input's records: of a file or stream, of objects in memory (each at its
-    position), or through a connector (untranslatable ones are counted only)."""
+    """The input's records: of a file or stream, of a folder of JSON Lines files, of
+    objects in memory (each at its position), or through a connector (untranslatable ones
+    are counted only)."""
     if adapter is not None:
         yield from _adapted(adapter, emit, report)
+    elif is_folder(source):
+        for path, name in folder_files(source, label):
+            first = True
+            for raw in iter_raw(path, fmt="jsonl", name=name):
+                if first:
+                    start_file(name)
+                    first = False
+                yield raw
     elif _is_file_like(source):
         yield from iter_raw(source, fmt=fmt, name=label)
     else:

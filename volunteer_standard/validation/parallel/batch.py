@@ -24,8 +24,9 @@ from typing import Any
 import orjson
 
 from volunteer_standard.io.limits import Limits
-from volunteer_standard.io.reader import Location, RawRecord, _checked
+from volunteer_standard.io.reader import Location, RawRecord, _checked_line
 from volunteer_standard.profiles import Profile
+from volunteer_standard.validation.parallel.packing import Packed, pack
 from volunteer_standard.validation.parallel.rows import Row, RowCollector
 from volunteer_standard.validation.report import Issue
 from volunteer_standard.validation.structure import RecordChecker
@@ -52,19 +53,25 @@ class Batch:
 
     data: bytes
     first_line: int
+    #: Records before the batch: its records are numbered from ``records_before + 1``,
+    #: as the single-process run numbers them (``RuleEngine.seq``).
+    records_before: int
 
 
 @dataclass(slots=True)
 class BatchResult:
     """What the main process needs from one batch, in input order."""
 
-    #: Records seen (blank lines are not records); the main process numbers them on.
+    #: Records before the batch (as in :class:`Batch`) and records in it (blank lines are
+    #: not records).
+    records_before: int = 0
     records: int = 0
     #: Records per entity type, in order of first appearance ("(unknown)" when none).
     by_type: Counter[str] = field(default_factory=Counter)
-    #: Every issue found, unfiltered, in the order a single process finds them.
-    issues: list[Issue] = field(default_factory=list)
-    #: Index rows per table, records numbered from 1 within the batch.
+    #: Every issue found, unfiltered, in the order a single process finds them
+    #: (packed: see :mod:`.packing`).
+    issues: list[Packed] = field(default_factory=list)
+    #: Index rows per table, with the run's record numbers.
     rows: dict[str, list[Row]] = field(default_factory=dict)
     #: Latest service day (YYYYMMDD) among the batch's records, 0 when none.
     max_day: int = 0
@@ -92,8 +99,8 @@ class BatchChecker:
     def check(self, batch: Batch) -> BatchResult:
         """Decode, check structure and per-record rules, collect index rows."""
         s = self.settings
-        result = BatchResult()
-        issues = result.issues
+        result = BatchResult(records_before=batch.records_before)
+        issues: list[Issue] = []
         emit = issues.append
         collector = RowCollector(self.needs, s.salt)
         engine = self._engine_class(
@@ -107,6 +114,7 @@ class BatchChecker:
         # A fresh checker per batch: it warns once per declared version within the batch,
         # and the main process keeps the first warning of the run.
         checker = RecordChecker()
+        engine.seq = batch.records_before
         by_type = result.by_type
         number = batch.first_line - 1
         for line in batch.data.split(b"\n"):
@@ -119,6 +127,7 @@ class BatchChecker:
             result.records += 1
             by_type[kind or "(unknown)"] += 1
             engine.record(raw, kind, obj)
+        result.issues = [pack(issue) for issue in issues]
         if engine.index is not None:
             result.rows = collector.rows()
             result.max_day = collector.max_day
@@ -127,12 +136,13 @@ class BatchChecker:
 
 def _decode(text: bytes, location: Location, bounds: Limits) -> RawRecord:
     """One non-blank line as the reader decodes it once the input is known to be JSON
-    Lines (``volunteer_standard.io.reader``: a line that is not JSON is an error record)."""
+    Lines (``volunteer_standard.io.reader._iter_jsonl``: a line that is not JSON is an
+    error record). Keep the two in step: tests compare the records, not the speed."""
     try:
         value: Any = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         return RawRecord(text[:200].decode("utf-8", "replace"), location, None, str(exc))
-    return _checked(value, location, None, text, bounds)
+    return _checked_line(value, location, text, bounds)
 
 
 _CHECKER: BatchChecker | None = None
@@ -142,10 +152,11 @@ def init_worker(settings: BatchSettings) -> None:
     """Prepare this process for :func:`check_batch` (a pool's initializer).
 
     Ctrl-C reaches every process of the terminal's group: workers ignore it and leave the
-    stopping to the main process, which ends them.
+    stopping to the main process, which ends them (SIGTERM: they just end, quietly).
     """
     global _CHECKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler (fork)
     _CHECKER = BatchChecker(settings)
 
 

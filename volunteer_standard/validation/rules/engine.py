@@ -81,6 +81,12 @@ class RuleEngine:
         # Service-record times are computed only when someone reads them.
         self._times = "service_record" in self.dispatch or self.index is not None
 
+    def start_file(self, label: str) -> None:
+        """The next records come from the file ``label`` (a folder input): cross-record
+        issues about them name it."""
+        if isinstance(self.index, DatasetIndex):
+            self.index.start_file(self.seq + 1, label)
+
     def salt(self) -> bytes:
         """The index's salt for hashed ID numbers (empty when there is no index)."""
         return getattr(self.index, "salt", b"")

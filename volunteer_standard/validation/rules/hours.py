@@ -255,4 +255,5 @@ class OverlapRule(Rule):
                     continue
             _kind, rid, location = index.locate(prev_seq)
             line = str(location.line) if location.line is not None else "?"
-            emit(index.issue("VR310", seq, "/start", {"value": repr(rid), "line": line}))
+            where = index.named_line(prev_seq, line, seq)
+            emit(index.issue("VR310", seq, "/start", {"value": repr(rid), "line": where}))

@@ -18,6 +18,7 @@ for this run only.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import os
@@ -156,16 +157,6 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
 }
 
 
-def seq_column(name: str) -> int | None:
-    """Which column of table ``name`` holds the record's sequence number (``None``: none).
-
-    Rows collected apart (in worker processes, one batch at a time) are numbered from the
-    batch's start; the main process shifts this column to the run's numbering.
-    """
-    columns = TABLES[name][0]
-    return next((i for i, col in enumerate(columns) if col.startswith("seq ")), None)
-
-
 def hash_id(salt: bytes, text: str) -> bytes:
     """A salted, truncated HMAC: equal numbers collide, the number cannot be recovered."""
     return hmac.new(salt, text.encode(), hashlib.sha256).digest()[:16]
@@ -240,6 +231,9 @@ class DatasetIndex:
         cache_mib: int = 4,
     ) -> None:
         self.source = source
+        #: A folder of files: the first record number of each file and the file's label.
+        self._file_starts: list[int] = []
+        self._file_labels: list[str] = []
         self._tmp = tempfile.TemporaryDirectory(prefix="vstd-index-", dir=workdir)
         self.path = Path(self._tmp.name) / "index.sqlite"
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -317,7 +311,24 @@ class DatasetIndex:
         if row is None:
             return "", None, Location(self.source)
         kind, rid, line, ptr = row
-        return KINDS[kind], rid, Location(self.source, line, ptr or "")
+        return KINDS[kind], rid, Location(self.file_of(seq), line, ptr or "")
+
+    def start_file(self, seq: int, label: str) -> None:
+        """Records from number ``seq`` on come from the file ``label`` (a folder input)."""
+        self._file_starts.append(seq)
+        self._file_labels.append(label)
+
+    def named_line(self, seq: int, line: str, seen_from: int) -> str:
+        """``line`` (of record ``seq``) as an issue about record ``seen_from`` names it: with
+        its file when the two records sit in different files of a folder."""
+        if not self._file_starts or self.file_of(seq) == self.file_of(seen_from):
+            return line
+        return f"{self.file_of(seq)}:{line}"
+
+    def file_of(self, seq: int) -> str:
+        """The label of the file that holds record ``seq`` (the input's, for one file)."""
+        at = bisect.bisect_right(self._file_starts, seq) - 1
+        return self._file_labels[at] if at >= 0 else self.source
 
     def issue(
         self, code: str, seq: int, path: str = "", params: dict[str, str] | None = None

@@ -367,7 +367,8 @@ class DuplicateRule(Rule):
         line = str(location.line) if location.line is not None else "?"
         shown = scrub_text(first_id)  # a record id that is an ID number is never printed whole
         for (seq,) in later:
-            emit(index.issue(code, seq, path, {"value": repr(shown), "line": line}))
+            where = index.named_line(first, line, seq)
+            emit(index.issue(code, seq, path, {"value": repr(shown), "line": where}))
 
 
 class RequiredFieldsRule(Rule):
