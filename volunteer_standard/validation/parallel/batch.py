@@ -52,19 +52,24 @@ class Batch:
 
     data: bytes
     first_line: int
+    #: Records before the batch: its records are numbered from ``records_before + 1``,
+    #: as the single-process run numbers them (``RuleEngine.seq``).
+    records_before: int
 
 
 @dataclass(slots=True)
 class BatchResult:
     """What the main process needs from one batch, in input order."""
 
-    #: Records seen (blank lines are not records); the main process numbers them on.
+    #: Records before the batch (as in :class:`Batch`) and records in it (blank lines are
+    #: not records).
+    records_before: int = 0
     records: int = 0
     #: Records per entity type, in order of first appearance ("(unknown)" when none).
     by_type: Counter[str] = field(default_factory=Counter)
     #: Every issue found, unfiltered, in the order a single process finds them.
     issues: list[Issue] = field(default_factory=list)
-    #: Index rows per table, records numbered from 1 within the batch.
+    #: Index rows per table, with the run's record numbers.
     rows: dict[str, list[Row]] = field(default_factory=dict)
     #: Latest service day (YYYYMMDD) among the batch's records, 0 when none.
     max_day: int = 0
@@ -92,7 +97,7 @@ class BatchChecker:
     def check(self, batch: Batch) -> BatchResult:
         """Decode, check structure and per-record rules, collect index rows."""
         s = self.settings
-        result = BatchResult()
+        result = BatchResult(records_before=batch.records_before)
         issues = result.issues
         emit = issues.append
         collector = RowCollector(self.needs, s.salt)
@@ -107,6 +112,7 @@ class BatchChecker:
         # A fresh checker per batch: it warns once per declared version within the batch,
         # and the main process keeps the first warning of the run.
         checker = RecordChecker()
+        engine.seq = batch.records_before
         by_type = result.by_type
         number = batch.first_line - 1
         for line in batch.data.split(b"\n"):

@@ -101,6 +101,9 @@ class _Cutter:
         self.pending: list[bytes] = []
         self.pending_bytes = 0
         self.first = number + 1
+        #: Records before the pending lines (the first record was read by the reader).
+        self.records = 1
+        self.pending_records = 0
 
     def batches(self) -> Iterator[Item]:
         stream = self.stream
@@ -128,14 +131,18 @@ class _Cutter:
             self.first = self.number + 1
         self.pending.append(data)
         self.pending_bytes += len(data)
+        # Non-blank lines are records (as the workers decide: ``bytes.strip``).
+        self.pending_records += sum(1 for line in data.split(b"\n") if line.strip())
         self.number += lines
         if self.pending_bytes >= self.size:
             yield self._batch()
 
     def _batch(self) -> Batch:
         data = self.pending[0] if len(self.pending) == 1 else b"".join(self.pending)
-        self.pending, self.pending_bytes = [], 0
-        return Batch(data, self.first)
+        made = Batch(data, self.first, self.records)
+        self.records += self.pending_records
+        self.pending, self.pending_bytes, self.pending_records = [], 0, 0
+        return made
 
     def _one_by_one(self, source: _Prefixed) -> Iterator[Item]:
         """Read lines as the reader does until the bytes already read are used up and the
@@ -150,6 +157,7 @@ class _Cutter:
                 if self.pending:
                     yield self._batch()
                 self.number += 1
+                self.records += 1
                 _drop_line(source, self.label, self.number, limit)  # type: ignore[arg-type]
                 detail = _too_long_detail(self.bounds)
                 location = Location(self.label, self.number, "")

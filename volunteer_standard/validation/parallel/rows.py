@@ -4,7 +4,7 @@ Why: cross-record rules need every record's rows in one index, and a SQLite conn
 cannot be shared between processes. A worker fills a :class:`RowCollector` (the same
 ``tables``/``add``/``hash_id`` surface as :class:`DatasetIndex`, so the rule engine's
 filler runs unchanged), returns the rows with its batch's result, and the main process
-appends them in input order, shifting the sequence numbers to the run's numbering.
+appends them in input order (the batch numbers its records as the whole run does).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from volunteer_standard.validation.rules.index import BATCH, DatasetIndex, hash_id, seq_column
+from volunteer_standard.validation.rules.index import BATCH, DatasetIndex, hash_id
 
 Row = tuple[Any, ...]
 
@@ -58,19 +58,10 @@ class RowCollector:
         """Nothing to release (the rule engine closes its index)."""
 
 
-def append_rows(index: DatasetIndex, rows: dict[str, list[Row]], offset: int) -> None:
-    """Append a batch's rows to the main index, numbered after the ``offset`` records
-    already seen (a batch numbers its records from 1)."""
+def append_rows(index: DatasetIndex, rows: dict[str, list[Row]]) -> None:
+    """Append a batch's rows to the main index (after the rows of the records before)."""
     for name, batch in rows.items():
         table = index.tables[name]
-        column = seq_column(name)
-        if column == 0:
-            table.rows.extend([(row[0] + offset, *row[1:]) for row in batch])
-        elif column is not None:
-            table.rows.extend(
-                [(*row[:column], row[column] + offset, *row[column + 1 :]) for row in batch]
-            )
-        else:
-            table.rows.extend(batch)
+        table.rows.extend(batch)
         if len(table.rows) >= BATCH:
             table.flush()

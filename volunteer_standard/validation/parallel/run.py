@@ -167,9 +167,11 @@ class ParallelValidation:
         report.records += result.records
         report.records_by_type.update(result.by_type)
         engine = self.engine
+        if result.records_before != engine.seq:  # the framing and the engine disagree
+            raise RuntimeError(f"batch after record {result.records_before}, not {engine.seq}")
         index = engine.index
         if index is not None and result.rows:
-            append_rows(index, result.rows, engine.seq)
+            append_rows(index, result.rows)
             index.max_day = max(index.max_day, result.max_day)
         engine.seq += result.records
 

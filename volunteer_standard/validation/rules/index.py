@@ -156,16 +156,6 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
 }
 
 
-def seq_column(name: str) -> int | None:
-    """Which column of table ``name`` holds the record's sequence number (``None``: none).
-
-    Rows collected apart (in worker processes, one batch at a time) are numbered from the
-    batch's start; the main process shifts this column to the run's numbering.
-    """
-    columns = TABLES[name][0]
-    return next((i for i, col in enumerate(columns) if col.startswith("seq ")), None)
-
-
 def hash_id(salt: bytes, text: str) -> bytes:
     """A salted, truncated HMAC: equal numbers collide, the number cannot be recovered."""
     return hmac.new(salt, text.encode(), hashlib.sha256).digest()[:16]
