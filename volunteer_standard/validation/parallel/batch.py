@@ -26,6 +26,7 @@ import orjson
 from volunteer_standard.io.limits import Limits
 from volunteer_standard.io.reader import Location, RawRecord, _checked
 from volunteer_standard.profiles import Profile
+from volunteer_standard.validation.parallel.packing import Packed, pack
 from volunteer_standard.validation.parallel.rows import Row, RowCollector
 from volunteer_standard.validation.report import Issue
 from volunteer_standard.validation.structure import RecordChecker
@@ -67,8 +68,9 @@ class BatchResult:
     records: int = 0
     #: Records per entity type, in order of first appearance ("(unknown)" when none).
     by_type: Counter[str] = field(default_factory=Counter)
-    #: Every issue found, unfiltered, in the order a single process finds them.
-    issues: list[Issue] = field(default_factory=list)
+    #: Every issue found, unfiltered, in the order a single process finds them
+    #: (packed: see :mod:`.packing`).
+    issues: list[Packed] = field(default_factory=list)
     #: Index rows per table, with the run's record numbers.
     rows: dict[str, list[Row]] = field(default_factory=dict)
     #: Latest service day (YYYYMMDD) among the batch's records, 0 when none.
@@ -98,7 +100,7 @@ class BatchChecker:
         """Decode, check structure and per-record rules, collect index rows."""
         s = self.settings
         result = BatchResult(records_before=batch.records_before)
-        issues = result.issues
+        issues: list[Issue] = []
         emit = issues.append
         collector = RowCollector(self.needs, s.salt)
         engine = self._engine_class(
@@ -125,6 +127,7 @@ class BatchChecker:
             result.records += 1
             by_type[kind or "(unknown)"] += 1
             engine.record(raw, kind, obj)
+        result.issues = [pack(issue) for issue in issues]
         if engine.index is not None:
             result.rows = collector.rows()
             result.max_day = collector.max_day

@@ -32,6 +32,7 @@ from volunteer_standard.validation.parallel.batch import (
     check_batch,
     init_worker,
 )
+from volunteer_standard.validation.parallel.packing import unpack
 from volunteer_standard.validation.parallel.pool import OrderedPool, WorkerError, default_jobs
 from volunteer_standard.validation.parallel.rows import append_rows
 from volunteer_standard.validation.progress import ProgressCallback
@@ -161,8 +162,8 @@ class ParallelValidation:
 
     def _apply(self, result: BatchResult) -> None:
         once = self._once
-        for issue in result.issues:
-            once(issue)
+        for packed in result.issues:
+            once(unpack(packed))
         report = self.report
         report.records += result.records
         report.records_by_type.update(result.by_type)
