@@ -411,6 +411,7 @@ def convert(
     privacy: Privacy | None = None,
     state_path: str | Path | None = None,
     on_checkpoint: Callable[[dict[str, Any]], None] | None = None,
+    jobs: int | None = 1,
 ) -> ConvertSummary:
     """Convert ``source`` (read by ``source_connector``) into ``target``.
 
@@ -427,7 +428,9 @@ def convert(
     only after the outputs are complete. Reasons are in ``lang``. ``on_checkpoint`` is
     called with the state of each checkpoint once the records before it are durable, for
     writers that can ``flush`` (API targets, ``vstd sync``; a file is only complete when
-    closed).
+    closed). ``jobs`` processes judge the records (``None``: one per core) when the source is
+    standard JSON Lines and the target's writer can write records encoded elsewhere (see
+    ``volunteer_standard.parallel``); output, rejects and summary are those of one process.
 
     Raises :class:`ConnectorError` (a :class:`ConnectorFault` when a connector breaks its
     contract), :class:`ConversionAborted` or a :class:`SamePathError` when an output is an
@@ -457,7 +460,17 @@ def convert(
     plan.writes = writable_types(plan.writer_connector, target)
     progress = _with_position(progress, plan.reader)
     try:
-        _pump(plan, summary, sink, writer, state, progress, progress_every, on_checkpoint)
+        parallel = None
+        if jobs != 1:
+            from volunteer_standard.parallel.convert_run import parallel_conversion
+
+            parallel = parallel_conversion(
+                plan, writer, jobs, state=state, on_checkpoint=on_checkpoint
+            )
+        if parallel is not None:
+            parallel.pump(summary, sink, writer, progress, progress_every)
+        else:
+            _pump(plan, summary, sink, writer, state, progress, progress_every, on_checkpoint)
         finish_run(plan, summary, sink, writer)
     except BaseException:
         _abort(writer)

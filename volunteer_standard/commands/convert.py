@@ -119,6 +119,17 @@ def convert_command(
             help="Summary: a table on a terminal, JSON otherwise (auto); or force one.",
         ),
     ] = SummaryFormat.auto,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes that judge records of a standard JSON Lines source (default: one "
+            "per core; 1: this process only). Output and rejects are the same whatever the "
+            "number.",
+        ),
+    ] = None,
 ) -> None:
     """Convert INPUT to OUTPUT; exit 0 when all converted, 1 when some were rejected, 2 on
     failure. The summary proves read = written + rejected; nothing is written over an
@@ -156,6 +167,7 @@ def convert_command(
                 progress=progress,
                 lang=language,
                 privacy=chosen,
+                jobs=jobs,
             )
         except BrokenPipeError:
             raise  # the reader went away: vstd's main() stops quietly

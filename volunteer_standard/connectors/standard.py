@@ -16,7 +16,7 @@ from volunteer_standard.connectors.base import (
 )
 from volunteer_standard.io.position import open_source, position_of
 from volunteer_standard.io.reader import RawRecord, iter_raw
-from volunteer_standard.io.writer import JsonlWriter, PackageWriter
+from volunteer_standard.io.writer import JsonlWriter, PackageWriter, dump_record
 from volunteer_standard.models import COLLECTION_TYPES, ENTITY_MODELS, Entity
 from volunteer_standard.models.package import PackageMetadata
 from volunteer_standard.text import Text
@@ -32,8 +32,16 @@ class _Writer:
     def __init__(self, inner: JsonlWriter | PackageWriter) -> None:
         self.inner = inner
 
+    #: Encodes a record as ``write_encoded`` takes it (a plain function: worker processes
+    #: encode, the main process writes in order; see ``volunteer_standard.parallel``).
+    encode = staticmethod(dump_record)
+
     def write(self, obj: Entity) -> None:
         self.inner.write(obj)
+
+    def write_encoded(self, kind: str, data: bytes) -> None:
+        """Write a record that ``encode`` made (``kind``: its entity type)."""
+        self.inner.write_encoded(kind, data)
 
     def close(self) -> None:
         self.inner.close()
@@ -85,43 +93,47 @@ class StandardConnector(Connector):
 
     def _records(self, raws: Iterator[RawRecord]) -> Iterator[SourceRecord]:
         for raw in raws:
-            if raw.collection == "metadata":
-                continue
-            if raw.error is not None:
-                yield SourceRecord(None, raw.location, _raw_of(raw.data), [_problem(raw)])
-                continue
-            data = raw.data
-            if not isinstance(data, dict):
-                yield SourceRecord(  # the value is kept for the reject file: nothing lost
-                    None,
-                    raw.location,
-                    {"value": data},
-                    [Problem(codes.NOT_AN_OBJECT, "the record is not a JSON object")],
-                )
-                continue
-            if raw.collection is not None:
-                kind = COLLECTION_TYPES.get(raw.collection)
-                if kind is None:
-                    problem = Problem(
-                        codes.UNKNOWN_COLLECTION, f"unknown array {raw.collection!r} in the package"
-                    )
-                    yield SourceRecord(data, raw.location, None, [problem])
-                    continue
-                if "type" not in data:
-                    data = {"type": kind, **data}
-                elif data["type"] != kind:
-                    problem = Problem(
-                        codes.TYPE_MISMATCH,
-                        f"type {data['type']!r} sits in the {raw.collection} array",
-                    )
-                    yield SourceRecord(data, raw.location, None, [problem])
-                    continue
-            yield SourceRecord(data, raw.location, None)
+            record = source_record(raw)
+            if record is not None:
+                yield record
 
     def open_writer(self, target: str) -> RecordWriter:
         if self._form(target) == "package":
             return _Writer(PackageWriter(target, _metadata()))
         return _Writer(JsonlWriter(target))
+
+
+def source_record(raw: RawRecord) -> SourceRecord | None:
+    """What :meth:`StandardConnector.read` yields for one record of the reader (``None``
+    for a package's metadata); parallel conversion uses it for the records it reads."""
+    if raw.collection == "metadata":
+        return None
+    if raw.error is not None:
+        return SourceRecord(None, raw.location, _raw_of(raw.data), [_problem(raw)])
+    data = raw.data
+    if not isinstance(data, dict):
+        return SourceRecord(  # the value is kept for the reject file: nothing lost
+            None,
+            raw.location,
+            {"value": data},
+            [Problem(codes.NOT_AN_OBJECT, "the record is not a JSON object")],
+        )
+    if raw.collection is not None:
+        kind = COLLECTION_TYPES.get(raw.collection)
+        if kind is None:
+            problem = Problem(
+                codes.UNKNOWN_COLLECTION, f"unknown array {raw.collection!r} in the package"
+            )
+            return SourceRecord(data, raw.location, None, [problem])
+        if "type" not in data:
+            data = {"type": kind, **data}
+        elif data["type"] != kind:
+            problem = Problem(
+                codes.TYPE_MISMATCH,
+                f"type {data['type']!r} sits in the {raw.collection} array",
+            )
+            return SourceRecord(data, raw.location, None, [problem])
+    return SourceRecord(data, raw.location, None)
 
 
 def _problem(raw: RawRecord) -> Problem:

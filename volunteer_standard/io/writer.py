@@ -59,6 +59,11 @@ class JsonlWriter:
         self._out.write(dump_record(obj) + b"\n")
         self.count += 1
 
+    def write_encoded(self, kind: str, data: bytes) -> None:
+        """Write a record already encoded by :func:`dump_record`."""
+        self._out.write(data + b"\n")
+        self.count += 1
+
     def close(self) -> None:
         """Complete the output (renamed into place when it is a file)."""
         if self._atomic is not None:
@@ -116,6 +121,17 @@ class PackageWriter:
             spool.write(dump_record(obj))
         else:
             spool.write(b",\n" + dump_record(obj))
+        self._counts[kind] = self._counts.get(kind, 0) + 1
+        self.count += 1
+
+    def write_encoded(self, kind: str, data: bytes) -> None:
+        """Write a record of type ``kind`` already encoded by :func:`dump_record`."""
+        if kind not in ENTITY_MODELS:
+            raise ValueError(f"cannot write an object of unknown type {kind!r}")
+        spool = self._files.get(kind)
+        if spool is None:
+            spool = self._files[kind] = (Path(self._spool.name) / f"{kind}.jsonl").open("wb")
+        spool.write(data + b"\n")
         self._counts[kind] = self._counts.get(kind, 0) + 1
         self.count += 1
 
