@@ -327,6 +327,7 @@ def test_sigterm_leaves_no_worker_behind(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGTERM)
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 143, err
+    assert b"Traceback" not in err, err
     assert not report.exists()  # no half-written report
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists() or _zombie_gone(pid), f"worker {pid} left"

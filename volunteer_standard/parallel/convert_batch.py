@@ -174,6 +174,7 @@ def init_worker(settings: ConvertSettings) -> None:
     """Prepare this process for :func:`convert_batch` (Ctrl-C is the main process's)."""
     global _CHECKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler (fork)
     _CHECKER = ConvertChecker(settings)
 
 

@@ -151,10 +151,11 @@ def init_worker(settings: BatchSettings) -> None:
     """Prepare this process for :func:`check_batch` (a pool's initializer).
 
     Ctrl-C reaches every process of the terminal's group: workers ignore it and leave the
-    stopping to the main process, which ends them.
+    stopping to the main process, which ends them (SIGTERM: they just end, quietly).
     """
     global _CHECKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler (fork)
     _CHECKER = BatchChecker(settings)
 
 
