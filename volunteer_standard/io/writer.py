@@ -115,23 +115,19 @@ class PackageWriter:
         kind = getattr(obj, "type", None) if isinstance(obj, BaseModel) else obj.get("type")
         if kind not in ENTITY_MODELS:
             raise ValueError(f"cannot write an object of unknown type {kind!r}")
-        spool = self._files.get(kind)
-        if spool is None:
-            spool = self._files[kind] = (Path(self._spool.name) / f"{kind}.jsonl").open("wb")
-            spool.write(dump_record(obj))
-        else:
-            spool.write(b",\n" + dump_record(obj))
-        self._counts[kind] = self._counts.get(kind, 0) + 1
-        self.count += 1
+        self.write_encoded(kind, dump_record(obj))
 
     def write_encoded(self, kind: str, data: bytes) -> None:
-        """Write a record of type ``kind`` already encoded by :func:`dump_record`."""
+        """Write a record of type ``kind`` already encoded by :func:`dump_record` (by a
+        worker process: see ``volunteer_standard.parallel``)."""
         if kind not in ENTITY_MODELS:
             raise ValueError(f"cannot write an object of unknown type {kind!r}")
         spool = self._files.get(kind)
         if spool is None:
             spool = self._files[kind] = (Path(self._spool.name) / f"{kind}.jsonl").open("wb")
-        spool.write(data + b"\n")
+            spool.write(data)
+        else:
+            spool.write(b",\n" + data)
         self._counts[kind] = self._counts.get(kind, 0) + 1
         self.count += 1
 
