@@ -300,19 +300,20 @@ def _children(pid: int) -> Iterator[int]:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists processes through /proc")
-def test_sigterm_leaves_no_worker_behind(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["validate", "convert"])
+def test_sigterm_leaves_no_worker_behind(tmp_path: Path, command: str) -> None:
     rows = _messy_lines()
     path = tmp_path / "big.jsonl"
     with path.open("wb") as out:
         for _ in range(60):
             out.write(b"\n".join(rows) + b"\n")
-    report = tmp_path / "report.json"
+    output = tmp_path / "out.json"
+    args = ["--format", "json", "--output", str(output)]
+    if command == "convert":
+        args = [str(output), "--format", "json"]
     env = {**os.environ, "VSTD_LANG": "en"}
     proc = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "volunteer_standard", "validate", str(path)),
-            *("--jobs", "2", "--format", "json", "--output", str(report)),
-        ],
+        [sys.executable, "-m", "volunteer_standard", command, str(path), "--jobs", "2", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -328,7 +329,7 @@ def test_sigterm_leaves_no_worker_behind(tmp_path: Path) -> None:
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 143, err
     assert b"Traceback" not in err, err
-    assert not report.exists()  # no half-written report
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]  # no half output
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists() or _zombie_gone(pid), f"worker {pid} left"
 
