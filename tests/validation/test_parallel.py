@@ -94,6 +94,7 @@ def _messy_lines() -> list[bytes]:
         vols[2],  # duplicate volunteer
         {**recs[2], "id": "sr-dangling", "volunteer_id": "vol-missing"},  # unresolved
         {**recs[3], "id": "sr-far-future", "start": "2031-01-01T09:00:00+08:00"},
+        _shifted(recs[4], "sr-overlap", minutes=10),  # overlaps recs[4]: VR310
     ]
     for i, data in enumerate(extra):
         out.insert(7 + 31 * i, orjson.dumps(data))
@@ -105,6 +106,15 @@ def _messy_lines() -> list[bytes]:
     out.insert(80, b'{"type": "volunteer", "id": "dup-key", "id": "x"}')  # VS106
     out.insert(81, b"not json at all")
     return out
+
+
+def _shifted(record: dict[str, Any], rid: str, minutes: int) -> dict[str, Any]:
+    """A copy of a service record starting and ending ``minutes`` later."""
+    moved = {}
+    for key in ("start", "end"):
+        at = datetime.fromisoformat(record[key]) + timedelta(minutes=minutes)
+        moved[key] = at.isoformat()
+    return {**record, "id": rid, **moved}
 
 
 def _write(path: Path, rows: list[bytes], *, crlf_at: int = 50, bom: bool = True) -> Path:
@@ -138,8 +148,9 @@ def test_same_report_issues_and_baseline(
     one = _run(messy, 1, profile=profile, write_baseline=one_baseline)
     assert one[0]["en"]["records"] > 200
     codes = {i["code"] for i in one[1]}
-    if profile == "national":  # cross-record checks did find something
-        assert {"VR601", "VR602"} <= codes
+    if profile == "national":  # cross-record checks found references, duplicate ids,
+        # a duplicate ID number (hashed in the workers with the main index's salt), overlaps
+        assert {"VR601", "VR602", "VR603", "VR310"} <= codes
     assert {"VS100", "VS106", "VS132"} <= codes
     assert [i["code"] for i in one[1]].count("VS132") == 1
     for jobs in (2, 3):
