@@ -359,3 +359,41 @@ def _zombie_gone(pid: int) -> bool:
     except OSError:
         return True
     return state == "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists processes through /proc")
+def test_stuck_workers_are_terminated_when_the_run_stops(
+    messy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that does not finish its batch within the grace period is terminated, and
+    the run still ends (no thread of the executor left waiting on it)."""
+
+    def stuck(self: BatchChecker, item: Batch) -> Any:
+        time.sleep(600)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pool, "START_METHOD", "fork")
+    monkeypatch.setattr(pool, "GRACE", 0.5)
+    monkeypatch.setattr(BatchChecker, "check", stuck)  # inherited by the forked workers
+    previous = signal.signal(signal.SIGALRM, stop)
+    started = time.monotonic()
+    try:
+        signal.alarm(2)
+        with pytest.raises(KeyboardInterrupt):
+            validate(messy, jobs=2, today=TODAY, now=NOW)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 30
+    assert [pid for pid in _children(os.getpid()) if _is_worker(pid)] == []
+
+
+def _is_worker(pid: int) -> bool:
+    """A live child other than multiprocessing's own helpers (resource tracker)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return not _zombie_gone(pid) and b"resource_tracker" not in command
