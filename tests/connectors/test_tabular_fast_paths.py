@@ -242,4 +242,7 @@ def test_mojibake_hints_are_in_both_languages() -> None:
     """Regression: TAB101's hint was English in the Chinese message too."""
     text = _hint_text("contains '锟斤拷': characters were already lost by a wrong decoding before")
     assert text.zh.startswith("含有 '锟斤拷'") and text.en.startswith("contains")
-    assert "原文可能是 '张三'" in _hint_text("looks like UTF-8 text decoded as GBK; probably '张三'").zh
+    assert (
+        "原文可能是 '张三'"
+        in _hint_text("looks like UTF-8 text decoded as GBK; probably '张三'").zh
+    )

@@ -98,16 +98,28 @@ def test_fail_on_invalid_stops_at_the_same_record(messy: Path, tmp_path: Path) -
 
 def test_progress_is_reported_at_the_same_counts(messy: Path, tmp_path: Path) -> None:
     seen: dict[int, list[tuple[int, int, int]]] = {1: [], 2: []}
+    read: dict[int, list[int | None]] = {1: [], 2: []}
+
+    def show(summary: Any, jobs: int) -> None:
+        seen[jobs].append((summary.read, summary.written, summary.rejected))
+        read[jobs].append(summary.bytes_read)
+
     for jobs in (1, 2):
         convert(
             str(messy),
             str(tmp_path / f"p{jobs}.jsonl"),
             jobs=jobs,
-            progress=lambda s, j=jobs: seen[j].append((s.read, s.written, s.rejected)),
+            progress=lambda s, j=jobs: show(s, j),
             progress_every=7,
         )
     assert seen[1] == seen[2]
     assert len(seen[1]) > 10
+    # Bytes read grow to about the input's size with workers too (a batch at a time).
+    size = messy.stat().st_size
+    assert read[1][-1] == size
+    assert all(b is not None for b in read[2])
+    assert read[2] == sorted(read[2])  # type: ignore[type-var]
+    assert size - 2000 < (read[2][-1] or 0) <= size
 
 
 def test_other_sources_and_targets_convert_in_one_process(

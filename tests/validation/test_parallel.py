@@ -311,13 +311,17 @@ def _children(pid: int) -> Iterator[int]:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists processes through /proc")
-@pytest.mark.parametrize("command", ["validate", "convert"])
-def test_sigterm_leaves_no_worker_behind(tmp_path: Path, command: str) -> None:
+@pytest.mark.parametrize(
+    ("command", "signum"),
+    [("validate", signal.SIGTERM), ("convert", signal.SIGTERM), ("validate", signal.SIGINT)],
+)
+def test_sigterm_leaves_no_worker_behind(tmp_path: Path, command: str, signum: int) -> None:
     rows = _messy_lines()
     path = tmp_path / "big.jsonl"
     with path.open("wb") as out:
-        for _ in range(60):
-            out.write(b"\n".join(rows) + b"\n")
+        block = b"\n".join(rows) + b"\n"
+        for _ in range(400):  # long enough to be running when the signal comes
+            out.write(block)
     output = tmp_path / "out.json"
     args = ["--format", "json", "--output", str(output)]
     if command == "convert":
@@ -326,6 +330,7 @@ def test_sigterm_leaves_no_worker_behind(tmp_path: Path, command: str) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "volunteer_standard", command, str(path), "--jobs", "2", *args],
         env=env,
+        start_new_session=True,  # its own process group, as a terminal would give it
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -335,10 +340,13 @@ def test_sigterm_leaves_no_worker_behind(tmp_path: Path, command: str) -> None:
         workers = list(_children(proc.pid))
         time.sleep(0.05)
     assert len(workers) >= 2, "the workers did not start"
-    time.sleep(0.5)
-    proc.send_signal(signal.SIGTERM)
+    time.sleep(0.2)
+    if signum == signal.SIGINT:  # Ctrl-C reaches the whole group: workers ignore it
+        os.killpg(os.getpgid(proc.pid), signal.SIGINT)
+    else:
+        proc.send_signal(signum)
     _out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143, err
+    assert proc.returncode == 128 + signum, err
     assert b"Traceback" not in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]  # no half output
     for pid in workers:
@@ -351,3 +359,41 @@ def _zombie_gone(pid: int) -> bool:
     except OSError:
         return True
     return state == "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists processes through /proc")
+def test_stuck_workers_are_terminated_when_the_run_stops(
+    messy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that does not finish its batch within the grace period is terminated, and
+    the run still ends (no thread of the executor left waiting on it)."""
+
+    def stuck(self: BatchChecker, item: Batch) -> Any:
+        time.sleep(600)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pool, "START_METHOD", "fork")
+    monkeypatch.setattr(pool, "GRACE", 0.5)
+    monkeypatch.setattr(BatchChecker, "check", stuck)  # inherited by the forked workers
+    previous = signal.signal(signal.SIGALRM, stop)
+    started = time.monotonic()
+    try:
+        signal.alarm(2)
+        with pytest.raises(KeyboardInterrupt):
+            validate(messy, jobs=2, today=TODAY, now=NOW)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 30
+    assert [pid for pid in _children(os.getpid()) if _is_worker(pid)] == []
+
+
+def _is_worker(pid: int) -> bool:
+    """A live child other than multiprocessing's own helpers (resource tracker)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return not _zombie_gone(pid) and b"resource_tracker" not in command

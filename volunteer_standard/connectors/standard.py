@@ -84,15 +84,18 @@ class StandardConnector(Connector):
         stream, label, owned = open_source(source)  # here, so that its position can be read
         self._where = position_of(stream)
         try:
-            for raw in iter_raw(stream, fmt=self._form(source), name=label):
-                record = source_record(raw)
-                if record is not None:
-                    yield record
+            yield from self._records(iter_raw(stream, fmt=self._form(source), name=label))
         finally:
             if owned:
                 end = self._where()
                 self._where = lambda: end  # the position it had, once closed
                 stream.close()
+
+    def _records(self, raws: Iterator[RawRecord]) -> Iterator[SourceRecord]:
+        for raw in raws:
+            record = source_record(raw)
+            if record is not None:
+                yield record
 
     def open_writer(self, target: str) -> RecordWriter:
         if self._form(target) == "package":

@@ -14,10 +14,12 @@ process start-up.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -37,6 +39,21 @@ MIN_BATCHES = 4
 START_METHOD: str | None = None
 #: Batches in flight per worker: enough to keep workers busy while results are used.
 WINDOW_PER_WORKER = 3
+
+
+#: Seconds a worker may take to finish its batch when the run stops early.
+GRACE = 5.0
+
+
+def _unblock(executor: ProcessPoolExecutor) -> None:
+    """Close this process's ends of the executor's pipes (its private queues), so that its
+    threads waiting on a terminated worker read the end of the pipe instead of waiting."""
+    for queue, end in (("_result_queue", "_writer"), ("_call_queue", "_reader")):
+        connection = getattr(getattr(executor, queue, None), end, None)
+        close = getattr(connection, "close", None)
+        if callable(close):
+            with contextlib.suppress(OSError):
+                close()
 
 
 class WorkerError(VstdError):
@@ -149,21 +166,36 @@ class OrderedPool(Generic[T, R]):
             ) from None
 
     def _terminate(self, pending: deque[Future[R] | tuple[str, Any]]) -> None:
-        """End the workers now (an error or an interrupt): cancel, terminate, reap."""
+        """End the workers (an error or an interrupt) and reap them.
+
+        Killing a worker while it writes a result would leave the executor's own threads
+        waiting for the rest of the message for ever, so the workers are first asked to
+        stop (queued batches cancelled, those running finish within ``GRACE`` seconds);
+        only one that is still alive then is terminated, and the pipes those threads could
+        wait on are closed so that they see the end and leave.
+        """
         executor = self.executor
         if executor is None:
             return
+        self.executor = None
         for entry in pending:
             if not isinstance(entry, tuple):
                 entry.cancel()
         processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + GRACE
         for process in processes:
-            if process.is_alive():
-                process.terminate()
-        executor.shutdown(wait=True, cancel_futures=True)
-        for process in processes:
-            process.join(timeout=5)
-        self.executor = None
+            process.join(timeout=max(0.0, deadline - time.monotonic()))
+        stuck = [process for process in processes if process.is_alive()]
+        for process in stuck:
+            process.terminate()
+        for process in stuck:
+            process.join(timeout=GRACE)
+        if stuck:
+            _unblock(executor)
+        manager = getattr(executor, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(timeout=GRACE)
 
     def close(self) -> None:
         """Let the workers finish and reap them (the normal end)."""
