@@ -155,6 +155,8 @@ app = typer.Typer(
     name="vstd",
     cls=_PluginCommands,
     help="volunteer-standard: validate and convert volunteer-service data (志愿服务数据标准).",
+    epilog="Commands that plugins add run by name; 'vstd plugins' lists them. "
+    "插件添加的命令按名称运行，'vstd plugins' 列出这些命令。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

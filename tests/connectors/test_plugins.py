@@ -123,6 +123,8 @@ def test_vstd_plugins_lists_broken_ones_and_still_works(loaded: Path) -> None:
     assert "vstd-test-broken 1.2.3 [plugin] BROKEN: RuntimeError: boom at import" in lines
     assert any(line.startswith("vstd-test-hook 1.2.3 [plugin] BROKEN:") for line in lines)
     assert "vstd-test-good 1.2.3 [plugin] hooks: register_commands, register_connectors" in lines
+    # vstd --help does not import plugins to list their commands: vstd plugins does
+    assert "commands added by plugins (not in vstd --help): hello" in lines
     as_json = json.loads(runner.invoke(app, ["plugins", "--json"]).output)
     broken = next(p for p in as_json if p["name"] == "vstd-test-broken")
     assert broken["error"] == "RuntimeError: boom at import"

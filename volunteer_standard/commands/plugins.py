@@ -14,6 +14,9 @@ _KIND = {True: Text("内置", "built-in"), False: Text("插件", "plugin")}
 _BROKEN = Text("有问题", "BROKEN")
 _HOOKS = Text("钩子", "hooks")
 _OVERRIDES = Text("替换内置", "overrides")
+_COMMANDS = Text(
+    "插件添加的命令（vstd --help 不列出）", "commands added by plugins (not in vstd --help)"
+)
 
 
 def plugins_command(
@@ -24,7 +27,13 @@ def plugins_command(
     from volunteer_standard.plugins import call_each, plugin_infos
 
     language = resolve_lang(lang)
-    call_each("register_commands", cli=typer.Typer())  # a plugin failing there is shown too
+    extra = typer.Typer()
+
+    @extra.callback()
+    def _group() -> None:  # a group even for one command
+        """Plugin commands."""
+
+    call_each("register_commands", cli=extra)  # a plugin failing there is shown too
     infos = plugin_infos()
     if as_json:
         rows = [
@@ -49,3 +58,6 @@ def plugins_command(
         if info.overrides:
             line += f" ({_OVERRIDES.get(language)}: {', '.join(info.overrides)})"
         typer.echo(line)
+    added = sorted(typer.main.get_group(extra).commands)
+    if added:
+        typer.echo(f"{_COMMANDS.get(language)}: {', '.join(added)}")
