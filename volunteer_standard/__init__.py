@@ -6,12 +6,12 @@ is internal and may change.
 
 from __future__ import annotations
 
-import importlib
 import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from volunteer_standard._version import SCHEMA_VERSION, __version__
+from volunteer_standard.lazy import lazy_attributes as _lazy_attributes
 
 if TYPE_CHECKING:  # the names below are imported on first use (see ``__getattr__``)
     from volunteer_standard.connectors import (
@@ -106,14 +106,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name on first use and keep it, so the next lookup is a plain one."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy_attributes(globals(), _LAZY)
 
 
 def __dir__() -> list[str]:

@@ -6,7 +6,7 @@ modules of this package (``atomic``, ``paths``, ``limits``) cost a command nothi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from volunteer_standard.io.reader import (
     InputError,
@@ -15,22 +15,16 @@ from volunteer_standard.io.reader import (
     detect_format,
     iter_raw,
 )
+from volunteer_standard.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from volunteer_standard.io.writer import JsonlWriter, PackageWriter, dump_record
 
-_WRITER_NAMES = frozenset({"JsonlWriter", "PackageWriter", "dump_record"})
-
-
-def __getattr__(name: str) -> Any:
-    """``JsonlWriter``, ``PackageWriter`` and ``dump_record``, imported when first asked for."""
-    if name not in _WRITER_NAMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from volunteer_standard.io import writer
-
-    value = getattr(writer, name)
-    globals()[name] = value
-    return value
+#: The writers, imported when first asked for.
+__getattr__ = lazy_attributes(
+    globals(),
+    dict.fromkeys(("JsonlWriter", "PackageWriter", "dump_record"), "volunteer_standard.io.writer"),
+)
 
 
 __all__ = [

@@ -8,11 +8,11 @@ through the ``volunteer_standard`` entry-point group.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from volunteer_standard import hookimpl
+from volunteer_standard.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from volunteer_standard.connectors import Connector
@@ -47,13 +47,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attribute = _LAZY[name]
-    value = getattr(importlib.import_module(module), attribute)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(globals(), _LAZY)
 
 
 @hookimpl

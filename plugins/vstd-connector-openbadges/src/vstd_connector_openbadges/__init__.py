@@ -7,11 +7,11 @@ VC 2.0 JSON Schemas (:func:`vstd_connector_openbadges.schemas.errors`).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from volunteer_standard import hookimpl
+from volunteer_standard.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from volunteer_standard.connectors import Connector
@@ -53,13 +53,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attribute = _LAZY[name]
-    value = getattr(importlib.import_module(module), attribute)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(globals(), _LAZY)
 
 
 @hookimpl
