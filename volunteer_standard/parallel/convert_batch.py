@@ -58,6 +58,8 @@ class ConvertResult:
     """Every record of a batch, in input order."""
 
     outcomes: list[Outcome] = field(default_factory=list)
+    #: Bytes of the batch's lines (progress of a run: bytes done so far).
+    size: int = 0
 
 
 class ConvertChecker:
@@ -90,7 +92,7 @@ class ConvertChecker:
         keep = s.on_invalid == "keep"
         encode = s.encode
         entity = s.privacy.entity
-        result = ConvertResult()
+        result = ConvertResult(size=len(batch.data))
         out = result.outcomes
         number = batch.first_line - 1
         for line in batch.data.split(b"\n"):

@@ -8,8 +8,7 @@ encoded bytes and handing rejects to the sink, counting and reporting progress p
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from volunteer_standard.connectors.base import ConnectorError, RecordWriter
@@ -134,22 +133,14 @@ class ParallelConversion:
         workers: OrderedPool[Batch, ConvertResult] = OrderedPool(
             convert_batch, init_worker, (self.settings,), jobs=self.jobs, local=self._here
         )
-        sizes: deque[int] = deque()
-
-        def measured() -> Iterator[Any]:
-            for item in items:
-                if isinstance(item, Batch):
-                    sizes.append(len(item.data))
-                yield item
-
         # The progress display asks the reader how far it is: the bytes of the batches
         # delivered so far (the reader itself reads nothing in this run).
         done_bytes = 0
         reader._where = lambda: done_bytes
         try:
-            for done in workers.run(measured(), _is_batch):
+            for done in workers.run(items, _is_batch):
                 if isinstance(done, ConvertResult):
-                    done_bytes += sizes.popleft()
+                    done_bytes += done.size
                     self._deliver(done, summary, sink, writer, progress, every)
                 else:
                     self._read_here(done, checker, summary, sink, writer, progress, every)

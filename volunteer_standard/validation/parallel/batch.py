@@ -65,6 +65,8 @@ class BatchResult:
     #: Records before the batch (as in :class:`Batch`) and records in it (blank lines are
     #: not records).
     records_before: int = 0
+    #: Bytes of the batch's lines (progress of a run: bytes done so far).
+    size: int = 0
     records: int = 0
     #: Records per entity type, in order of first appearance ("(unknown)" when none).
     by_type: Counter[str] = field(default_factory=Counter)
@@ -99,7 +101,7 @@ class BatchChecker:
     def check(self, batch: Batch) -> BatchResult:
         """Decode, check structure and per-record rules, collect index rows."""
         s = self.settings
-        result = BatchResult(records_before=batch.records_before)
+        result = BatchResult(records_before=batch.records_before, size=len(batch.data))
         issues: list[Issue] = []
         emit = issues.append
         collector = RowCollector(self.needs, s.salt)

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -119,22 +118,14 @@ class ParallelValidation:
         items = lines.input_items(
             source, fmt=fmt, name=self.settings.label, batch_bytes=lines.BATCH_BYTES
         )
-        sizes: deque[int] = deque()
-
-        def measured() -> Iterator[Any]:
-            for item in items:
-                if isinstance(item, Batch):
-                    sizes.append(len(item.data))
-                yield item
-
         workers: OrderedPool[Batch, BatchResult] = OrderedPool(
             check_batch, init_worker, (self.settings,), jobs=self.jobs, local=self._check_here
         )
         done_bytes = 0
-        for done in workers.run(measured(), _is_batch):
+        for done in workers.run(items, _is_batch):
             if isinstance(done, BatchResult):
                 self._apply(done)
-                done_bytes += sizes.popleft()
+                done_bytes += done.size
                 if on_progress is not None:
                     on_progress(self.report.records, done_bytes)
             else:
