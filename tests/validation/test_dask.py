@@ -22,9 +22,9 @@ from typer.testing import CliRunner
 from tests.validation.test_parallel import NOW, TODAY, _messy_lines, _records, _summary, _write
 from volunteer_standard.cli import app
 from volunteer_standard.io.limits import Limits
-from volunteer_standard.io.reader import Location, RawRecord, iter_raw
+from volunteer_standard.io.reader import Location, RawRecord, decode_line, iter_raw
 from volunteer_standard.validation import Issue, validate
-from volunteer_standard.validation.parallel import batch, dask_engine, partitions
+from volunteer_standard.validation.parallel import dask_engine, partitions
 from volunteer_standard.validation.parallel.batch import Batch
 
 distributed = pytest.importorskip("distributed")
@@ -158,7 +158,7 @@ def _records_of(item: Batch, label: str) -> list[tuple[Any, ...]]:
     out = []
     for i, line in enumerate(item.data.split(b"\n")):
         if text := line.strip():
-            out.append(_key(batch._decode(text, Location(label, item.first_line + i), Limits())))
+            out.append(_key(decode_line(text, Location(label, item.first_line + i), Limits())))
     return out
 
 

@@ -26,14 +26,13 @@ from typer.testing import CliRunner
 
 from volunteer_standard.cli import app
 from volunteer_standard.io.limits import Limits
-from volunteer_standard.io.reader import Location, iter_raw
+from volunteer_standard.io.reader import Location, decode_line, iter_raw
 from volunteer_standard.samples import SampleSpec, broken_records, generate
 from volunteer_standard.validation import Issue, Report, validate
 from volunteer_standard.validation.parallel import (
     Batch,
     BatchChecker,
     WorkerError,
-    batch,
     lines,
     pool,
 )
@@ -216,7 +215,7 @@ def test_batches_number_lines_as_the_reader_does(tmp_path: Path, size: int) -> N
             for i, line in enumerate(item.data.split(b"\n")):
                 text = line.strip()
                 if text:
-                    raw = batch._decode(text, Location(label, item.first_line + i, ""), bounds)
+                    raw = decode_line(text, Location(label, item.first_line + i, ""), bounds)
                     got.append((raw.location, raw.error, raw.code, raw.data))
         else:
             got.append((item.location, item.error, item.code, item.data))

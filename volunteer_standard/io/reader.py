@@ -225,10 +225,10 @@ def _iter_jsonl(stream: IO[bytes], head: bytes, label: str, bounds: Limits) -> I
             continue
         text = line.strip()
         if text:
-            try:
-                value = orjson.loads(text)
-            except orjson.JSONDecodeError as exc:
-                if not seen_json:
+            if not seen_json:
+                try:
+                    orjson.loads(text)
+                except orjson.JSONDecodeError as exc:
                     raise InputError(
                         Text(
                             f"{label}:{number}：不是 JSON Lines：第一条记录不是 JSON（{exc}）",
@@ -236,11 +236,8 @@ def _iter_jsonl(stream: IO[bytes], head: bytes, label: str, bounds: Limits) -> I
                             f"({exc})",
                         )
                     ) from None
-                raw = text[:200].decode("utf-8", "replace")
-                yield RawRecord(raw, location, None, str(exc))
-            else:
                 seen_json = True
-                yield _checked_line(value, location, text, bounds)
+            yield decode_line(text, location, bounds)
         line = stream.readline(_HEAD_BYTES)
     if not seen_json:
         raise InputError(Text(f"{label}：输入为空", f"{label}: the input is empty"))
@@ -352,6 +349,16 @@ def _checked(
         if key is not None:
             return RawRecord(value, location, collection, repr(key), codes.DUPLICATE_KEY)
     return RawRecord(value, location, collection)
+
+
+def decode_line(text: bytes, location: Location, bounds: Limits) -> RawRecord:
+    """One non-blank JSON Lines line, once the input is known to be JSON Lines: a line that
+    is not JSON is an error record. Parallel batches decode their lines with it too."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return RawRecord(text[:200].decode("utf-8", "replace"), location, None, str(exc))
+    return _checked_line(value, location, text, bounds)
 
 
 #: Depth limits up to this are checked recursively (well within Python's recursion limit).

@@ -19,11 +19,11 @@ from volunteer_standard.connectors.base import SourceRecord
 from volunteer_standard.connectors.standard import StandardConnector, source_record
 from volunteer_standard.engine import OnInvalid, RunPlan, Verdict, judge
 from volunteer_standard.io.limits import Limits
-from volunteer_standard.io.reader import Location
+from volunteer_standard.io.reader import Location, decode_line
 from volunteer_standard.privacy import Privacy
 from volunteer_standard.profiles import Profile
 from volunteer_standard.text import Lang
-from volunteer_standard.validation.parallel.batch import Batch, _decode
+from volunteer_standard.validation.parallel.batch import Batch
 from volunteer_standard.validation.parallel.rows import RowCollector
 from volunteer_standard.validation.report import Issue
 from volunteer_standard.validation.structure import RecordChecker
@@ -100,7 +100,7 @@ class ConvertChecker:
             text = line.strip()
             if not text:
                 continue
-            raw = _decode(text, Location(s.label, number, ""), s.limits)
+            raw = decode_line(text, Location(s.label, number, ""), s.limits)
             record = source_record(raw)
             assert record is not None  # JSON Lines has no metadata
             verdict = judge(record, plan, checker)

@@ -19,12 +19,9 @@ import signal
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
-
-import orjson
 
 from volunteer_standard.io.limits import Limits
-from volunteer_standard.io.reader import Location, RawRecord, _checked_line
+from volunteer_standard.io.reader import Location, decode_line
 from volunteer_standard.profiles import Profile
 from volunteer_standard.validation.parallel.packing import Packed, pack
 from volunteer_standard.validation.parallel.rows import Row, RowCollector
@@ -124,7 +121,7 @@ class BatchChecker:
             text = line.strip()
             if not text:
                 continue
-            raw = _decode(text, Location(s.label, number, ""), s.limits)
+            raw = decode_line(text, Location(s.label, number, ""), s.limits)
             kind, obj = checker.check(raw, emit)
             result.records += 1
             by_type[kind or "(unknown)"] += 1
@@ -134,17 +131,6 @@ class BatchChecker:
             result.rows = collector.rows()
             result.max_day = collector.max_day
         return result
-
-
-def _decode(text: bytes, location: Location, bounds: Limits) -> RawRecord:
-    """One non-blank line as the reader decodes it once the input is known to be JSON
-    Lines (``volunteer_standard.io.reader._iter_jsonl``: a line that is not JSON is an
-    error record). Keep the two in step: tests compare the records, not the speed."""
-    try:
-        value: Any = orjson.loads(text)
-    except orjson.JSONDecodeError as exc:
-        return RawRecord(text[:200].decode("utf-8", "replace"), location, None, str(exc))
-    return _checked_line(value, location, text, bounds)
 
 
 _CHECKER: BatchChecker | None = None
