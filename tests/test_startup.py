@@ -85,6 +85,34 @@ def test_version_and_help_import_neither_the_library_nor_the_plugins(
         assert _loaded(modules, ("rich",)) == []  # rich is for help and progress only
 
 
+#: The command modules of ``vstd``; a run imports the one of its command only.
+COMMAND_MODULES = tuple(
+    f"volunteer_standard.commands.{name}"
+    for name in (
+        "certificate", "codelists", "connectors", "convert", "fields", "keys", "mapping",
+        "plugin", "plugins", "rules", "schema", "serve", "sync", "template", "upgrade",
+        "validate",
+    )
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "module"),
+    [
+        (("--version",), None),
+        (("validate", "--help"), "validate"),
+        (("convert", "--help"), "convert"),
+        (("codelists", "--help"), "codelists"),
+    ],
+)
+def test_a_run_builds_only_its_own_command(args: tuple[str, ...], module: str | None) -> None:
+    """Typer reads every parameter of a command it builds: a run builds its command only
+    (``vstd --help`` lists, and so builds, them all)."""
+    modules = _modules_after(_run_cli(*args))
+    expected = [] if module is None else [f"volunteer_standard.commands.{module}"]
+    assert _loaded(modules, COMMAND_MODULES) == expected
+
+
 def test_validate_of_a_small_file_imports_no_connector_library() -> None:
     """Rules and profiles load the plugins, but the built-in connectors (SQLAlchemy, httpx,
     spreadsheets) are imported only when a connector is looked up."""
