@@ -122,6 +122,23 @@ def test_validate_of_a_small_file_imports_no_connector_library() -> None:
     assert _loaded(modules, ("sqlalchemy", "httpx", "openpyxl", "rich")) == []
 
 
+#: What a small validation in one process, with a text report, never needs.
+NOT_FOR_A_SMALL_VALIDATION = (
+    "multiprocessing",  # the worker pool starts only for an input of several batches
+    "concurrent.futures",
+    "volunteer_standard.validation.html",  # the HTML report
+    "volunteer_standard.connectors.base",  # connectors (the built-in plugin is loaded)
+    "volunteer_standard.connectors.registry",
+)
+
+
+def test_validate_of_a_small_file_imports_neither_the_pool_nor_other_reports() -> None:
+    code = _run_cli("validate", str(EXAMPLES / "sample.jsonl"))
+    modules = _modules_after(code, {"VSTD_LOAD_PLUGINS": ""})
+    assert "volunteer_standard.connectors.builtin" in modules  # the plugins were loaded
+    assert _loaded(modules, NOT_FOR_A_SMALL_VALIDATION) == []
+
+
 def test_public_names_import_on_first_use_in_a_fresh_process() -> None:
     code = (
         "import volunteer_standard as v, sys\n"
