@@ -139,6 +139,32 @@ def test_validate_of_a_small_file_imports_neither_the_pool_nor_other_reports() -
     assert _loaded(modules, NOT_FOR_A_SMALL_VALIDATION) == []
 
 
+def test_extension_schemas_are_checked_only_for_a_namespace_the_records_use(
+    tmp_path: Path,
+) -> None:
+    """jsonschema (checking a plugin's extension schema) is imported when a record holds a
+    namespace that a plugin registers, not for records whose extensions are all others."""
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"type": "organization", "id": "o1", "name": "甲", "extensions": '
+                     '{"mine": {"n": 1}}}\n', "utf-8")  # fmt: skip
+    registered = tmp_path / "registered.jsonl"
+    registered.write_text(other.read_text("utf-8").replace('"mine"', '"demo"'), "utf-8")
+    code = (
+        "import volunteer_standard as vs\n"
+        "from volunteer_standard import hookimpl\n"
+        "from volunteer_standard.plugins import register_plugin\n"
+        "class Demo:\n"
+        "    @hookimpl\n"
+        "    def register_extensions(self, register):\n"
+        "        register('demo', {'type': 'object', 'properties': {'n': {'type': 'string'}}})\n"
+        "register_plugin(Demo(), name='demo')\n"
+        f"assert vs.validate({str(other)!r}).issues_by_code.get('VS151') is None\n"
+        "assert 'jsonschema' not in sys.modules, 'checked for a namespace nobody registers'\n"
+        f"assert vs.validate({str(registered)!r}).issues_by_code['VS151'] == 1\n"
+    )
+    assert "jsonschema" in _modules_after(code, {"VSTD_LOAD_PLUGINS": ""})
+
+
 def test_public_names_import_on_first_use_in_a_fresh_process() -> None:
     code = (
         "import volunteer_standard as v, sys\n"
