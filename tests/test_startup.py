@@ -190,7 +190,7 @@ def test_the_convert_command_default_profile_is_the_engine_default() -> None:
     assert convert.DEFAULT_PROFILE == DEFAULT_PROFILE
 
 
-BUNDLED = ("zyh", "openbadges", "gateway", "hsds", "nvsi")
+BUNDLED = ("zyh", "openbadges", "gateway", "hsds", "nvsi", "schemaorg")
 
 
 def test_the_bundled_connector_plugins_load_without_their_connectors() -> None:
