@@ -1,6 +1,8 @@
-"""``vstd validate``: check a JSON package or JSON Lines file against the standard."""
+"""``vstd validate``: check a JSON package or JSON Lines file against the standard.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: typer reads the command's parameter
+annotations, and as strings each would be compiled and evaluated at every start.
+"""
 
 import sys
 from collections.abc import Callable, Iterator
@@ -168,7 +170,7 @@ def validate_command(
 
     stream = JsonReportStream(out, language) if as_json else None
 
-    def on_issue(issue: Issue) -> None:
+    def on_issue(issue: "Issue") -> None:
         nonlocal listed, found
         found += 1
         if as_html or summary_only or (max_issues is not None and listed >= max_issues):
@@ -234,7 +236,7 @@ def _live(
         yield line
 
 
-def _reporter(line: _progress.ProgressLine, issues: Callable[[], int]) -> ProgressCallback:
+def _reporter(line: _progress.ProgressLine, issues: Callable[[], int]) -> "ProgressCallback":
     """What ``validate()`` calls every thousand records: the line shows records, issues,
     the rate, and bytes read of the input's size."""
 
