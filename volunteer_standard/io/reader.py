@@ -369,13 +369,18 @@ def _checked_line(value: Any, location: Location, text: bytes, bounds: Limits) -
     """:func:`_checked` for a JSON Lines line decoded by orjson (the hot path).
 
     orjson already refuses lone surrogates and never yields an integer beyond 64 bits
-    (it reads such a number as a float), so only depth and repeated keys remain to check,
-    and only containers need a visit: a line with a single ``{`` and fewer brackets than
-    the depth limit is one flat object whose keys are ``len(value)``. Brackets inside
-    strings only make the counts larger, so the shortcut never hides a problem.
+    (it reads such a number as a float), so only depth and repeated keys remain to check.
+    Every container opens with a bracket, so a line with no more brackets than the depth
+    limit is never too deep (brackets inside strings only make the count larger); a line
+    that is orjson's own encoding of its value repeats no key (:func:`_canonical`); and a
+    line with a single ``{`` is one flat object whose keys are ``len(value)``. Only other
+    lines need a visit of their containers.
     """
-    braces = text.count(b"{")
-    if braces == 1 and value.__class__ is dict and 1 + text.count(b"[") <= bounds.max_depth:
+    braces, squares = text.count(b"{"), text.count(b"[")
+    shallow = braces + squares <= bounds.max_depth
+    if shallow and _canonical(value, text):
+        return RawRecord(value, location, None)
+    if shallow and braces == 1 and value.__class__ is dict:
         keys = len(value)
     elif bounds.max_depth > _RECURSION_SAFE_DEPTH:
         return _checked(value, location, None, text, bounds)  # iterative, for any depth
@@ -391,6 +396,16 @@ def _checked_line(value: Any, location: Location, text: bytes, bounds: Limits) -
         if key is not None:
             return RawRecord(value, location, None, repr(key), codes.DUPLICATE_KEY)
     return RawRecord(value, location, None)
+
+
+def _canonical(value: Any, text: bytes) -> bool:
+    """Whether ``text`` is exactly orjson's own encoding of ``value`` (compact JSON, as
+    most exporters write it): then no key was repeated, since a decoded object holds each
+    key once and re-encoding it gives the text back whole."""
+    try:
+        return orjson.dumps(value) == text
+    except orjson.JSONEncodeError:  # nested beyond orjson's encoder limit
+        return False
 
 
 def _container_keys(value: dict[str, Any] | list[Any], levels: int) -> int:

@@ -23,6 +23,7 @@ from volunteer_standard.models._types import CodeListRef, precise_error
 from volunteer_standard.models.introspect import codelist_fields, sensitive_fields, values_at
 from volunteer_standard.validation.extensions import extension_schemas
 from volunteer_standard.validation.report import Issue
+from volunteer_standard.validation.verdict import is_clean
 
 _FORMAT_ERRORS: dict[str, tuple[str, str]] = {
     "date_format": ("expected a date YYYY-MM-DD", "应为 YYYY-MM-DD 格式的日期"),
@@ -363,7 +364,12 @@ def _major(version: str) -> str:
 class RecordChecker:
     """Checks records one by one; keeps only what package-level checks need."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, models: bool = True) -> None:
+        """``models=False``: the caller needs no model of a valid record (no rule reads
+        one), so a clean record is recognised by its verdict validator
+        (:mod:`~volunteer_standard.validation.verdict`) and comes back as ``(kind, None)``
+        like an invalid one; only its issues tell them apart."""
+        self.models = models
         self.metadata: PackageMetadata | None = None
         self.declared_extensions: set[str] | None = None
         self.saw_metadata = False
@@ -462,6 +468,9 @@ class RecordChecker:
                     },
                 )
             )
+        if not self.models and is_clean(kind, data):
+            self._check_extensions(data, raw, kind, rid, emit)
+            return kind, None
         try:
             obj = model.model_validate(data)
         except ValidationError as exc:
