@@ -380,6 +380,10 @@ class RecordChecker:
         self, raw: RawRecord, emit: Callable[[Issue], None]
     ) -> tuple[str | None, Entity | None]:
         """Check one raw record, emitting issues; return its entity type and model if valid."""
+        if not self.models and raw.collection is None and raw.error is None:
+            kind = self._clean_line(raw, emit)
+            if kind is not None:
+                return kind, None
         if raw.error is not None:
             emit(_issue(raw.code, raw, params={**json_error_params(raw.error), "value": raw.error}))
             return None, None
@@ -481,6 +485,24 @@ class RecordChecker:
             emit(issue)
         self._check_extensions(data, raw, kind, rid, emit)
         return kind, obj
+
+    def _clean_line(self, raw: RawRecord, emit: Callable[[Issue], None]) -> str | None:
+        """The type of a clean JSON Lines record of this version, once its extensions are
+        checked (``None``: check it the full way). The bulk of any input takes this path."""
+        data = raw.data
+        if data.__class__ is not dict:
+            return None
+        kind = data.get("type")
+        if (
+            kind.__class__ is not str
+            or data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION
+            or not is_clean(kind, data)
+        ):
+            return None
+        if "extensions" in data:
+            rid = data.get("id")
+            self._check_extensions(data, raw, kind, rid if isinstance(rid, str) else None, emit)
+        return kind
 
     def _check_version(
         self,

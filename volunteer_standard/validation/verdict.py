@@ -20,7 +20,6 @@ verdict can only make the common case faster, never change a report.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from pydantic_core import SchemaValidator, ValidationError
@@ -150,10 +149,18 @@ def _derive(schema: Any, config: dict[str, Any]) -> Any:
     }
 
 
-@functools.cache
+_VALIDATORS: dict[str, SchemaValidator | None] = {}
+
+
 def verdict_validator(kind: str) -> SchemaValidator | None:
     """The verdict validator of the entity type ``kind`` (``None``: none can be derived,
-    or the type is unknown; such records are checked the full way)."""
+    or the type is unknown; such records are checked the full way). Built on first use."""
+    if kind not in _VALIDATORS:
+        _VALIDATORS[kind] = _build(kind)
+    return _VALIDATORS[kind]
+
+
+def _build(kind: str) -> SchemaValidator | None:
     model = ENTITY_MODELS.get(kind)
     if model is None:
         return None
@@ -168,7 +175,7 @@ def verdict_validator(kind: str) -> SchemaValidator | None:
 def is_clean(kind: str, data: dict[str, Any]) -> bool:
     """Whether the JSON record ``data`` of type ``kind`` is valid and owes no code-list
     warning (``False`` means only "check it the full way")."""
-    validator = verdict_validator(kind)
+    validator = _VALIDATORS.get(kind) or verdict_validator(kind)
     if validator is None:
         return False
     try:
