@@ -209,22 +209,30 @@ def _iter_jsonl(stream: IO[bytes], head: bytes, label: str, bounds: Limits) -> I
     number = 0
     seen_json = False
     line = head
+    readline = stream.readline
     while line:
         number += 1
-        line, too_long = _rest_of_line(stream, line, bounds.max_record_bytes)
+        if not line.endswith(b"\n"):  # longer than one read, or the last line
+            line, too_long = _rest_of_line(stream, line, bounds.max_record_bytes)
+            if too_long:
+                if not seen_json:
+                    raise InputError(_too_long(label, number, bounds))
+                _drop_line(stream, label, number, bounds.max_record_bytes)
+                detail = _too_long_detail(bounds)
+                yield RawRecord(
+                    detail.en,
+                    Location(label, number, ""),
+                    None,
+                    detail.en,
+                    codes.VALUE_BEYOND_LIMITS,
+                )
+                line = readline(_HEAD_BYTES)
+                continue
         if number == 1:
             line = line.removeprefix(b"\xef\xbb\xbf")
-        location = Location(label, number, "")
-        if too_long:
-            if not seen_json:
-                raise InputError(_too_long(label, number, bounds))
-            _drop_line(stream, label, number, bounds.max_record_bytes)
-            detail = _too_long_detail(bounds)
-            yield RawRecord(detail.en, location, None, detail.en, codes.VALUE_BEYOND_LIMITS)
-            line = stream.readline(_HEAD_BYTES)
-            continue
         text = line.strip()
         if text:
+            location = Location(label, number, "")
             if not seen_json:
                 try:
                     orjson.loads(text)
@@ -238,7 +246,7 @@ def _iter_jsonl(stream: IO[bytes], head: bytes, label: str, bounds: Limits) -> I
                     ) from None
                 seen_json = True
             yield decode_line(text, location, bounds)
-        line = stream.readline(_HEAD_BYTES)
+        line = readline(_HEAD_BYTES)
     if not seen_json:
         raise InputError(Text(f"{label}：输入为空", f"{label}: the input is empty"))
 
@@ -372,14 +380,19 @@ def _checked_line(value: Any, location: Location, text: bytes, bounds: Limits) -
     (it reads such a number as a float), so only depth and repeated keys remain to check.
     Every container opens with a bracket, so a line with no more brackets than the depth
     limit is never too deep (brackets inside strings only make the count larger); a line
-    that is orjson's own encoding of its value repeats no key (:func:`_canonical`); and a
+    that is orjson's own encoding of its value repeats no key (a decoded object holds
+    each key once, so re-encoding gives the text back whole only when none was repeated); and a
     line with a single ``{`` is one flat object whose keys are ``len(value)``. Only other
     lines need a visit of their containers.
     """
     braces, squares = text.count(b"{"), text.count(b"[")
     shallow = braces + squares <= bounds.max_depth
-    if shallow and _canonical(value, text):
-        return RawRecord(value, location, None)
+    if shallow:
+        try:
+            if orjson.dumps(value) == text:  # orjson's own encoding: no key repeated
+                return RawRecord(value, location, None)
+        except orjson.JSONEncodeError:  # nested beyond orjson's encoder limit
+            pass
     if shallow and braces == 1 and value.__class__ is dict:
         keys = len(value)
     elif bounds.max_depth > _RECURSION_SAFE_DEPTH:
@@ -396,16 +409,6 @@ def _checked_line(value: Any, location: Location, text: bytes, bounds: Limits) -
         if key is not None:
             return RawRecord(value, location, None, repr(key), codes.DUPLICATE_KEY)
     return RawRecord(value, location, None)
-
-
-def _canonical(value: Any, text: bytes) -> bool:
-    """Whether ``text`` is exactly orjson's own encoding of ``value`` (compact JSON, as
-    most exporters write it): then no key was repeated, since a decoded object holds each
-    key once and re-encoding it gives the text back whole."""
-    try:
-        return orjson.dumps(value) == text
-    except orjson.JSONEncodeError:  # nested beyond orjson's encoder limit
-        return False
 
 
 def _container_keys(value: dict[str, Any] | list[Any], levels: int) -> int:
