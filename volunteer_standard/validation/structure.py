@@ -384,6 +384,13 @@ class RecordChecker:
             kind = self._clean_line(raw, emit)
             if kind is not None:
                 return kind, None
+        return self._check_full(raw, emit)
+
+    def _check_full(
+        self, raw: RawRecord, emit: Callable[[Issue], None]
+    ) -> tuple[str | None, Entity | None]:
+        """:meth:`check` for any record: the envelope (syntax, collection, type), then
+        the entity."""
         if raw.error is not None:
             emit(_issue(raw.code, raw, params={**json_error_params(raw.error), "value": raw.error}))
             return None, None
@@ -455,6 +462,17 @@ class RecordChecker:
                 )
             )
             return kind, None
+        return kind, self._check_entity(data, raw, kind, rid, emit)
+
+    def _check_entity(
+        self,
+        data: dict[str, Any],
+        raw: RawRecord,
+        kind: str,
+        rid: str | None,
+        emit: Callable[[Issue], None],
+    ) -> Entity | None:
+        """The record as a ``kind``: its version, its model, code warnings, extensions."""
         model = ENTITY_MODELS[kind]
         self._check_version(data, raw, kind, rid, emit)
         version = data.get("schema_version")
@@ -474,7 +492,7 @@ class RecordChecker:
             )
         if not self.models and is_clean(kind, data):
             self._check_extensions(data, raw, kind, rid, emit)
-            return kind, None
+            return None
         try:
             obj = model.model_validate(data)
         except ValidationError as exc:
@@ -484,7 +502,7 @@ class RecordChecker:
         for issue in _code_warnings(data, model, raw, kind, rid):
             emit(issue)
         self._check_extensions(data, raw, kind, rid, emit)
-        return kind, obj
+        return obj
 
     def _clean_line(self, raw: RawRecord, emit: Callable[[Issue], None]) -> str | None:
         """The type of a clean JSON Lines record of this version, once its extensions are
