@@ -222,7 +222,7 @@ _LABELS = {
     "parts": Text("分区", "parts"),
     "part": Text("分区文件", "part"),
     "bytes": Text("字节", "bytes"),
-    "manifest": Text("清单", "manifest"),
+    "manifest": Text("清单：{path}", "manifest: {path}"),
     "more": Text("另有 {n:,} 个分区，见清单", "{n:,} more parts: see the manifest"),
 }
 
@@ -287,7 +287,7 @@ def print_parts_table(parts: list[PartInfo], manifest: str, lang: Lang, out: Con
     out.print(table)
     if len(parts) > PARTS_SHOWN:
         out.print(_LABELS["more"].format(n=len(parts) - PARTS_SHOWN).get(lang))
-    out.print(f"{_LABELS['manifest'].get(lang)}: {manifest}")
+    out.print(_LABELS["manifest"].format(path=manifest).get(lang), markup=False)
 
 
 ProgressCallback = Callable[["ConvertSummary"], None]

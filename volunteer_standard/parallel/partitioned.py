@@ -24,6 +24,7 @@ previous partitioned output, and never when it holds the input.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import uuid
@@ -330,8 +331,8 @@ class _Run:
                         self._take(done, tasks, summary, progress)
             self._complete(summary, out, rejected)
         except BaseException:
-            out.discard()
-            rejected.discard()
+            _drop(out)
+            _drop(rejected)
             raise
 
     def _head(self) -> tuple[RawRecord, int, int]:
@@ -430,6 +431,21 @@ class _Run:
             rejected.commit()
         else:
             rejected.discard()
+
+
+def _drop(staging: AtomicFolder) -> None:
+    """Remove a staging folder that a worker may still be writing into (a task of a failed
+    run that was already running): it is first moved to a fresh name, so that the worker's
+    paths lead nowhere and it cannot add a file while the folder is being removed."""
+    if staging.done:
+        return
+    with contextlib.suppress(OSError):  # if it cannot move, it is removed where it is
+        trash = AtomicFolder(staging.target)
+        try:
+            os.replace(staging.path, trash.path)
+        finally:
+            trash.discard()
+    staging.discard()
 
 
 def _keep_only(folder: Path, names: set[str]) -> None:
