@@ -307,3 +307,17 @@ def test_a_previous_partitioned_output_is_replaced_whole(messy: Path, tmp_path: 
     many = len(os.listdir(out))
     partitioned(messy, out, _HereCluster(None))
     assert len(os.listdir(out)) < many  # no part of the previous run is left behind
+
+
+def test_progress_after_each_part_up_to_the_whole_input(messy: Path, tmp_path: Path) -> None:
+    seen: list[tuple[int, int, int, int | None]] = []
+    summary = convert(
+        str(messy),
+        str(tmp_path / "out"),
+        cluster=_HereCluster(1500),
+        partitioned=True,
+        progress=lambda s: seen.append((s.read, s.written, s.rejected, s.bytes_read)),
+    )
+    assert len(seen) > 50
+    assert seen == sorted(seen)  # counts and bytes only grow
+    assert seen[-1] == (summary.read, summary.written, summary.rejected, messy.stat().st_size)

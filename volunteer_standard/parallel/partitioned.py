@@ -47,7 +47,7 @@ from volunteer_standard.io.reader import InputError, RawRecord, _open_binary, it
 from volunteer_standard.io.writer import dump_record
 from volunteer_standard.models import Entity
 from volunteer_standard.parallel.convert_batch import ConvertSettings
-from volunteer_standard.parallel.convert_run import conversion_settings
+from volunteer_standard.parallel.convert_run import Progress, conversion_settings
 from volunteer_standard.parallel.manifest import (
     MANIFEST_NAME,
     PartInfo,
@@ -68,8 +68,6 @@ from volunteer_standard.registry import REGISTRY
 from volunteer_standard.text import Lang, Text
 from volunteer_standard.validation.parallel.partitions import Partition, number, plan, range_size
 from volunteer_standard.validation.parallel.ranges import RangeCluster, Ranges
-
-Progress = Callable[[ConvertSummary], None]
 
 _CANNOT = Text(
     "分区输出（--partitioned）无法进行：", "partitioned output (--partitioned) cannot run: "
