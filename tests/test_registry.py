@@ -248,6 +248,25 @@ def test_vstd_load_plugins_chooses_which_plugins_load(tmp_path: Path) -> None:
     assert all(p["builtin"] for p in json.loads(none.stdout))
 
 
+def test_no_plugin_wanted_reads_no_installed_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``VSTD_LOAD_PLUGINS=""`` loads the built-ins only, without scanning every installed
+    package's entry points (start-up, issue 13)."""
+    import importlib.metadata
+
+    def scanned(**_: Any) -> Any:
+        raise AssertionError("entry points read although no plugin is wanted")
+
+    monkeypatch.setenv("VSTD_LOAD_PLUGINS", "")
+    monkeypatch.setattr(importlib.metadata, "entry_points", scanned)
+    reset()
+    try:
+        infos = plugin_infos(check=False)
+        assert infos and all(info.builtin for info in infos)
+    finally:
+        monkeypatch.undo()
+        reset()
+
+
 def test_a_connector_must_implement_what_it_declares(plugin: Any) -> None:
     from volunteer_standard.connectors import Connector
 

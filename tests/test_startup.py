@@ -85,6 +85,34 @@ def test_version_and_help_import_neither_the_library_nor_the_plugins(
         assert _loaded(modules, ("rich",)) == []  # rich is for help and progress only
 
 
+#: The command modules of ``vstd``; a run imports the one of its command only.
+COMMAND_MODULES = tuple(
+    f"volunteer_standard.commands.{name}"
+    for name in (
+        "certificate", "codelists", "connectors", "convert", "fields", "keys", "mapping",
+        "plugin", "plugins", "rules", "schema", "serve", "sync", "template", "upgrade",
+        "validate",
+    )
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "module"),
+    [
+        (("--version",), None),
+        (("validate", "--help"), "validate"),
+        (("convert", "--help"), "convert"),
+        (("codelists", "--help"), "codelists"),
+    ],
+)
+def test_a_run_builds_only_its_own_command(args: tuple[str, ...], module: str | None) -> None:
+    """Typer reads every parameter of a command it builds: a run builds its command only
+    (``vstd --help`` lists, and so builds, them all)."""
+    modules = _modules_after(_run_cli(*args))
+    expected = [] if module is None else [f"volunteer_standard.commands.{module}"]
+    assert _loaded(modules, COMMAND_MODULES) == expected
+
+
 def test_validate_of_a_small_file_imports_no_connector_library() -> None:
     """Rules and profiles load the plugins, but the built-in connectors (SQLAlchemy, httpx,
     spreadsheets) are imported only when a connector is looked up."""
@@ -92,6 +120,49 @@ def test_validate_of_a_small_file_imports_no_connector_library() -> None:
     modules = _modules_after(code, {"VSTD_LOAD_PLUGINS": ""})  # no third-party plugins
     assert "volunteer_standard.validation" in modules  # it did validate
     assert _loaded(modules, ("sqlalchemy", "httpx", "openpyxl", "rich")) == []
+
+
+#: What a small validation in one process, with a text report, never needs.
+NOT_FOR_A_SMALL_VALIDATION = (
+    "multiprocessing",  # the worker pool starts only for an input of several batches
+    "concurrent.futures",
+    "volunteer_standard.validation.html",  # the HTML report
+    "volunteer_standard.connectors.base",  # connectors (the built-in plugin is loaded)
+    "volunteer_standard.connectors.registry",
+)
+
+
+def test_validate_of_a_small_file_imports_neither_the_pool_nor_other_reports() -> None:
+    code = _run_cli("validate", str(EXAMPLES / "sample.jsonl"))
+    modules = _modules_after(code, {"VSTD_LOAD_PLUGINS": ""})
+    assert "volunteer_standard.connectors.builtin" in modules  # the plugins were loaded
+    assert _loaded(modules, NOT_FOR_A_SMALL_VALIDATION) == []
+
+
+def test_extension_schemas_are_checked_only_for_a_namespace_the_records_use(
+    tmp_path: Path,
+) -> None:
+    """jsonschema (checking a plugin's extension schema) is imported when a record holds a
+    namespace that a plugin registers, not for records whose extensions are all others."""
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"type": "organization", "id": "o1", "name": "甲", "extensions": '
+                     '{"mine": {"n": 1}}}\n', "utf-8")  # fmt: skip
+    registered = tmp_path / "registered.jsonl"
+    registered.write_text(other.read_text("utf-8").replace('"mine"', '"demo"'), "utf-8")
+    code = (
+        "import volunteer_standard as vs\n"
+        "from volunteer_standard import hookimpl\n"
+        "from volunteer_standard.plugins import register_plugin\n"
+        "class Demo:\n"
+        "    @hookimpl\n"
+        "    def register_extensions(self, register):\n"
+        "        register('demo', {'type': 'object', 'properties': {'n': {'type': 'string'}}})\n"
+        "register_plugin(Demo(), name='demo')\n"
+        f"assert vs.validate({str(other)!r}).issues_by_code.get('VS151') is None\n"
+        "assert 'jsonschema' not in sys.modules, 'checked for a namespace nobody registers'\n"
+        f"assert vs.validate({str(registered)!r}).issues_by_code['VS151'] == 1\n"
+    )
+    assert "jsonschema" in _modules_after(code, {"VSTD_LOAD_PLUGINS": ""})
 
 
 def test_public_names_import_on_first_use_in_a_fresh_process() -> None:

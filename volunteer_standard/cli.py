@@ -2,7 +2,9 @@
 
 Plugins' commands are loaded only when a command that is not built in is asked for, so
 ``vstd --help``, ``vstd --version`` and the built-in commands never wait for a plugin's
-import (``vstd plugins`` shows which plugins add commands). Each command module imports the
+import (``vstd plugins`` shows which plugins add commands). A built-in command's module is
+imported, and its parameters read, when the command is looked up (``BUILTIN_COMMANDS``):
+``vstd validate FILE`` builds one command, not all of them. Each command module imports the
 library inside its command function: building the command line costs typer alone.
 
 Exit codes: 0 done, 1 the data has errors, 2 the input or the command line is unusable,
@@ -12,6 +14,7 @@ Exit codes: 0 done, 1 the data has errors, 2 the input or the command line is un
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Any
 
@@ -19,22 +22,7 @@ import typer
 from typer.core import TyperGroup
 
 from volunteer_standard._version import SCHEMA_VERSION, __version__
-from volunteer_standard.commands import certificate as certificate_cmd
-from volunteer_standard.commands import codelists as codelists_cmd
-from volunteer_standard.commands import connectors as connectors_cmd
-from volunteer_standard.commands import keys as keys_cmd
-from volunteer_standard.commands import mapping as mapping_cmd
-from volunteer_standard.commands import plugin as plugin_cmd
-from volunteer_standard.commands import serve as serve_cmd
-from volunteer_standard.commands.convert import convert_command
-from volunteer_standard.commands.fields import fields_command
-from volunteer_standard.commands.plugins import plugins_command
-from volunteer_standard.commands.rules import rules_command
-from volunteer_standard.commands.schema import schema_command
-from volunteer_standard.commands.sync import sync_command
-from volunteer_standard.commands.template import template_command
-from volunteer_standard.commands.upgrade import upgrade_command
-from volunteer_standard.commands.validate import validate_command
+from volunteer_standard.commands._lazy import LazyCommands
 from volunteer_standard.errors import VstdError
 from volunteer_standard.text import default_lang
 
@@ -114,9 +102,58 @@ def _value_kind(param: Any) -> str | None:
     return {"integer": "N", "path": "FILE", "filename": "FILE", "boolean": "flag"}.get(name)
 
 
+#: The built-in commands, in the order ``vstd --help`` lists them: name → (module, the
+#: command function or the sub-application ``typer.Typer`` there).
+BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("volunteer_standard.commands.validate", "validate_command"),
+    "schema": ("volunteer_standard.commands.schema", "schema_command"),
+    "convert": ("volunteer_standard.commands.convert", "convert_command"),
+    "upgrade": ("volunteer_standard.commands.upgrade", "upgrade_command"),
+    "plugins": ("volunteer_standard.commands.plugins", "plugins_command"),
+    "template": ("volunteer_standard.commands.template", "template_command"),
+    "rules": ("volunteer_standard.commands.rules", "rules_command"),
+    "sync": ("volunteer_standard.commands.sync", "sync_command"),
+    "fields": ("volunteer_standard.commands.fields", "fields_command"),
+    "codelists": ("volunteer_standard.commands.codelists", "app"),
+    "connectors": ("volunteer_standard.commands.connectors", "app"),
+    "plugin": ("volunteer_standard.commands.plugin", "app"),
+    "certificate": ("volunteer_standard.commands.certificate", "app"),
+    "keys": ("volunteer_standard.commands.keys", "app"),
+    "serve": ("volunteer_standard.commands.serve", "app"),
+    "mapping": ("volunteer_standard.commands.mapping", "app"),
+}
+
+
+def _builtin_command(name: str) -> Any:
+    """The click command of the built-in ``name``, made as typer makes the subcommands of
+    ``app`` (registered on a Typer of its own, built with ``app``'s settings)."""
+    module, attribute = BUILTIN_COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    holder = typer.Typer()
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+        return typer.main.get_group_from_info(
+            holder.registered_groups[0],
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode,
+            suggest_commands=app.suggest_commands,
+        )
+    holder.command(name)(target)
+    return typer.main.get_command_from_info(
+        holder.registered_commands[0],
+        pretty_exceptions_short=app.pretty_exceptions_short,
+        rich_markup_mode=app.rich_markup_mode,
+    )
+
+
 class _PluginCommands(TyperGroup):
-    """Built-in commands at once; plugins' commands only when they are asked for by name
-    (listing them would import every plugin, which ``vstd --help`` must not wait for)."""
+    """Built-in commands when they are looked up; plugins' commands only when they are
+    asked for by name (listing them would import every plugin, which ``vstd --help`` must
+    not wait for)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(BUILTIN_COMMANDS, _builtin_command, self.commands)
 
     def get_params(self, ctx: Any) -> Any:
         params = super().get_params(ctx)
@@ -161,22 +198,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.command("validate")(validate_command)
-app.command("schema")(schema_command)
-app.command("convert")(convert_command)
-app.command("upgrade")(upgrade_command)
-app.command("plugins")(plugins_command)
-app.command("template")(template_command)
-app.command("rules")(rules_command)
-app.command("sync")(sync_command)
-app.command("fields")(fields_command)
-app.add_typer(codelists_cmd.app, name="codelists")
-app.add_typer(connectors_cmd.app, name="connectors")
-app.add_typer(plugin_cmd.app, name="plugin")
-app.add_typer(certificate_cmd.app, name="certificate")
-app.add_typer(keys_cmd.app, name="keys")
-app.add_typer(serve_cmd.app, name="serve")
-app.add_typer(mapping_cmd.app, name="mapping")
 
 
 def _version(value: bool) -> None:

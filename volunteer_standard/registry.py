@@ -409,7 +409,13 @@ class Registry:
             module = importlib.import_module(module_name)
             self._add(manager, module, module_name, __version__, builtin=True)
         wanted = _wanted_plugins()
-        for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        # VSTD_LOAD_PLUGINS="" (none wanted) skips reading every installed package's metadata
+        installed = (
+            ()
+            if wanted == frozenset()
+            else importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+        )
+        for ep in installed:
             if wanted is not None and ep.name not in wanted:
                 continue
             info = PluginInfo(ep.name, _dist_version(ep))

@@ -143,7 +143,6 @@ def validate_command(
     from volunteer_standard.profiles import ProfileError, load_profile
     from volunteer_standard.validation import validate
     from volunteer_standard.validation.baseline import Baseline, BaselineError
-    from volunteer_standard.validation.html import render_html
     from volunteer_standard.validation.render import JsonReportStream, issue_line, summary_text
     from volunteer_standard.validation.validate import resolve_codes
 
@@ -208,6 +207,8 @@ def validate_command(
     if stream is not None:
         stream.finish(report)
     elif as_html:
+        from volunteer_standard.validation.html import render_html  # its templates: HTML only
+
         out.write(render_html(report, language))
         if report.input_error is not None:
             typer.echo(f"vstd: error: {unusable}", err=True)

@@ -44,6 +44,10 @@ class StandardModel(BaseModel):
 
     ``strict`` stops silent coercion ("2" is not 2), and ``extra="forbid"`` makes unknown
     fields an error; data without a place in the standard belongs under ``extensions``.
+
+    ``defer_build``: a model's validator is built when it is first used, not when the
+    models are imported, so a run pays only for the entity types its data holds (and the
+    closed code lists those read), not for all of them (start-up, issue 13).
     """
 
     model_config = ConfigDict(
@@ -54,4 +58,5 @@ class StandardModel(BaseModel):
         populate_by_name=False,
         ser_json_timedelta="iso8601",
         use_enum_values=True,
+        defer_build=True,
     )

@@ -6,8 +6,10 @@ validation applies to every record's ``extensions.<namespace>`` (issue VS151). S
 may say ``"x-codelist": "NAME"`` on a string to require a code of a code list, bundled or
 registered by a plugin, so that a plugin's extension and its code list work together.
 
-``jsonschema`` is imported when the first schema is registered: a run without extensions
-(most of them, ``vstd validate`` of a small file included) does not pay for it.
+``jsonschema`` is imported when the first schema is checked, that is when a record's
+``extensions`` hold a namespace that some plugin registers: a run whose records use none
+(most of them, ``vstd validate`` of a small file included) does not pay for it, whatever
+plugins are installed (see :func:`extension_schemas`).
 """
 
 from __future__ import annotations
@@ -121,9 +123,65 @@ EXTENSIONS = REGISTRY.kind(
 )
 
 
-def extension_schemas() -> dict[str, ExtensionSchema]:
-    """Every registered extension namespace and its schema."""
-    return EXTENSIONS.items()
+def extension_schemas() -> Mapping[str, ExtensionSchema]:
+    """Every registered extension namespace and its schema.
+
+    Looking up a namespace that no plugin offers answers "not registered" without checking
+    the schemas that are offered (checking them imports jsonschema): only a namespace that
+    some plugin passes to ``register`` fills the registry, with every check, as before.
+    """
+    return _SCHEMAS
+
+
+class _Schemas(Mapping[str, ExtensionSchema]):
+    """The registered schemas, filled when a lookup may find one (see above)."""
+
+    def __init__(self) -> None:
+        self._offered: tuple[int, frozenset[str] | None] | None = None
+
+    def __getitem__(self, namespace: str) -> ExtensionSchema:
+        found: ExtensionSchema | None = self.get(namespace)
+        if found is None:
+            raise KeyError(namespace)
+        return found
+
+    def get(self, namespace: str, default: Any = None) -> Any:  # the hot path: no KeyError
+        offered = self._offered_namespaces()
+        if offered is not None and namespace not in offered:
+            return default
+        found = EXTENSIONS.get(namespace)
+        return default if found is None else found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(EXTENSIONS.items())
+
+    def __len__(self) -> int:
+        return len(EXTENSIONS.items())
+
+    def _offered_namespaces(self) -> frozenset[str] | None:
+        """The namespaces the plugins' hooks pass to ``register``, unchecked (``None``:
+        not known without the checks). A registered namespace is always among them:
+        the key of a registration is the namespace it was offered under."""
+        if EXTENSIONS.has_runtime():
+            return None
+        cached = self._offered
+        if cached is None or cached[0] != EXTENSIONS.changes:
+            cached = self._offered = (EXTENSIONS.changes, _offered())
+        return cached[1]
+
+
+def _offered() -> frozenset[str] | None:
+    names: set[str] = set()
+    for _plugin, _builtin, calls in REGISTRY.call_hook(EXTENSIONS.hook):
+        for args, _kwargs in calls:
+            value = args[0] if len(args) == 1 else tuple(args)
+            if not (isinstance(value, tuple) and value and isinstance(value[0], str)):
+                return None  # refused by the check anyway; let the check say so
+            names.add(value[0])
+    return frozenset(names)
+
+
+_SCHEMAS = _Schemas()
 
 
 __all__ = [

@@ -15,19 +15,19 @@ process start-up.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from volunteer_standard.errors import VstdError
 from volunteer_standard.text import Text
+
+if TYPE_CHECKING:  # imported when the pool starts: a small input never needs them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -71,6 +71,8 @@ def default_jobs() -> int:
 def start_method() -> str:
     """``fork`` where it is safe and fast (Linux, no other threads: the workers start with
     everything already imported), else ``forkserver`` or ``spawn``."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     if sys.platform == "linux" and threading.active_count() == 1 and "fork" in methods:
         return "fork"
@@ -136,6 +138,9 @@ class OrderedPool(Generic[T, R]):
             self.close()
 
     def _start(self) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context(self.method or START_METHOD or start_method())
         self.executor = ProcessPoolExecutor(
             max_workers=self.jobs,
@@ -154,6 +159,8 @@ class OrderedPool(Generic[T, R]):
     def _take(entry: Future[R] | tuple[str, Any]) -> Any:
         if isinstance(entry, tuple):
             return entry[1]
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return entry.result()
         except BrokenProcessPool:
