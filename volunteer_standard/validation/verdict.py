@@ -106,13 +106,16 @@ def _model(schema: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
             "schema": _derive(value, config),
             "required": required,
         }
-    return {
+    out = {
         "type": "typed-dict",
         "fields": fields,
         "extra_behavior": config.get("extra_fields_behavior", "ignore"),
         "strict": config.get("strict", False),
         "config": config,
     }
+    if "ref" in schema:  # a shared definition (deferred builds refer to nested models)
+        out["ref"] = schema["ref"]
+    return out
 
 
 def _derive(schema: Any, config: dict[str, Any]) -> Any:
@@ -140,12 +143,12 @@ def _derive(schema: Any, config: dict[str, Any]) -> Any:
                 {"type": "literal", "expected": _clean_codes(codelist, leaf, config)},
             ],
         }
-    if isinstance(kind, str) and (kind.startswith("function") or kind == "definitions"):
+    if isinstance(kind, str) and kind.startswith("function"):
         raise _NotDerivable(kind)
     return {
         key: _derive(value, config)
         for key, value in schema.items()
-        if key not in ("metadata", "serialization", "ref", "cls")
+        if key not in ("metadata", "serialization", "cls")
     }
 
 
@@ -165,7 +168,8 @@ def _build(kind: str) -> SchemaValidator | None:
     if model is None:
         return None
     schema = dict(model.__pydantic_core_schema__)
-    config = {k: v for k, v in schema.get("config", {}).items() if k != "title"}
+    root = schema["schema"] if schema.get("type") == "definitions" else schema
+    config = {k: v for k, v in root.get("config", {}).items() if k != "title"}
     try:
         return SchemaValidator(_derive(schema, config), config)  # type: ignore[arg-type]
     except _NotDerivable:
