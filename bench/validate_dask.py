@@ -4,8 +4,9 @@ Starts one ``distributed.LocalCluster`` (its start-up is timed apart: a real clu
 already running), then validates the same generated JSON Lines file in one process, with
 ``jobs=N`` local processes and on the cluster, alternating so that load from elsewhere on
 the machine falls on all alike. Prints records/s and the ratio to one process (median of
-the rounds), and checks that every run's report and issues (for convert: output bytes
-and summary) are identical.
+the rounds) and the CPU time of this (the client's) process, and checks that every run's
+report and issues (for convert: output bytes and summary; a partitioned run's parts
+concatenated) are identical.
 
     .venv/bin/python bench/validate_dask.py --records 100000 --workers 2
     .venv/bin/python bench/validate_dask.py --records 100000 --workers 2 --task convert
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import statistics
 import tempfile
 import time
@@ -41,20 +43,30 @@ def _make_input(path: Path, records: int) -> int:
         return out.count
 
 
-def _converted(path: Path, profile: str, **options: Any) -> tuple[float, str]:
-    target = path.with_name("out.jsonl")
-    start = time.perf_counter()
+def _converted(path: Path, profile: str, **options: Any) -> tuple[float, float, str]:
+    """Wall and client CPU seconds, and what must be identical: the output bytes (the parts
+    concatenated, for a partitioned run) and the summary's counts."""
+    partitioned = options.get("partitioned", False)
+    target = path.with_name("out" if partitioned else "out.jsonl")
+    start, cpu = time.perf_counter(), time.process_time()
     summary = convert(str(path), str(target), profile=profile, **options).to_dict()
-    wall = time.perf_counter() - start
-    summary.pop("rejects_path", None)
-    digest = hashlib.sha256(target.read_bytes()).hexdigest()
-    target.unlink()
-    return wall, json.dumps(summary, sort_keys=True) + digest
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    for key in ("rejects", "output", "manifest", "partitions"):
+        summary.pop(key, None)
+    digest = hashlib.sha256()
+    if partitioned:
+        for part in sorted(target.glob("part-*.jsonl")):
+            digest.update(part.read_bytes())
+        shutil.rmtree(target)
+    else:
+        digest.update(target.read_bytes())
+        target.unlink()
+    return wall, cpu, json.dumps(summary, sort_keys=True) + digest.hexdigest()
 
 
-def _once(path: Path, profile: str, **options: Any) -> tuple[float, str]:
+def _once(path: Path, profile: str, **options: Any) -> tuple[float, float, str]:
     issues: list[str] = []
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     report = validate(
         path,
         profile=profile,
@@ -63,9 +75,9 @@ def _once(path: Path, profile: str, **options: Any) -> tuple[float, str]:
         on_issue=lambda i: issues.append(json.dumps(i.to_dict())),
         **options,
     )
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert report.input_error is None, report.input_error
-    return wall, json.dumps(report.to_dict(), sort_keys=True) + "\n".join(issues)
+    return wall, cpu, json.dumps(report.to_dict(), sort_keys=True) + "\n".join(issues)
 
 
 def main() -> None:
@@ -99,22 +111,30 @@ def main() -> None:
             f"jobs={args.workers}": {"jobs": args.workers},
             f"dask x{args.workers}": {"cluster": DaskCluster(client)},
         }
+        if args.task == "convert":
+            plans[f"dask x{args.workers} parts"] = {
+                "cluster": DaskCluster(client),
+                "partitioned": True,
+            }
         times: dict[str, list[float]] = {name: [] for name in plans}
+        cpus: dict[str, list[float]] = {name: [] for name in plans}
         reference = None
         for _ in range(args.rounds):
             for name, options in plans.items():
-                wall, outcome = run(path, args.profile, **options)
+                wall, cpu, outcome = run(path, args.profile, **options)
                 times[name].append(wall)
+                cpus[name].append(cpu)
                 reference = reference or outcome
                 if outcome != reference:
                     raise SystemExit(f"{name}: the report or the issues differ from one process")
     base = statistics.median(times["one process"])
     print(f"{args.task}: {count:,} records, profile {args.profile}, median of {args.rounds} rounds")
     print(f"local cluster start-up (not counted): {startup:.1f} s")
-    print(f"{'run':>14} {'rec/s':>10} {'x one':>7}")
+    print(f"{'run':>20} {'rec/s':>10} {'x one':>7} {'client CPU s':>13}")
     for name in plans:
         wall = statistics.median(times[name])
-        print(f"{name:>14} {count / wall:>10,.0f} {base / wall:>7.2f}")
+        cpu = statistics.median(cpus[name])
+        print(f"{name:>20} {count / wall:>10,.0f} {base / wall:>7.2f} {cpu:>13.2f}")
     print("results identical to one process: yes")
 
 

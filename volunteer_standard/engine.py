@@ -416,6 +416,7 @@ def convert(
     on_checkpoint: Callable[[dict[str, Any]], None] | None = None,
     jobs: int | None = 1,
     cluster: RangeCluster | None = None,
+    partitioned: bool = False,
 ) -> ConvertSummary:
     """Convert ``source`` (read by ``source_connector``) into ``target``.
 
@@ -437,11 +438,34 @@ def convert(
     ``volunteer_standard.parallel``); output, rejects and summary are those of one process.
     ``cluster`` (e.g. ``DaskCluster``) converts a standard JSON Lines file on a cluster
     instead, with the same output, rejects and summary (``jobs`` is then not used).
+    ``partitioned=True`` (with ``cluster``) makes ``target`` a folder that the workers
+    write part by part, with a reject file per part in ``rejects`` (a folder; default
+    ``<target>.rejects``) and a manifest; concatenated, the parts and the reject files are
+    the output and reject file of one process (``volunteer_standard.parallel.partitioned``).
 
     Raises :class:`ConnectorError` (a :class:`ConnectorFault` when a connector breaks its
     contract), :class:`ConversionAborted` or a :class:`SamePathError` when an output is an
     input; in every case the outputs are left as they were before the run.
     """
+    if partitioned:
+        from volunteer_standard.parallel.partitioned import convert_partitioned
+
+        return convert_partitioned(
+            source,
+            target,
+            cluster,
+            source_connector=source_connector,
+            target_connector=target_connector,
+            source_config=source_config,
+            target_config=target_config,
+            rejects=rejects,
+            on_invalid=on_invalid,
+            profile=profile,
+            lang=lang,
+            privacy=privacy,
+            progress=progress,
+            incremental=state is not None or state_path is not None or on_checkpoint is not None,
+        )
     plan = plan_run(
         source,
         target,

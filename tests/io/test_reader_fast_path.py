@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -55,3 +56,20 @@ def test_deep_limits_use_the_iterative_walk() -> None:
     value = orjson.loads(text)
     _same(value, text, Limits(max_depth=1000))
     _same(value, text, Limits(max_depth=100))
+
+
+@given(_values, st.integers(min_value=1, max_value=6), st.sampled_from([", ", ","]))
+def test_fast_path_agrees_on_text_that_is_not_orjsons_own(
+    value: Any, depth: int, separator: str
+) -> None:
+    """Spaced or ASCII-escaped JSON (Python's ``json.dumps``) skips the canonical shortcut
+    and still gets the general check's answer."""
+    text = json.dumps(value, separators=(separator, ": ")).encode()
+    _same(orjson.loads(text), text, Limits(max_depth=depth))
+
+
+def test_a_repeated_key_is_found_even_when_the_rest_is_canonical() -> None:
+    text = b'{"type":"volunteer","id":"v1","id":"v1"}'
+    assert orjson.dumps(orjson.loads(text)) != text
+    found = _checked_line(orjson.loads(text), Location("x", 1), text, Limits())
+    assert (found.code, found.error) == (codes.DUPLICATE_KEY, "'id'")

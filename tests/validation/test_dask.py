@@ -9,6 +9,7 @@ line number of every range has to be counted exactly.
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -235,3 +236,167 @@ def test_missing_dask_is_a_clear_error_in_both_languages(
         result = runner.invoke(app, ["validate", str(messy), "--engine", "dask", "--lang", lang])
         assert result.exit_code == 2
         assert words in result.output
+
+
+# -- partitioned conversion: the workers write the parts ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"on_invalid": "keep"}, {"privacy": "masked", "profile": "structure"}]
+)
+def test_partitioned_convert_concatenates_to_the_single_output(
+    client: Any, messy: Path, tmp_path: Path, options: dict[str, Any]
+) -> None:
+    from tests.engine.test_partitioned_convert import partitioned, single
+    from volunteer_standard.privacy import Privacy
+
+    if "privacy" in options:
+        options["privacy"] = Privacy(options["privacy"])
+    one = single(messy, tmp_path, **options)
+    assert one[2]["rejected"] > 10
+    for size in (1500, None):
+        got = partitioned(
+            messy,
+            tmp_path / f"out{size}",
+            dask_engine.DaskCluster(client, partition_bytes=size),
+            **options,
+        )
+        assert got == one
+
+
+def _failing_part(name: str) -> Any:
+    """Installs, in a worker, a ``commit`` that fails for part ``name`` after writing
+    half a line (sent by value: the workers need not import the tests)."""
+
+    def install() -> None:
+        from volunteer_standard.parallel import part_writer
+
+        real = getattr(part_writer.commit, "real", part_writer.commit)
+
+        def failing(output: Any, sink: Any) -> Any:
+            if output.path.name == name:
+                output.write_encoded("volunteer", b'{"half": ')
+                raise RuntimeError("injected")
+            return real(output, sink)
+
+        failing.real = real  # type: ignore[attr-defined]
+        part_writer.commit = failing
+
+    return install
+
+
+def _restore() -> None:
+    from volunteer_standard.parallel import part_writer
+
+    part_writer.commit = getattr(part_writer.commit, "real", part_writer.commit)
+
+
+def _idle(client: Any) -> None:
+    import time
+
+    deadline = time.monotonic() + 30
+    while any(client.processing().values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_a_failing_worker_leaves_no_part_and_the_previous_output(
+    client: Any, messy: Path, tmp_path: Path
+) -> None:
+    from volunteer_standard.engine import convert
+    from volunteer_standard.io.atomic import TEMP_SUFFIX
+
+    out = tmp_path / "out"
+    convert(str(messy), str(out), cluster=_on(client, 20_000), partitioned=True)
+    before = _tree(tmp_path)
+    client.run(_failing_part("part-00003.jsonl"))
+    try:
+        with pytest.raises(RuntimeError, match="injected"):
+            convert(str(messy), str(out), cluster=_on(client, 1500), partitioned=True)
+        fresh = tmp_path / "fresh"
+        with pytest.raises(RuntimeError, match="injected"):
+            convert(str(messy), str(fresh), cluster=_on(client, 1500), partitioned=True)
+    finally:
+        _idle(client)  # tasks that were already running when the run failed have ended
+        client.run(_restore)
+    assert _tree(tmp_path) == before
+    assert not fresh.exists()
+    assert not (tmp_path / "fresh.rejects").exists()
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
+
+
+def test_a_worker_dying_while_writing_a_part_changes_nothing(
+    client: Any, messy: Path, tmp_path: Path
+) -> None:
+    """Dask runs the part again on a live worker; what the dead one left in the staging
+    folder is not kept."""
+    from tests.engine.test_partitioned_convert import partitioned, single
+
+    def die_while_writing() -> None:
+        import os
+
+        from volunteer_standard.parallel import part_writer
+
+        def dying(output: Any, sink: Any) -> Any:
+            output.write_encoded("volunteer", b'{"half": ')
+            os._exit(1)
+
+        part_writer.commit = dying
+
+    one = single(messy, tmp_path)
+    pids = client.run(os.getpid)
+    first = sorted(pids)[0]
+    client.run(die_while_writing, workers=[first])  # one worker only: the rerun succeeds
+    try:
+        assert partitioned(messy, tmp_path / "out", _on(client, 1500)) == one
+    finally:
+        client.wait_for_workers(2)
+        client.run(_restore)
+    assert pids[first] not in client.run(os.getpid).values()  # it died; another took its place
+
+
+def test_cli_partitioned_convert(client: Any, messy: Path, tmp_path: Path) -> None:
+    import json
+
+    address = client.scheduler.address
+    single_out = tmp_path / "one.jsonl"
+    local = runner.invoke(app, ["convert", str(messy), str(single_out), "--format", "json"])
+    assert local.exit_code == 1, local.output
+    out = tmp_path / "out"
+    dask = ["--engine", "dask", "--scheduler", address, "--partitioned"]
+    result = runner.invoke(app, ["convert", str(messy), str(out), "--format", "json", *dask])
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert summary["partitions"] == manifest["partitions"]
+    assert summary["manifest"] == str(out / "manifest.json")
+    parts = manifest["partitions"]
+    joined = b"".join((out / p["output"]["name"]).read_bytes() for p in parts if p["output"])
+    assert joined == single_out.read_bytes()
+    rejects = tmp_path / "out.rejects"
+    refused = b"".join((rejects / p["rejects"]["name"]).read_bytes() for p in parts if p["rejects"])
+    assert refused == tmp_path.joinpath("one.jsonl.rejects.jsonl").read_bytes()
+    one = json.loads(local.output.strip().splitlines()[-1])
+    for key in ("read", "written", "rejected", "written_by_type", "reject_codes"):
+        assert summary[key] == one[key], key
+    table = runner.invoke(
+        app, ["convert", str(messy), str(out), "--format", "table", "--lang", "zh", *dask]
+    )
+    assert table.exit_code == 1, table.output
+    assert "part-00000.jsonl" in table.output
+    assert "清单" in table.output
+
+
+def test_cli_partitioned_needs_a_cluster(messy: Path, tmp_path: Path) -> None:
+    for lang, words in (("en", "--engine dask"), ("zh", "--engine dask")):
+        result = runner.invoke(
+            app, ["convert", str(messy), str(tmp_path / "out"), "--partitioned", "--lang", lang]
+        )
+        assert result.exit_code == 2
+        assert words in result.output
+    assert not (tmp_path / "out").exists()

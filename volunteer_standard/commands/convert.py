@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the engine and rich are imported when the command runs
     from rich.console import Console
 
     from volunteer_standard.engine import ConvertSummary
+    from volunteer_standard.parallel.manifest import PartInfo
     from volunteer_standard.privacy import Mode, Privacy
 
 #: ``engine.DEFAULT_PROFILE``, spelled out so that ``--help`` needs no engine (a test
@@ -69,7 +70,9 @@ def choose_privacy(requested: PrivacyMode | None) -> Privacy | None:
 
 def convert_command(
     input: Annotated[str, typer.Argument(help="Source: file, folder or URL; '-' for stdin.")],
-    output: Annotated[str, typer.Argument(help="Target file; '-' for stdout.")],
+    output: Annotated[
+        str, typer.Argument(help="Target file; '-' for stdout; a folder with --partitioned.")
+    ],
     from_: Annotated[str, typer.Option("--from", help="Source connector.")] = "standard",
     to: Annotated[str, typer.Option("--to", help="Target connector.")] = "standard",
     from_config: Annotated[
@@ -83,7 +86,8 @@ def convert_command(
         typer.Option(
             "--rejects",
             help="Reject file, created 0600 (default: OUTPUT.rejects.jsonl, or "
-            "./vstd-rejects-TIME.jsonl when OUTPUT is stdout); .jsonl, .csv or .xlsx.",
+            "./vstd-rejects-TIME.jsonl when OUTPUT is stdout); .jsonl, .csv or .xlsx. With "
+            "--partitioned: a folder (default: OUTPUT.rejects).",
         ),
     ] = None,
     on_invalid: Annotated[
@@ -133,6 +137,18 @@ def convert_command(
     ] = None,
     engine: EngineArg = Engine.local,
     scheduler: SchedulerArg = None,
+    partitioned: Annotated[
+        bool,
+        typer.Option(
+            "--partitioned",
+            help="With --engine dask: OUTPUT is a folder; each worker writes its part "
+            "(part-00000.jsonl …) and the part's reject file (into OUTPUT.rejects/, or the "
+            "folder --rejects names), the client OUTPUT/manifest.json. Concatenated, the parts "
+            "are the single output. "
+            "与 --engine dask 同用：OUTPUT 为文件夹，各工作进程写出自己的分区及其拒收文件，"
+            "客户端写出 manifest.json；各分区依次拼接即为单一输出。",
+        ),
+    ] = False,
 ) -> None:
     """Convert INPUT to OUTPUT; exit 0 when all converted, 1 when some were rejected, 2 on
     failure. The summary proves read = written + rejected; nothing is written over an
@@ -175,6 +191,7 @@ def convert_command(
                 privacy=chosen,
                 jobs=jobs,
                 cluster=cluster,
+                partitioned=partitioned,
             )
         except BrokenPipeError:
             raise  # the reader went away: vstd's main() stops quietly
@@ -202,7 +219,15 @@ _LABELS = {
     "privacy": Text("隐私模式", "privacy mode"),
     "reasons": Text("主要拒收原因", "top reject reasons"),
     "balanced": Text("读取 = 写出 + 拒收", "read = written + rejected"),
+    "parts": Text("分区", "parts"),
+    "part": Text("分区文件", "part"),
+    "bytes": Text("字节", "bytes"),
+    "manifest": Text("清单：{path}", "manifest: {path}"),
+    "more": Text("另有 {n:,} 个分区，见清单", "{n:,} more parts: see the manifest"),
 }
+
+#: Parts listed in the summary table at most (the manifest lists them all).
+PARTS_SHOWN = 20
 
 
 def print_summary_table(
@@ -242,6 +267,27 @@ def print_summary_table(
                 name = ""
             reasons.add_row(code, name, f"{count:,}")
         out.print(reasons)
+    parts = getattr(summary, "partitions", None)
+    if parts:
+        print_parts_table(parts, getattr(summary, "manifest", ""), lang, out)
+
+
+def print_parts_table(parts: list[PartInfo], manifest: str, lang: Lang, out: Console) -> None:
+    """The first parts of a partitioned conversion (``--partitioned``) and the manifest."""
+    from rich.table import Table
+
+    table = Table(title=f"{_LABELS['parts'].get(lang)} ({len(parts):,})")
+    table.add_column(_LABELS["part"].get(lang))
+    for key in ("read", "written", "rejected", "bytes"):
+        table.add_column(_LABELS[key].get(lang), justify="right")
+    for part in parts[:PARTS_SHOWN]:
+        name, size = ("-", 0) if part.output is None else (part.output.name, part.output.bytes)
+        row = (part.read, part.written, part.rejected, size)
+        table.add_row(name, *(f"{n:,}" for n in row))
+    out.print(table)
+    if len(parts) > PARTS_SHOWN:
+        out.print(_LABELS["more"].format(n=len(parts) - PARTS_SHOWN).get(lang))
+    out.print(_LABELS["manifest"].format(path=manifest).get(lang), markup=False)
 
 
 ProgressCallback = Callable[["ConvertSummary"], None]

@@ -209,22 +209,30 @@ def _iter_jsonl(stream: IO[bytes], head: bytes, label: str, bounds: Limits) -> I
     number = 0
     seen_json = False
     line = head
+    readline = stream.readline
     while line:
         number += 1
-        line, too_long = _rest_of_line(stream, line, bounds.max_record_bytes)
+        if not line.endswith(b"\n"):  # longer than one read, or the last line
+            line, too_long = _rest_of_line(stream, line, bounds.max_record_bytes)
+            if too_long:
+                if not seen_json:
+                    raise InputError(_too_long(label, number, bounds))
+                _drop_line(stream, label, number, bounds.max_record_bytes)
+                detail = _too_long_detail(bounds)
+                yield RawRecord(
+                    detail.en,
+                    Location(label, number, ""),
+                    None,
+                    detail.en,
+                    codes.VALUE_BEYOND_LIMITS,
+                )
+                line = readline(_HEAD_BYTES)
+                continue
         if number == 1:
             line = line.removeprefix(b"\xef\xbb\xbf")
-        location = Location(label, number, "")
-        if too_long:
-            if not seen_json:
-                raise InputError(_too_long(label, number, bounds))
-            _drop_line(stream, label, number, bounds.max_record_bytes)
-            detail = _too_long_detail(bounds)
-            yield RawRecord(detail.en, location, None, detail.en, codes.VALUE_BEYOND_LIMITS)
-            line = stream.readline(_HEAD_BYTES)
-            continue
         text = line.strip()
         if text:
+            location = Location(label, number, "")
             if not seen_json:
                 try:
                     orjson.loads(text)
@@ -238,7 +246,7 @@ def _iter_jsonl(stream: IO[bytes], head: bytes, label: str, bounds: Limits) -> I
                     ) from None
                 seen_json = True
             yield decode_line(text, location, bounds)
-        line = stream.readline(_HEAD_BYTES)
+        line = readline(_HEAD_BYTES)
     if not seen_json:
         raise InputError(Text(f"{label}：输入为空", f"{label}: the input is empty"))
 
@@ -369,13 +377,23 @@ def _checked_line(value: Any, location: Location, text: bytes, bounds: Limits) -
     """:func:`_checked` for a JSON Lines line decoded by orjson (the hot path).
 
     orjson already refuses lone surrogates and never yields an integer beyond 64 bits
-    (it reads such a number as a float), so only depth and repeated keys remain to check,
-    and only containers need a visit: a line with a single ``{`` and fewer brackets than
-    the depth limit is one flat object whose keys are ``len(value)``. Brackets inside
-    strings only make the counts larger, so the shortcut never hides a problem.
+    (it reads such a number as a float), so only depth and repeated keys remain to check.
+    Every container opens with a bracket, so a line with no more brackets than the depth
+    limit is never too deep (brackets inside strings only make the count larger); a line
+    that is orjson's own encoding of its value repeats no key (a decoded object holds
+    each key once, so re-encoding gives the text back whole only when none was repeated); and a
+    line with a single ``{`` is one flat object whose keys are ``len(value)``. Only other
+    lines need a visit of their containers.
     """
-    braces = text.count(b"{")
-    if braces == 1 and value.__class__ is dict and 1 + text.count(b"[") <= bounds.max_depth:
+    braces, squares = text.count(b"{"), text.count(b"[")
+    shallow = braces + squares <= bounds.max_depth
+    if shallow:
+        try:
+            if orjson.dumps(value) == text:  # orjson's own encoding: no key repeated
+                return RawRecord(value, location, None)
+        except orjson.JSONEncodeError:  # nested beyond orjson's encoder limit
+            pass
+    if shallow and braces == 1 and value.__class__ is dict:
         keys = len(value)
     elif bounds.max_depth > _RECURSION_SAFE_DEPTH:
         return _checked(value, location, None, text, bounds)  # iterative, for any depth

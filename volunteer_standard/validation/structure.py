@@ -23,6 +23,7 @@ from volunteer_standard.models._types import CodeListRef, precise_error
 from volunteer_standard.models.introspect import codelist_fields, sensitive_fields, values_at
 from volunteer_standard.validation.extensions import extension_schemas
 from volunteer_standard.validation.report import Issue
+from volunteer_standard.validation.verdict import is_clean
 
 _FORMAT_ERRORS: dict[str, tuple[str, str]] = {
     "date_format": ("expected a date YYYY-MM-DD", "应为 YYYY-MM-DD 格式的日期"),
@@ -363,7 +364,12 @@ def _major(version: str) -> str:
 class RecordChecker:
     """Checks records one by one; keeps only what package-level checks need."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, models: bool = True) -> None:
+        """``models=False``: the caller needs no model of a valid record (no rule reads
+        one), so a clean record is recognised by its verdict validator
+        (:mod:`~volunteer_standard.validation.verdict`) and comes back as ``(kind, None)``
+        like an invalid one; only its issues tell them apart."""
+        self.models = models
         self.metadata: PackageMetadata | None = None
         self.declared_extensions: set[str] | None = None
         self.saw_metadata = False
@@ -374,6 +380,17 @@ class RecordChecker:
         self, raw: RawRecord, emit: Callable[[Issue], None]
     ) -> tuple[str | None, Entity | None]:
         """Check one raw record, emitting issues; return its entity type and model if valid."""
+        if not self.models and raw.collection is None and raw.error is None:
+            kind = self._clean_line(raw, emit)
+            if kind is not None:
+                return kind, None
+        return self._check_full(raw, emit)
+
+    def _check_full(
+        self, raw: RawRecord, emit: Callable[[Issue], None]
+    ) -> tuple[str | None, Entity | None]:
+        """:meth:`check` for any record: the envelope (syntax, collection, type), then
+        the entity."""
         if raw.error is not None:
             emit(_issue(raw.code, raw, params={**json_error_params(raw.error), "value": raw.error}))
             return None, None
@@ -445,6 +462,17 @@ class RecordChecker:
                 )
             )
             return kind, None
+        return kind, self._check_entity(data, raw, kind, rid, emit)
+
+    def _check_entity(
+        self,
+        data: dict[str, Any],
+        raw: RawRecord,
+        kind: str,
+        rid: str | None,
+        emit: Callable[[Issue], None],
+    ) -> Entity | None:
+        """The record as a ``kind``: its version, its model, code warnings, extensions."""
         model = ENTITY_MODELS[kind]
         self._check_version(data, raw, kind, rid, emit)
         version = data.get("schema_version")
@@ -462,6 +490,9 @@ class RecordChecker:
                     },
                 )
             )
+        if not self.models and is_clean(kind, data):
+            self._check_extensions(data, raw, kind, rid, emit)
+            return None
         try:
             obj = model.model_validate(data)
         except ValidationError as exc:
@@ -471,7 +502,25 @@ class RecordChecker:
         for issue in _code_warnings(data, model, raw, kind, rid):
             emit(issue)
         self._check_extensions(data, raw, kind, rid, emit)
-        return kind, obj
+        return obj
+
+    def _clean_line(self, raw: RawRecord, emit: Callable[[Issue], None]) -> str | None:
+        """The type of a clean JSON Lines record of this version, once its extensions are
+        checked (``None``: check it the full way). The bulk of any input takes this path."""
+        data = raw.data
+        if data.__class__ is not dict:
+            return None
+        kind = data.get("type")
+        if (
+            kind.__class__ is not str
+            or data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION
+            or not is_clean(kind, data)
+        ):
+            return None
+        if "extensions" in data:
+            rid = data.get("id")
+            self._check_extensions(data, raw, kind, rid if isinstance(rid, str) else None, emit)
+        return kind
 
     def _check_version(
         self,

@@ -138,10 +138,10 @@ def validate(
     today, now = clock(today, now)
 
     report = Report(source=label, max_examples=max_examples, profile=prof.name)
-    checker = RecordChecker()
     emit = _issue_sink(report, profile_filter(prof), ignored, recorder, accepted, on_issue, records)
     adapter = records
     engine = RuleEngine(prof, source=label, today=today, now=now, emit=emit, workdir=workdir)
+    checker = RecordChecker(models=engine.reads_models)
 
     def take(raw: RawRecord, out: Callable[[Issue], None]) -> None:
         if report.format is None:

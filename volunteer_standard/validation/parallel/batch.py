@@ -112,7 +112,7 @@ class BatchChecker:
         )
         # A fresh checker per batch: it warns once per declared version within the batch,
         # and the main process keeps the first warning of the run.
-        checker = RecordChecker()
+        checker = RecordChecker(models=engine.reads_models)
         engine.seq = batch.records_before
         by_type = result.by_type
         number = batch.first_line - 1

@@ -81,6 +81,12 @@ class RuleEngine:
         # Service-record times are computed only when someone reads them.
         self._times = "service_record" in self.dispatch or self.index is not None
 
+    @property
+    def reads_models(self) -> bool:
+        """Whether any rule or the index reads the model of a valid record (when none
+        does, the structural check need not build one)."""
+        return bool(self.dispatch) or self.index is not None
+
     def start_file(self, label: str) -> None:
         """The next records come from the file ``label`` (a folder input): cross-record
         issues about them name it."""
