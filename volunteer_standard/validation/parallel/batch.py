@@ -24,8 +24,9 @@ from volunteer_standard.io.limits import Limits
 from volunteer_standard.io.reader import Location, decode_line
 from volunteer_standard.profiles import Profile
 from volunteer_standard.validation.parallel.packing import Packed, pack
-from volunteer_standard.validation.parallel.rows import Row, RowCollector
+from volunteer_standard.validation.parallel.rows import NoIndex
 from volunteer_standard.validation.report import Issue
+from volunteer_standard.validation.rules.index import BatchIndex
 from volunteer_standard.validation.structure import RecordChecker
 
 
@@ -70,8 +71,9 @@ class BatchResult:
     #: Every issue found, unfiltered, in the order a single process finds them
     #: (packed: see :mod:`.packing`).
     issues: list[Packed] = field(default_factory=list)
-    #: Index rows per table, with the run's record numbers.
-    rows: dict[str, list[Row]] = field(default_factory=dict)
+    #: The batch's index rows, with the run's record numbers: an image of a
+    #: :class:`BatchIndex` (``None``: no rows).
+    index: bytes | None = None
     #: Latest service day (YYYYMMDD) among the batch's records, 0 when none.
     max_day: int = 0
 
@@ -90,10 +92,11 @@ class BatchChecker:
             today=settings.today,
             now=settings.now,
             emit=lambda issue: None,
-            index=RowCollector((), settings.salt),
+            index=NoIndex(),
         )
         #: The index tables the profile's cross-record rules need (empty: no index).
         self.needs = probe.needs
+        self._index: BatchIndex | None = None
 
     def check(self, batch: Batch) -> BatchResult:
         """Decode, check structure and per-record rules, collect index rows."""
@@ -101,7 +104,7 @@ class BatchChecker:
         result = BatchResult(records_before=batch.records_before, size=len(batch.data))
         issues: list[Issue] = []
         emit = issues.append
-        collector = RowCollector(self.needs, s.salt)
+        collector = self._collector()
         engine = self._engine_class(
             s.profile,
             source=s.label,
@@ -127,10 +130,19 @@ class BatchChecker:
             by_type[kind or "(unknown)"] += 1
             engine.record(raw, kind, obj)
         result.issues = [pack(issue) for issue in issues]
-        if engine.index is not None:
-            result.rows = collector.rows()
+        if isinstance(collector, BatchIndex):
+            result.index = collector.image()
             result.max_day = collector.max_day
         return result
+
+    def _collector(self) -> BatchIndex | NoIndex:
+        """The process's batch index, emptied (one per checker: made once, reused)."""
+        if not self.needs:
+            return NoIndex()
+        if self._index is None:
+            self._index = BatchIndex(self.needs, self.settings.salt)
+        self._index.clear()
+        return self._index
 
 
 _CHECKER: BatchChecker | None = None

@@ -33,10 +33,10 @@ from volunteer_standard.validation.parallel.batch import (
 )
 from volunteer_standard.validation.parallel.packing import unpack
 from volunteer_standard.validation.parallel.pool import OrderedPool, WorkerError, default_jobs
-from volunteer_standard.validation.parallel.rows import append_rows
 from volunteer_standard.validation.progress import ProgressCallback
 from volunteer_standard.validation.report import Issue, Report
 from volunteer_standard.validation.rules.engine import RuleEngine
+from volunteer_standard.validation.rules.index import DatasetIndex
 
 Emit = Callable[[Issue], None]
 
@@ -162,8 +162,8 @@ class ParallelValidation:
         if result.records_before != engine.seq:  # the framing and the engine disagree
             raise RuntimeError(f"batch after record {result.records_before}, not {engine.seq}")
         index = engine.index
-        if index is not None and result.rows:
-            append_rows(index, result.rows)
+        if isinstance(index, DatasetIndex) and result.index is not None:
+            index.absorb(result.index)
             index.max_day = max(index.max_day, result.max_day)
         engine.seq += result.records
 

@@ -200,11 +200,13 @@ def epoch(value: datetime) -> int:
 class _Table:
     """Pending rows of one table and the statement that writes them."""
 
-    __slots__ = ("db", "rows", "sql")
+    __slots__ = ("db", "name", "rows", "sql", "verb")
 
-    def __init__(self, db: sqlite3.Connection, sql: str) -> None:
+    def __init__(self, db: sqlite3.Connection, name: str, verb: str, width: int) -> None:
         self.db = db
-        self.sql = sql
+        self.name = name
+        self.verb = verb
+        self.sql = f"{verb} INTO {name} VALUES ({', '.join('?' * width)})"
         self.rows: list[tuple[Any, ...]] = []
 
     def add(self, row: tuple[Any, ...]) -> None:
@@ -217,6 +219,72 @@ class _Table:
         if self.rows:
             self.db.executemany(self.sql, self.rows)
             self.rows.clear()  # the same list: loaders may hold a reference to it
+
+
+def _connect(path: str | Path, *, cache_mib: int, uri: bool = False) -> sqlite3.Connection:
+    """A connection for scratch data: no journal, no fsync (the file is deleted afterwards)."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, uri=uri)
+    for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{cache_mib * 1024}"):
+        db.execute(f"PRAGMA {pragma}")
+    return db
+
+
+def _create(db: sqlite3.Connection, name: str, columns: Sequence[str], first_wins: bool) -> _Table:
+    db.execute(f"CREATE TABLE {name} ({', '.join(columns)})")
+    return _Table(db, name, "INSERT OR IGNORE" if first_wins else "INSERT", len(columns))
+
+
+class BatchIndex:
+    """The index rows of one batch of records, in an in-memory SQLite database.
+
+    Why: a worker process checks a batch, and the main process's index needs the batch's
+    rows. Sent as an image of this database (:meth:`image`, a few hundred KiB of bytes),
+    they are appended by the main process with one ``INSERT … SELECT`` per table
+    (:meth:`DatasetIndex.absorb`), in SQLite's own code: the per-row work of writing them
+    is the worker's. Offers the ``tables``/``hash_id`` surface the rule engine fills.
+    """
+
+    def __init__(self, tables: Sequence[str], salt: bytes) -> None:
+        self.salt = salt
+        self.db = _connect(":memory:", cache_mib=64)
+        self.tables: dict[str, _Table] = {}
+        for name in ("ent", "bad", *tables):
+            if name not in self.tables:
+                columns, _indexes, first_wins = TABLES[name]
+                self.tables[name] = _create(self.db, name, columns, first_wins)
+        #: Latest service day (YYYYMMDD) seen, as :attr:`DatasetIndex.max_day`.
+        self.max_day = 0
+        self.db.execute("BEGIN")
+
+    def has(self, name: str) -> bool:
+        return name in self.tables
+
+    def hash_id(self, text: str) -> bytes:
+        """The main index's hash (same salt), so duplicates match across batches."""
+        return hash_id(self.salt, text)
+
+    def image(self) -> bytes | None:
+        """The rows added since :meth:`clear`, as a database image (``None``: no rows)."""
+        db = self.db
+        for table in self.tables.values():
+            table.flush()
+        db.execute("COMMIT")
+        try:
+            if not any(db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in self.tables):
+                return None
+            return db.serialize()
+        finally:
+            db.execute("BEGIN")
+
+    def clear(self) -> None:
+        """Drop every row, for the next batch."""
+        for name, table in self.tables.items():
+            table.rows.clear()
+            self.db.execute(f"DELETE FROM {name}")
+        self.max_day = 0
+
+    def close(self) -> None:
+        self.db.close()
 
 
 class DatasetIndex:
@@ -236,14 +304,8 @@ class DatasetIndex:
         self._file_labels: list[str] = []
         self._tmp = tempfile.TemporaryDirectory(prefix="vstd-index-", dir=workdir)
         self.path = Path(self._tmp.name) / "index.sqlite"
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        for pragma in (
-            "journal_mode=OFF",
-            "synchronous=OFF",
-            "locking_mode=EXCLUSIVE",
-            "temp_store=FILE",
-            f"cache_size=-{cache_mib * 1024}",
-        ):
+        self.db = _connect(self.path, cache_mib=cache_mib)
+        for pragma in ("locking_mode=EXCLUSIVE", "temp_store=FILE"):
             self.db.execute(f"PRAGMA {pragma}")
         self.salt = os.urandom(16)
         self.tables: dict[str, _Table] = {}
@@ -253,6 +315,7 @@ class DatasetIndex:
             if name not in self.tables:
                 self.define(name, *TABLES[name])
         self.finalized = False
+        self._batch_attached = False
         #: Latest service day (YYYYMMDD) seen, kept by the loader for range-limited queries.
         self.max_day = 0
 
@@ -269,10 +332,7 @@ class DatasetIndex:
         """
         if name in self.tables:
             return self.tables[name]
-        self.db.execute(f"CREATE TABLE {name} ({', '.join(columns)})")
-        verb = "INSERT OR IGNORE" if first_wins else "INSERT"
-        marks = ", ".join("?" * len(columns))
-        table = _Table(self.db, f"{verb} INTO {name} VALUES ({marks})")
+        table = _create(self.db, name, columns, first_wins)
         self.tables[name] = table
         self._indexes.extend(indexes)
         return table
@@ -283,6 +343,21 @@ class DatasetIndex:
     def hash_id(self, text: str) -> bytes:
         """A salted, truncated HMAC: equal numbers collide, the number cannot be recovered."""
         return hash_id(self.salt, text)
+
+    def absorb(self, image: bytes) -> None:
+        """Append a batch's rows (an image made by :meth:`BatchIndex.image`) after those
+        already here, exactly as if they had been added one by one."""
+        db = self.db
+        for table in self.tables.values():
+            table.flush()
+        if not self._batch_attached:
+            db.execute("ATTACH ':memory:' AS batch")
+            self._batch_attached = True
+        db.deserialize(image, name="batch")
+        present = {name for (name,) in db.execute("SELECT name FROM batch.sqlite_master")}
+        for name, table in self.tables.items():
+            if name in present:
+                db.execute(f"{table.verb} INTO main.{name} SELECT * FROM batch.{name}")
 
     def finalize(self) -> None:
         """Write pending rows, commit, and build the indexes (once, after the load)."""
