@@ -101,6 +101,8 @@ class OrderedPool(Generic[T, R]):
         self.method = method
         self.window = max(2, jobs * WINDOW_PER_WORKER)
         self.executor: ProcessPoolExecutor | None = None
+        #: Whether the worker processes were started (else everything ran here).
+        self.started = False
 
     def run(self, items: Iterable[T | L], is_batch: Callable[[Any], bool]) -> Iterator[R | L]:
         """Results of the batches among ``items``, and the other items as they are, in
@@ -141,6 +143,7 @@ class OrderedPool(Generic[T, R]):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        self.started = True
         context = multiprocessing.get_context(self.method or START_METHOD or start_method())
         self.executor = ProcessPoolExecutor(
             max_workers=self.jobs,

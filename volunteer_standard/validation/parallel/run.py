@@ -31,6 +31,7 @@ from volunteer_standard.validation.parallel.batch import (
     check_batch,
     init_worker,
 )
+from volunteer_standard.validation.parallel.finish import ParallelFinish
 from volunteer_standard.validation.parallel.packing import unpack
 from volunteer_standard.validation.parallel.pool import OrderedPool, WorkerError, default_jobs
 from volunteer_standard.validation.progress import ProgressCallback
@@ -130,6 +131,9 @@ class ParallelValidation:
                     on_progress(self.report.records, done_bytes)
             else:
                 self.take(done, self._once)
+        if workers.started and self.engine.index is not None:
+            # A long input: the cross-record rules run in worker processes too.
+            self.engine.finish_elsewhere = ParallelFinish(self.engine, self.settings, self.jobs)
 
     @staticmethod
     def fatal(exc: Exception) -> bool:

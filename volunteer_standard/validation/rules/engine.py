@@ -8,7 +8,7 @@ one row per record (and a few for references) appended to the SQLite index in ba
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -80,6 +80,11 @@ class RuleEngine:
         self._rec = RecordRef("", None, Location(source), None, emit, self.enabled)
         # Service-record times are computed only when someone reads them.
         self._times = "service_record" in self.dispatch or self.index is not None
+        #: Runs cross-record rules elsewhere (worker processes reading the finalized index:
+        #: ``validation.parallel.finish``): given the positions in ``rules`` of those to
+        #: run, yields the issues of each as :meth:`finish_rule` passes them, in that order
+        #: (``None``: :meth:`finish` runs them here).
+        self.finish_elsewhere: Callable[[list[int]], Iterator[Iterable[Issue]]] | None = None
 
     @property
     def reads_models(self) -> bool:
@@ -136,16 +141,27 @@ class RuleEngine:
         if self.index is None:
             return
         self.index.finalize()
-        enabled = self.enabled
+        positions = [i for i, rule in enumerate(self.rules) if rule.needs]
+        if self.finish_elsewhere is None:
+            for i in positions:
+                self.finish_rule(i, self._emit)
+            return
         emit = self._emit
+        for issues in self.finish_elsewhere(positions):
+            for issue in issues:
+                emit(issue)
+
+    def finish_rule(self, position: int, emit: Emit) -> None:
+        """Run the cross-record checks of ``rules[position]`` alone, passing the issues of
+        enabled codes to ``emit`` (in the order :meth:`finish` would)."""
+        assert self.index is not None
+        enabled = self.enabled
 
         def filtered(issue: Issue) -> None:
             if issue.code in enabled:
                 emit(issue)
 
-        for rule in self.rules:
-            if rule.needs:
-                rule.finish(self.index, filtered)
+        self.rules[position].finish(self.index, filtered)
 
     def close(self) -> None:
         if self.index is not None:

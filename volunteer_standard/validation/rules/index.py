@@ -25,6 +25,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -221,9 +222,9 @@ class _Table:
             self.rows.clear()  # the same list: loaders may hold a reference to it
 
 
-def _connect(path: str | Path, *, cache_mib: int, uri: bool = False) -> sqlite3.Connection:
+def _connect(path: str | Path, *, cache_mib: int) -> sqlite3.Connection:
     """A connection for scratch data: no journal, no fsync (the file is deleted afterwards)."""
-    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, uri=uri)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{cache_mib * 1024}"):
         db.execute(f"PRAGMA {pragma}")
     return db
@@ -302,7 +303,9 @@ class DatasetIndex:
         #: A folder of files: the first record number of each file and the file's label.
         self._file_starts: list[int] = []
         self._file_labels: list[str] = []
-        self._tmp = tempfile.TemporaryDirectory(prefix="vstd-index-", dir=workdir)
+        self._tmp: tempfile.TemporaryDirectory[str] | None = tempfile.TemporaryDirectory(
+            prefix="vstd-index-", dir=workdir
+        )
         self.path = Path(self._tmp.name) / "index.sqlite"
         self.db = _connect(self.path, cache_mib=cache_mib)
         for pragma in ("locking_mode=EXCLUSIVE", "temp_store=FILE"):
@@ -420,8 +423,57 @@ class DatasetIndex:
             severity_override=None,
         )
 
+    def shared(self) -> SharedIndex:
+        """What another process needs to open this index read-only once it is finalized
+        (:class:`OpenedIndex`): cross-record rules can then run there."""
+        return SharedIndex(
+            str(self.path),
+            self.source,
+            tuple(self.tables),
+            tuple(self._file_starts),
+            tuple(self._file_labels),
+            self.max_day,
+        )
+
     def close(self) -> None:
         try:
             self.db.close()
         finally:
-            self._tmp.cleanup()
+            if self._tmp is not None:
+                self._tmp.cleanup()
+
+
+@dataclass(frozen=True, slots=True)
+class SharedIndex:
+    """A finalized index, as another process opens it (see :meth:`DatasetIndex.shared`)."""
+
+    path: str
+    source: str
+    tables: tuple[str, ...]
+    file_starts: tuple[int, ...]
+    file_labels: tuple[str, ...]
+    max_day: int
+
+
+class OpenedIndex(DatasetIndex):
+    """A finalized index of another process, read-only, for its cross-record rules.
+
+    Opened ``immutable``: the owner writes nothing more while the rules run, so readers
+    take no locks, and any number of processes read the file at once.
+    """
+
+    def __init__(self, shared: SharedIndex, *, cache_mib: int = 16) -> None:
+        self.source = shared.source
+        self._file_starts = list(shared.file_starts)
+        self._file_labels = list(shared.file_labels)
+        self._tmp = None
+        self.path = Path(shared.path)
+        uri = f"{self.path.as_uri()}?mode=ro&immutable=1"
+        self.db = sqlite3.connect(uri, isolation_level=None, check_same_thread=False, uri=True)
+        self.db.execute(f"PRAGMA cache_size=-{cache_mib * 1024}")
+        self.salt = b""
+        self.tables = {name: _Table(self.db, name, "INSERT", 1) for name in shared.tables}
+        self._indexes = []
+        self.finalized = True
+        self._batch_attached = False
+        self.max_day = shared.max_day
