@@ -90,7 +90,8 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
             "ptr TEXT",
         ),
         (
-            "CREATE INDEX rec_vol ON rec(vol, s, e, status, credit)",
+            # seq before status: the order of the overlap check's window, with no sort.
+            "CREATE INDEX rec_vol ON rec(vol, s, e, seq, status, credit)",
             "CREATE INDEX rec_id ON rec(id)",
         ),
         False,

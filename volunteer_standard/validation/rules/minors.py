@@ -185,6 +185,12 @@ class InsuranceRule(Rule):
             rec.issue("VR410", "/guarantees", params)
 
 
+def _with_min_age(index: DatasetIndex) -> bool:
+    """Whether any project sets a minimum age (else VR405 has nothing to scan)."""
+    found = index.db.execute("SELECT 1 FROM proj WHERE min_age IS NOT NULL LIMIT 1")
+    return found.fetchone() is not None
+
+
 _AGE = "((r.day / 10000 - v.birth / 10000) - ((r.day % 10000) < (v.birth % 10000)))"
 
 
@@ -200,7 +206,7 @@ class MinorsRule(Rule):
         if index.max_day:
             cut = max(index.max_day, ymd(self.ctx.today)) - adult * 10000
             self._minors(index, emit, cut, adult, under, policy.consent_until_adult)
-        if self.ctx.on("VR405"):
+        if self.ctx.on("VR405") and _with_min_age(index):
             rows = index.query(
                 f"SELECT r.seq, p.id, p.min_age FROM rec r JOIN proj p ON p.id = r.proj "
                 f"JOIN vol v ON v.id = r.vol WHERE p.min_age IS NOT NULL AND r.status >= 1 "
@@ -219,10 +225,12 @@ class MinorsRule(Rule):
         under: int,
         consent_until_adult: bool,
     ) -> None:
+        # Volunteers first (CROSS JOIN keeps that order): the few minors, then their records
+        # through rec_vol; left to itself, SQLite would visit every record.
         rows = index.query(
             f"""
             SELECT r.seq, {_AGE} AS age, r.day, v.cfrom, v.cto, r.ban, COALESCE(p.ban, 0)
-            FROM vol v JOIN rec r ON r.vol = v.id LEFT JOIN proj p ON p.id = r.proj
+            FROM vol v CROSS JOIN rec r ON r.vol = v.id LEFT JOIN proj p ON p.id = r.proj
             WHERE v.birth > ? AND r.status >= 1 AND {_AGE} < ?
             ORDER BY r.seq
             """,
