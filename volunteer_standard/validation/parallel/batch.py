@@ -51,28 +51,24 @@ class Batch:
 
     data: bytes
     first_line: int
-    #: Records before the batch: its records are numbered from ``records_before + 1``,
-    #: as the single-process run numbers them (``RuleEngine.seq``).
-    records_before: int
 
 
 @dataclass(slots=True)
 class BatchResult:
     """What the main process needs from one batch, in input order."""
 
-    #: Records before the batch (as in :class:`Batch`) and records in it (blank lines are
-    #: not records).
-    records_before: int = 0
     #: Bytes of the batch's lines (progress of a run: bytes done so far).
     size: int = 0
+    #: Records in the batch (blank lines are not records).
     records: int = 0
     #: Records per entity type, in order of first appearance ("(unknown)" when none).
     by_type: Counter[str] = field(default_factory=Counter)
     #: Every issue found, unfiltered, in the order a single process finds them
     #: (packed: see :mod:`.packing`).
     issues: list[Packed] = field(default_factory=list)
-    #: The batch's index rows, with the run's record numbers: an image of a
-    #: :class:`BatchIndex` (``None``: no rows).
+    #: The batch's index rows: an image of a :class:`BatchIndex` (``None``: no rows).
+    #: Records are numbered from 1 in the batch; the main process, which knows how many
+    #: came before, renumbers them as it appends the rows.
     index: bytes | None = None
     #: Latest service day (YYYYMMDD) among the batch's records, 0 when none.
     max_day: int = 0
@@ -101,7 +97,7 @@ class BatchChecker:
     def check(self, batch: Batch) -> BatchResult:
         """Decode, check structure and per-record rules, collect index rows."""
         s = self.settings
-        result = BatchResult(records_before=batch.records_before, size=len(batch.data))
+        result = BatchResult(size=len(batch.data))
         issues: list[Issue] = []
         emit = issues.append
         collector = self._collector()
@@ -116,7 +112,6 @@ class BatchChecker:
         # A fresh checker per batch: it warns once per declared version within the batch,
         # and the main process keeps the first warning of the run.
         checker = RecordChecker(models=engine.reads_models)
-        engine.seq = batch.records_before
         by_type = result.by_type
         number = batch.first_line - 1
         for line in batch.data.split(b"\n"):

@@ -231,6 +231,11 @@ def _connect(path: str | Path, *, cache_mib: int) -> sqlite3.Connection:
     return db
 
 
+def _column_names(table: str) -> list[str]:
+    """The names of a table's columns (``seq`` numbers records)."""
+    return [column.split()[0] for column in TABLES[table][0]]
+
+
 def _create(db: sqlite3.Connection, name: str, columns: Sequence[str], first_wins: bool) -> _Table:
     db.execute(f"CREATE TABLE {name} ({', '.join(columns)})")
     return _Table(db, name, "INSERT OR IGNORE" if first_wins else "INSERT", len(columns))
@@ -348,9 +353,10 @@ class DatasetIndex:
         """A salted, truncated HMAC: equal numbers collide, the number cannot be recovered."""
         return hash_id(self.salt, text)
 
-    def absorb(self, image: bytes) -> None:
-        """Append a batch's rows (an image made by :meth:`BatchIndex.image`) after those
-        already here, exactly as if they had been added one by one."""
+    def absorb(self, image: bytes, before: int) -> None:
+        """Append a batch's rows (an image made by :meth:`BatchIndex.image`, its records
+        numbered from 1) after those already here, as if they had been added one by one
+        with their records numbered from ``before + 1``."""
         db = self.db
         for table in self.tables.values():
             table.flush()
@@ -361,7 +367,13 @@ class DatasetIndex:
         present = {name for (name,) in db.execute("SELECT name FROM batch.sqlite_master")}
         for name, table in self.tables.items():
             if name in present:
-                db.execute(f"{table.verb} INTO main.{name} SELECT * FROM batch.{name}")
+                columns = ", ".join(
+                    "seq + :before" if c == "seq" else c for c in _column_names(name)
+                )
+                db.execute(
+                    f"{table.verb} INTO main.{name} SELECT {columns} FROM batch.{name}",
+                    {"before": before},
+                )
 
     def finalize(self) -> None:
         """Write pending rows, commit, and build the indexes (once, after the load)."""
