@@ -329,15 +329,17 @@ class DuplicateRule(Rule):
                     "SELECT seq FROM rec WHERE id = ? AND seq > ? ORDER BY seq", (rid, first)
                 )
                 self._report(index, emit, "VR602", "/id", rid, first, later)
-        for code, column, path in (
-            ("VR603", "idh", "/id_document/number"),
-            ("VR604", "vno", "/volunteer_no"),
+        for code, column, path, order in (
+            ("VR603", "idh", "/id_document/number", " ORDER BY MIN(seq)"),
+            ("VR604", "vno", "/volunteer_no", ""),
         ):
             if not on(code):
                 continue
+            # Groups in the order of their first record: the hashes of ID numbers change
+            # with each run's salt, and the issues must not.
             groups = index.query(
                 f"SELECT {column}, MIN(seq) FROM vol WHERE {column} IS NOT NULL "
-                f"GROUP BY {column} HAVING COUNT(*) > 1"
+                f"GROUP BY {column} HAVING COUNT(*) > 1{order}"
             )
             for key, first in groups:
                 (first_id,) = index.db.execute(
