@@ -155,8 +155,8 @@ def test_same_report_issues_and_baseline(
     for jobs in (2, 3):
         assert _run(messy, jobs, profile=profile, write_baseline=two_baseline) == one
         assert two_baseline.read_bytes() == one_baseline.read_bytes()
-    # The workers did the checking, then (national) ran the cross-record rules.
-    assert tiny_batches == ([2, 2, 3, 3] if profile == "national" else [2, 3])
+    # The workers did the checking (and, national, the cross-record rules: same pool).
+    assert tiny_batches == [2, 3]
 
 
 def test_same_with_ignore_and_baseline(messy: Path, tmp_path: Path) -> None:
@@ -228,10 +228,10 @@ def test_package_and_objects_run_in_one_process(tmp_path: Path, tiny_batches: li
     paths = write_broken(tmp_path)
     for path in paths.values():
         assert _run(path, 2) == _run(path, 1)
-    assert tiny_batches == [2, 2]  # broken.jsonl only (its records, its cross-record rules)
+    assert tiny_batches == [2]  # broken.jsonl only
     objects = _records()[:20]
     assert _run(objects, 2) == _run(objects, 1)
-    assert tiny_batches == [2, 2]
+    assert tiny_batches == [2]
 
 
 def test_unusable_input_is_reported_the_same(tmp_path: Path) -> None:

@@ -3,9 +3,10 @@
 Why: once the input is read, the cross-record rules query the finished index, and one
 process running them one after the other leaves the other cores idle at the end of a run
 (Amdahl's law: that serial end bounded what ``--jobs`` could gain). The index is a file:
-worker processes open it read-only, all at once, each runs one rule's queries exactly as
-the main process would (:meth:`RuleEngine.finish_rule`), and the main process passes the
-issues on in rule order, so the issue stream is that of a single-process run.
+the worker processes that checked the records (kept for this) open it read-only, all at
+once, each runs one rule's queries exactly as the main process would
+(:meth:`RuleEngine.finish_rule`), and the main process passes the issues on in rule
+order, so the issue stream is that of a single-process run.
 
 A rule's issues go to a spool file in the index's temporary directory, in chunks, rather
 than back through the pool in one piece: a rule may find an issue per record, and memory
@@ -16,11 +17,10 @@ from __future__ import annotations
 
 import os
 import pickle
-import signal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from volunteer_standard.validation.parallel.batch import BatchSettings
 from volunteer_standard.validation.parallel.packing import Packed, pack, unpack
@@ -100,6 +100,7 @@ class _SpoolWriter:
 
 
 def rule_names(engine: RuleEngine) -> tuple[str, ...]:
+    """The classes of an engine's rules, in order."""
     return tuple(f"{type(r).__module__}.{type(r).__qualname__}" for r in engine.rules)
 
 
@@ -111,6 +112,9 @@ class Finisher:
         self.engine = engine
         if rule_names(engine) != settings.rules:
             raise RuntimeError("a worker process has other rules than the main process")
+
+    def close(self) -> None:
+        self.engine.close()
 
     def run(self, position: int) -> Spool:
         spool_dir = Path(self.settings.index.path).parent
@@ -125,14 +129,22 @@ class Finisher:
 _FINISHER: Finisher | None = None
 
 
-def init_finisher(settings: FinishSettings) -> None:
-    """Prepare this process for :func:`finish_rule` (a pool's initializer): the rules of
-    the run over the index, opened read-only. Ctrl-C is the main process's."""
+def finish_rule(task: tuple[FinishSettings, int]) -> Spool:
+    """Run the cross-record checks of rule ``position`` (``task``: the settings and the
+    position) in a worker process; the rules and the index, opened read-only, are
+    prepared once per process and run."""
     global _FINISHER
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler (fork)
+    settings, position = task
+    if _FINISHER is None or _FINISHER.settings != settings:
+        if _FINISHER is not None:
+            _FINISHER.close()
+        _FINISHER = Finisher(settings, _engine(settings))
+    return _FINISHER.run(position)
+
+
+def _engine(settings: FinishSettings) -> RuleEngine:
     run = settings.run
-    engine = RuleEngine(
+    return RuleEngine(
         run.profile,
         source=run.label,
         today=run.today,
@@ -140,15 +152,6 @@ def init_finisher(settings: FinishSettings) -> None:
         emit=_nowhere,
         index=OpenedIndex(settings.index),
     )
-    _FINISHER = Finisher(settings, engine)
-
-
-def finish_rule(position: int) -> Spool:
-    """Run ``rules[position]``'s cross-record checks in a process prepared by
-    :func:`init_finisher`."""
-    if _FINISHER is None:
-        raise RuntimeError("init_finisher() was not called in this process")
-    return _FINISHER.run(position)
 
 
 def _nowhere(issue: Issue) -> None:
@@ -157,24 +160,20 @@ def _nowhere(issue: Issue) -> None:
 
 class ParallelFinish:
     """``RuleEngine.finish_elsewhere`` for a run whose index is a local file: the rules
-    run in ``jobs`` worker processes; too few rules to share run in this process."""
+    run on the workers that checked the records (kept for it: see ``OrderedPool.then``)."""
 
-    def __init__(self, engine: RuleEngine, run: BatchSettings, jobs: int) -> None:
+    def __init__(self, engine: RuleEngine, run: BatchSettings, workers: OrderedPool[Any, Any]):
         self.engine = engine
         self.run = run
-        self.jobs = jobs
+        self.workers = workers
 
     def __call__(self, positions: list[int]) -> Iterator[Iterable[Issue]]:
         index = self.engine.index
         assert isinstance(index, DatasetIndex)
         settings = FinishSettings(self.run, index.shared(), rule_names(self.engine))
-        here = Finisher(settings, self.engine)
-        workers: OrderedPool[int, Spool] = OrderedPool(
-            finish_rule, init_finisher, (settings,), jobs=self.jobs, local=here.run
-        )
-        for spool in workers.run(positions, _always):
+        for spool in self.workers.then(finish_rule, [(settings, p) for p in positions]):
             yield spool.issues()
 
-
-def _always(item: object) -> bool:
-    return True
+    def close(self) -> None:
+        """End the workers (when the rules did not run: the run stopped before)."""
+        self.workers.close()

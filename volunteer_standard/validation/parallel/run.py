@@ -123,7 +123,7 @@ class ParallelValidation:
             check_batch, init_worker, (self.settings,), jobs=self.jobs, local=self._check_here
         )
         done_bytes = 0
-        for done in workers.run(items, _is_batch):
+        for done in workers.run(items, _is_batch, keep=self.engine.index is not None):
             if isinstance(done, BatchResult):
                 self._apply(done)
                 done_bytes += done.size
@@ -132,8 +132,8 @@ class ParallelValidation:
             else:
                 self.take(done, self._once)
         if workers.started and self.engine.index is not None:
-            # A long input: the cross-record rules run in worker processes too.
-            self.engine.finish_elsewhere = ParallelFinish(self.engine, self.settings, self.jobs)
+            # A long input: the cross-record rules run on the same workers.
+            self.engine.finish_elsewhere = ParallelFinish(self.engine, self.settings, workers)
 
     @staticmethod
     def fatal(exc: Exception) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from volunteer_standard.identifiers import normalize_resident_id
 from volunteer_standard.io.reader import Location, RawRecord
@@ -33,6 +33,14 @@ from volunteer_standard.validation.rules.minors import consent_window
 
 Check = Callable[[Any, RecordRef], None]
 _HUNDRED = Decimal(100)
+
+
+class FinishElsewhere(Protocol):
+    """Runs cross-record rules outside :meth:`RuleEngine.finish` (see ``finish_elsewhere``)."""
+
+    def __call__(self, positions: list[int]) -> Iterator[Iterable[Issue]]: ...
+
+    def close(self) -> None: ...
 
 
 class RuleEngine:
@@ -84,7 +92,7 @@ class RuleEngine:
         #: ``validation.parallel.finish``): given the positions in ``rules`` of those to
         #: run, yields the issues of each as :meth:`finish_rule` passes them, in that order
         #: (``None``: :meth:`finish` runs them here).
-        self.finish_elsewhere: Callable[[list[int]], Iterator[Iterable[Issue]]] | None = None
+        self.finish_elsewhere: FinishElsewhere | None = None
 
     @property
     def reads_models(self) -> bool:
@@ -164,6 +172,9 @@ class RuleEngine:
         self.rules[position].finish(self.index, filtered)
 
     def close(self) -> None:
+        if self.finish_elsewhere is not None:
+            self.finish_elsewhere.close()
+            self.finish_elsewhere = None
         if self.index is not None:
             self.index.close()
             self.index = None
