@@ -107,12 +107,19 @@ class OrderedPool(Generic[T, R]):
         self.started = False
 
     def run(
-        self, items: Iterable[T | L], is_batch: Callable[[Any], bool], *, keep: bool = False
+        self,
+        items: Iterable[T | L],
+        is_batch: Callable[[Any], bool],
+        *,
+        keep: bool = False,
+        read: Callable[[], None] | None = None,
     ) -> Iterator[R | L]:
         """Results of the batches among ``items``, and the other items as they are, in
         order. An exception from ``items`` is raised after everything before it.
 
-        ``keep``: the workers stay for :meth:`then` (else they end with the items)."""
+        ``keep``: the workers stay for :meth:`then` (else they end with the items).
+        ``read`` is called once every item is taken and the workers have the last
+        batches: what the caller does then overlaps with their work."""
         pending: deque[Future[R] | tuple[str, Any]] = deque()
         waiting: list[T | L] = []
         failure: Exception | None = None
@@ -133,6 +140,8 @@ class OrderedPool(Generic[T, R]):
                             yield self._take(pending.popleft())
             except Exception as exc:  # the input failed: first what came before it
                 failure = exc
+            if read is not None and failure is None and self.executor is not None:
+                read()
             for item in waiting:
                 yield self.local(cast(T, item)) if is_batch(item) else cast(L, item)
             while pending:

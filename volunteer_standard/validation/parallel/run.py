@@ -123,7 +123,9 @@ class ParallelValidation:
             check_batch, init_worker, (self.settings,), jobs=self.jobs, local=self._check_here
         )
         done_bytes = 0
-        for done in workers.run(items, _is_batch, keep=self.engine.index is not None):
+        index = self.engine.index
+        early = index.build_indexes if isinstance(index, DatasetIndex) else None
+        for done in workers.run(items, _is_batch, keep=index is not None, read=early):
             if isinstance(done, BatchResult):
                 self._apply(done)
                 done_bytes += done.size

@@ -325,6 +325,7 @@ class DatasetIndex:
                 self.define(name, *TABLES[name])
         self.finalized = False
         self._batch_attached = False
+        self._built = 0  # indexes built (the first ones of _indexes)
         #: Latest service day (YYYYMMDD) seen, kept by the loader for range-limited queries.
         self.max_day = 0
 
@@ -375,14 +376,21 @@ class DatasetIndex:
                     {"before": before},
                 )
 
-    def finalize(self) -> None:
-        """Write pending rows, commit, and build the indexes (once, after the load)."""
-        if self.finalized:
-            return
+    def build_indexes(self) -> None:
+        """Build the indexes now, before the last rows: when most rows are in and other
+        processes still work on the rest, this takes the building off the end of the run
+        (the last rows then update them). The queries are the same either way."""
         for table in self.tables.values():
             table.flush()
-        for sql in self._indexes:
+        for sql in self._indexes[self._built :]:
             self.db.execute(sql)
+        self._built = len(self._indexes)
+
+    def finalize(self) -> None:
+        """Write pending rows, build the indexes and commit (once, after the load)."""
+        if self.finalized:
+            return
+        self.build_indexes()
         self.db.execute("COMMIT")
         self.finalized = True
 
