@@ -26,7 +26,7 @@ from volunteer_standard.profiles import Profile
 from volunteer_standard.validation.parallel.packing import Packed, pack
 from volunteer_standard.validation.parallel.rows import NoIndex
 from volunteer_standard.validation.report import Issue
-from volunteer_standard.validation.rules.index import BatchIndex
+from volunteer_standard.validation.rules.index import NO_DAY, BatchIndex
 from volunteer_standard.validation.structure import RecordChecker
 
 
@@ -70,8 +70,8 @@ class BatchResult:
     #: Records are numbered from 1 in the batch; the main process, which knows how many
     #: came before, renumbers them as it appends the rows.
     index: bytes | None = None
-    #: Latest service day (YYYYMMDD) among the batch's records, 0 when none.
-    max_day: int = 0
+    #: Earliest service day (YYYYMMDD) among the batch's records (``NO_DAY``: none).
+    min_day: int = NO_DAY
 
 
 class BatchChecker:
@@ -127,7 +127,7 @@ class BatchChecker:
         result.issues = [pack(issue) for issue in issues]
         if isinstance(collector, BatchIndex):
             result.index = collector.image()
-            result.max_day = collector.max_day
+            result.min_day = collector.min_day
         return result
 
     def _collector(self) -> BatchIndex | NoIndex:

@@ -3,13 +3,15 @@
 Why: conversion checks each record with the profile's per-record rules but resolves no
 cross-record rule, so the rows the engine would index have nowhere to go. This stands in
 for :class:`~volunteer_standard.validation.rules.index.DatasetIndex` (the same ``tables``,
-``hash_id`` and ``max_day``) and drops them. Workers of a validation run index their
+``hash_id`` and ``min_day``) and drops them. Workers of a validation run index their
 batches in a :class:`~volunteer_standard.validation.rules.index.BatchIndex` instead.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from volunteer_standard.validation.rules.index import NO_DAY
 
 Row = tuple[Any, ...]
 
@@ -32,7 +34,7 @@ class NoIndex:
     def __init__(self) -> None:
         self.salt = b""
         self.tables: dict[str, _Dropped] = {"ent": _Dropped(), "bad": _Dropped()}
-        self.max_day = 0
+        self.min_day = NO_DAY
 
     def has(self, name: str) -> bool:
         return name in self.tables

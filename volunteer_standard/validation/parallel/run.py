@@ -168,7 +168,7 @@ class ParallelValidation:
         index = engine.index
         if isinstance(index, DatasetIndex) and result.index is not None:
             index.absorb(result.index, engine.seq)  # numbered after the records before
-            index.max_day = max(index.max_day, result.max_day)
+            index.min_day = min(index.min_day, result.min_day)
         engine.seq += result.records
 
 

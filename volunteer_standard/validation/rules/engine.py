@@ -58,7 +58,7 @@ class RuleEngine:
         index: Any = None,
     ) -> None:
         """``index`` replaces the SQLite index with an object offering the same ``tables``,
-        ``hash_id`` and ``max_day`` (worker processes collect rows for the main process's
+        ``hash_id`` and ``min_day`` (worker processes collect rows for the main process's
         index: see ``volunteer_standard.validation.parallel``)."""
         self.enabled = profile.enabled_codes()
         self.ctx = RuleContext(profile, today, now, self.enabled, source)
@@ -252,8 +252,8 @@ class _Filler:
         )
         if len(rows) >= BATCH:
             self.rec.flush()  # type: ignore[union-attr]
-        if day > self.index.max_day:
-            self.index.max_day = day
+        if day < self.index.min_day:
+            self.index.min_day = day
 
     def _volunteer(self, seq: int, obj: Any) -> None:
         cfrom, cto = consent_window(obj)

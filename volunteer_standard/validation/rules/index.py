@@ -43,6 +43,9 @@ STATUS_LEVEL: dict[str, int] = {"effective": 2, "pending": 1, "open": 1}
 
 BATCH = 5_000
 
+#: "No service day": later than any YYYYMMDD, the start of the search for the earliest.
+NO_DAY = 10**8
+
 #: Table definitions: name → (columns, indexes created after the load, first row wins).
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
     # Every structurally valid record with an id (service records: see "rec"): where it is.
@@ -259,8 +262,8 @@ class BatchIndex:
             if name not in self.tables:
                 columns, _indexes, first_wins = TABLES[name]
                 self.tables[name] = _create(self.db, name, columns, first_wins)
-        #: Latest service day (YYYYMMDD) seen, as :attr:`DatasetIndex.max_day`.
-        self.max_day = 0
+        #: Earliest service day (YYYYMMDD) seen, as :attr:`DatasetIndex.min_day`.
+        self.min_day = NO_DAY
         self.db.execute("BEGIN")
 
     def has(self, name: str) -> bool:
@@ -288,7 +291,7 @@ class BatchIndex:
         for name, table in self.tables.items():
             table.rows.clear()
             self.db.execute(f"DELETE FROM {name}")
-        self.max_day = 0
+        self.min_day = NO_DAY
 
     def close(self) -> None:
         self.db.close()
@@ -326,8 +329,9 @@ class DatasetIndex:
         self.finalized = False
         self._batch_attached = False
         self._built = 0  # indexes built (the first ones of _indexes)
-        #: Latest service day (YYYYMMDD) seen, kept by the loader for range-limited queries.
-        self.max_day = 0
+        #: Earliest service day (YYYYMMDD) seen (``NO_DAY``: none), kept by the loader:
+        #: the minors check leaves out volunteers of age on that day.
+        self.min_day = NO_DAY
 
     def define(
         self,
@@ -453,7 +457,7 @@ class DatasetIndex:
             tuple(self.tables),
             tuple(self._file_starts),
             tuple(self._file_labels),
-            self.max_day,
+            self.min_day,
         )
 
     def close(self) -> None:
@@ -473,7 +477,7 @@ class SharedIndex:
     tables: tuple[str, ...]
     file_starts: tuple[int, ...]
     file_labels: tuple[str, ...]
-    max_day: int
+    min_day: int
 
 
 class OpenedIndex(DatasetIndex):
@@ -497,4 +501,4 @@ class OpenedIndex(DatasetIndex):
         self._indexes = []
         self.finalized = True
         self._batch_attached = False
-        self.max_day = shared.max_day
+        self.min_day = shared.min_day

@@ -14,7 +14,7 @@ from typing import Any
 
 from volunteer_standard.models import Project, Volunteer
 from volunteer_standard.validation.rules.base import Emit, RecordRef, Rule, issue_type
-from volunteer_standard.validation.rules.index import DatasetIndex, ymd
+from volunteer_standard.validation.rules.index import NO_DAY, DatasetIndex, ymd
 
 MINORS_TYPES = (
     issue_type(
@@ -203,8 +203,10 @@ class MinorsRule(Rule):
     def finish(self, index: DatasetIndex, emit: Emit) -> None:
         policy = self.ctx.profile.minors
         adult, under = policy.adult_age, policy.guardian_consent_under
-        if index.max_day:
-            cut = max(index.max_day, ymd(self.ctx.today)) - adult * 10000
+        if index.min_day != NO_DAY:
+            # Born on or before this day: of age at every service date (ages are those at
+            # each record's date, so the earliest date bounds them, not today's).
+            cut = index.min_day - adult * 10000
             self._minors(index, emit, cut, adult, under, policy.consent_until_adult)
         if self.ctx.on("VR405") and _with_min_age(index):
             rows = index.query(
