@@ -20,6 +20,8 @@ from volunteer_standard.profiles import Profile
 from volunteer_standard.validation.report import Issue
 from volunteer_standard.validation.rules.base import Emit, RecordRef, Rule, RuleContext
 from volunteer_standard.validation.rules.base import rule_classes as _rule_classes
+from volunteer_standard.validation.rules.clean import CleanServiceRecord
+from volunteer_standard.validation.rules.hours import HoursRule
 from volunteer_standard.validation.rules.index import (
     BATCH,
     KIND_NO,
@@ -30,8 +32,11 @@ from volunteer_standard.validation.rules.index import (
 )
 from volunteer_standard.validation.rules.integrity import references
 from volunteer_standard.validation.rules.minors import consent_window
+from volunteer_standard.validation.rules.privacy import IdNumberAsIdRule
 
 Check = Callable[[Any, RecordRef], None]
+#: Rules known to read of a service record only what a ``CleanServiceRecord`` holds.
+_VIEW_RULES: frozenset[type[Rule]] = frozenset({HoursRule, IdNumberAsIdRule})
 _HUNDRED = Decimal(100)
 
 
@@ -88,11 +93,25 @@ class RuleEngine:
         self._rec = RecordRef("", None, Location(source), None, emit, self.enabled)
         # Service-record times are computed only when someone reads them.
         self._times = "service_record" in self.dispatch or self.index is not None
+        self._service_checks: tuple[Check, ...] = tuple(self.dispatch.get("service_record", ()))
+        filler = self._filler
+        has_rows = filler is not None and filler.rec is not None
+        self._service_rows = filler.service_record if filler is not None and has_rows else None
         #: Runs cross-record rules elsewhere (worker processes reading the finalized index:
         #: ``validation.parallel.finish``): given the positions in ``rules`` of those to
         #: run, yields the issues of each as :meth:`finish_rule` passes them, in that order
         #: (``None``: :meth:`finish` runs them here).
         self.finish_elsewhere: FinishElsewhere | None = None
+
+    @property
+    def views(self) -> frozenset[str]:
+        """Entity types whose clean records may come as a view of their data instead of a
+        model (``rules.clean``): those whose every check is one known to read only what
+        the view holds."""
+        checks = self._service_checks
+        if all(type(getattr(c, "__self__", None)) in _VIEW_RULES for c in checks):
+            return frozenset({"service_record"})
+        return frozenset()
 
     @property
     def reads_models(self) -> bool:
@@ -128,13 +147,20 @@ class RuleEngine:
         rec.raw = raw.data
         if kind == "service_record" and self._times:
             # The bulk of any input: computed once here, read by rules and the index.
-            rec.start_ts = epoch(obj.start)
-            rec.end_ts = epoch(obj.end)
-            rec.hours_cents = int(obj.hours * _HUNDRED)
-            for check in self.dispatch.get(kind, ()):
+            if obj.__class__ is CleanServiceRecord:
+                rec.start_ts, rec.end_ts = obj.instants()
+                rec.hours_cents = obj.cents()
+                day = obj.day()
+            else:
+                start = obj.start
+                rec.start_ts = epoch(start)
+                rec.end_ts = epoch(obj.end)
+                rec.hours_cents = int(obj.hours * _HUNDRED)
+                day = start.year * 10000 + start.month * 100 + start.day
+            for check in self._service_checks:
                 check(obj, rec)
-            if self._filler is not None and self._filler.rec is not None:
-                self._filler.service_record(self.seq, obj, rec)
+            if self._service_rows is not None:
+                self._service_rows(self.seq, obj, rec, day)
                 return
         else:
             checks = self.dispatch.get(kind)
@@ -223,10 +249,9 @@ class _Filler:
             for path, target, rid in references(kind, obj):
                 self.ref.add((seq, path, KIND_NO[target], rid))
 
-    def service_record(self, seq: int, obj: Any, rec: RecordRef) -> None:
-        """One row per service record, with its location (no "ent" row: see index.TABLES)."""
-        start = obj.start
-        day = start.year * 10000 + start.month * 100 + start.day
+    def service_record(self, seq: int, obj: Any, rec: RecordRef, day: int) -> None:
+        """One row per service record, with its location (no "ent" row: see index.TABLES);
+        ``day`` is the start's local date (YYYYMMDD)."""
         location = rec.location
         status = STATUS_LEVEL.get(obj.status, 0)
         hours = rec.hours_cents
