@@ -116,3 +116,8 @@ class CleanServiceRecord:
 
     def cents(self) -> int:
         return cents(self.data["hours"])
+
+
+#: The view of each entity type that has one: ``VIEWS[kind](data)`` stands in for the
+#: model of a clean record of a type in ``RuleEngine.views``.
+VIEWS: dict[str, type[CleanServiceRecord]] = {"service_record": CleanServiceRecord}
