@@ -205,13 +205,17 @@ def epoch(value: datetime) -> int:
 class _Table:
     """Pending rows of one table and the statement that writes them."""
 
-    __slots__ = ("db", "name", "rows", "sql", "verb")
+    __slots__ = ("columns", "db", "name", "rows", "sql", "verb")
 
-    def __init__(self, db: sqlite3.Connection, name: str, verb: str, width: int) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, name: str, verb: str, columns: Sequence[str]
+    ) -> None:
         self.db = db
         self.name = name
         self.verb = verb
-        self.sql = f"{verb} INTO {name} VALUES ({', '.join('?' * width)})"
+        #: The column names (``seq`` numbers records: see :meth:`DatasetIndex.absorb`).
+        self.columns = tuple(column.split()[0] for column in columns)
+        self.sql = f"{verb} INTO {name} VALUES ({', '.join('?' * len(columns))})"
         self.rows: list[tuple[Any, ...]] = []
 
     def add(self, row: tuple[Any, ...]) -> None:
@@ -234,14 +238,9 @@ def _connect(path: str | Path, *, cache_mib: int) -> sqlite3.Connection:
     return db
 
 
-def _column_names(table: str) -> list[str]:
-    """The names of a table's columns (``seq`` numbers records)."""
-    return [column.split()[0] for column in TABLES[table][0]]
-
-
 def _create(db: sqlite3.Connection, name: str, columns: Sequence[str], first_wins: bool) -> _Table:
     db.execute(f"CREATE TABLE {name} ({', '.join(columns)})")
-    return _Table(db, name, "INSERT OR IGNORE" if first_wins else "INSERT", len(columns))
+    return _Table(db, name, "INSERT OR IGNORE" if first_wins else "INSERT", columns)
 
 
 class BatchIndex:
@@ -372,9 +371,7 @@ class DatasetIndex:
         present = {name for (name,) in db.execute("SELECT name FROM batch.sqlite_master")}
         for name, table in self.tables.items():
             if name in present:
-                columns = ", ".join(
-                    "seq + :before" if c == "seq" else c for c in _column_names(name)
-                )
+                columns = ", ".join("seq + :before" if c == "seq" else c for c in table.columns)
                 db.execute(
                     f"{table.verb} INTO main.{name} SELECT {columns} FROM batch.{name}",
                     {"before": before},
@@ -497,7 +494,7 @@ class OpenedIndex(DatasetIndex):
         self.db = sqlite3.connect(uri, isolation_level=None, check_same_thread=False, uri=True)
         self.db.execute(f"PRAGMA cache_size=-{cache_mib * 1024}")
         self.salt = b""
-        self.tables = {name: _Table(self.db, name, "INSERT", 1) for name in shared.tables}
+        self.tables = {name: _Table(self.db, name, "INSERT", ()) for name in shared.tables}
         self._indexes = []
         self.finalized = True
         self._batch_attached = False
