@@ -155,7 +155,8 @@ def test_same_report_issues_and_baseline(
     for jobs in (2, 3):
         assert _run(messy, jobs, profile=profile, write_baseline=two_baseline) == one
         assert two_baseline.read_bytes() == one_baseline.read_bytes()
-    assert tiny_batches == [2, 3]  # the workers did the checking
+    # The workers did the checking (and, national, the cross-record rules: same pool).
+    assert tiny_batches == [2, 3]
 
 
 def test_same_with_ignore_and_baseline(messy: Path, tmp_path: Path) -> None:
@@ -211,7 +212,6 @@ def test_batches_number_lines_as_the_reader_does(tmp_path: Path, size: int) -> N
     got = []
     for item in lines.input_items(path, fmt=None, name=label, batch_bytes=size):
         if isinstance(item, Batch):
-            assert item.records_before == len(got)  # numbered as one process numbers them
             for i, line in enumerate(item.data.split(b"\n")):
                 text = line.strip()
                 if text:

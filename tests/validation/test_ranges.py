@@ -30,7 +30,7 @@ class _Here:
     def __init__(self) -> None:
         self.checked = 0
 
-    def counts(self, parts: list[Partition], bounds: Limits) -> list[tuple[int, int]]:
+    def counts(self, parts: list[Partition], bounds: Limits) -> list[int]:
         return [count(part, bounds) for part in parts]
 
     def results(

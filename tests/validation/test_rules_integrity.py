@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.validation.rules_support import (
     GB11643_EXAMPLE,
     NOW,
@@ -15,11 +17,13 @@ from tests.validation.rules_support import (
     dataset,
     only,
     record,
+    rid,
     rule_codes,
     run,
 )
 from volunteer_standard.io.reader import iter_raw
 from volunteer_standard.profiles import load_profile
+from volunteer_standard.validation.rules import index as index_module
 from volunteer_standard.validation.rules.engine import RuleEngine
 from volunteer_standard.validation.structure import RecordChecker
 
@@ -146,6 +150,26 @@ def test_duplicate_volunteers_by_identity_number_and_number(tmp_path: Path) -> N
     ]
     for issue in issues:
         assert GB11643_EXAMPLE not in issue.message("en") and "'vol-1'" in issue.message("en")
+
+
+def test_duplicate_identity_numbers_come_in_the_order_of_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: VR603 groups were ordered by the salted hash of the number, so the
+    order of the issues (and of a report's examples) changed from one run to the next."""
+    ds = dataset()
+    numbers = [rid("110105", "19800101", f"{i:03d}") for i in range(8)]
+    first = [dict(ds["vol"], id=f"a{i}", volunteer_no=f"A{i}") for i in range(8)]
+    for row, number in zip(first, numbers, strict=True):
+        row["id_document"] = {"type": "01", "number": number}
+    again = [dict(row, id=f"b{i}", volunteer_no=f"B{i}") for i, row in enumerate(first)]
+    rows = [*first, *again[::-1]]  # the later ones in the opposite order
+    orders = []
+    for salt in (b"\x01" * 16, b"\x02" * 16):
+        monkeypatch.setattr(index_module.os, "urandom", lambda n, salt=salt: salt[:n])
+        issues = only(run(tmp_path, rows)[1], "VR603")
+        orders.append([i.record_id for i in issues])
+    assert orders[0] == orders[1] == [f"b{i}" for i in range(8)]
 
 
 def test_duplicate_service_records(tmp_path: Path) -> None:

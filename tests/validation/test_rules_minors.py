@@ -98,6 +98,20 @@ def test_age_is_taken_at_each_service_date(tmp_path: Path) -> None:
     ]
 
 
+def test_a_minor_at_an_early_service_date_and_an_adult_later(tmp_path: Path) -> None:
+    """Regression: a volunteer who was an adult on the latest service day (or today) was
+    left out of the check, although a minor at the date of an earlier record."""
+    birth = "2004-06-15"  # 17 on 2021-09-01, 19 on 2024-03-05
+    grown = _child(
+        birth_date=birth, id_document={"type": "01", "number": rid("110105", "20040615")}
+    )
+    records = [_on("2021-09-01", project_id=None), _on("2024-03-05")]
+    issues = _served(tmp_path, grown, *records)
+    assert [(i.code, i.record_id) for i in issues if i.code.startswith("VR40")] == [
+        ("VR403", "rec-2021-09-01"),
+    ]
+
+
 def test_leap_day_birthdays(tmp_path: Path) -> None:
     # Born 2008-02-29: in 2022 the 14th birthday falls on 1 March, not 28 February.
     teen = _child(

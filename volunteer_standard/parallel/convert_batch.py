@@ -24,7 +24,7 @@ from volunteer_standard.privacy import Privacy
 from volunteer_standard.profiles import Profile
 from volunteer_standard.text import Lang
 from volunteer_standard.validation.parallel.batch import Batch
-from volunteer_standard.validation.parallel.rows import RowCollector
+from volunteer_standard.validation.parallel.rows import NoIndex
 from volunteer_standard.validation.report import Issue
 from volunteer_standard.validation.structure import RecordChecker
 
@@ -117,7 +117,7 @@ class ConvertChecker:
 
 def _rule_engine(settings: ConvertSettings, emit: Callable[[Issue], None]) -> Any:
     """The per-record rules through the profile filter, as ``engine._rule_engine`` builds
-    them, but on the main process's clock; index rows are collected and dropped."""
+    them, but on the main process's clock; index rows are dropped."""
     from volunteer_standard.validation.filter import profile_filter
     from volunteer_standard.validation.rules.engine import RuleEngine
 
@@ -129,33 +129,14 @@ def _rule_engine(settings: ConvertSettings, emit: Callable[[Issue], None]) -> An
         if issue is not None:
             emit(issue)
 
-    return _Engine(
-        RuleEngine,
+    return RuleEngine(
         settings.profile,
         source=settings.label,
         today=settings.today,
         now=settings.now,
         emit=apply,
+        index=NoIndex(),
     )
-
-
-class _Engine:
-    """A rule engine whose index rows go nowhere (conversion has no cross-record rules),
-    renewed now and then so that the dropped rows do not pile up."""
-
-    def __init__(self, make: Any, *args: Any, **kwargs: Any) -> None:
-        self.make, self.args, self.kwargs = make, args, kwargs
-        self.engine = self._new()
-        self.count = 0
-
-    def _new(self) -> Any:
-        return self.make(*self.args, **self.kwargs, index=RowCollector((), b""))
-
-    def record(self, raw: Any, kind: str | None, obj: Any) -> None:
-        self.count += 1
-        if self.count % 10_000 == 0:
-            self.engine = self._new()
-        self.engine.record(raw, kind, obj)
 
 
 class _Named:

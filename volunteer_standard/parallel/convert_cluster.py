@@ -95,7 +95,7 @@ class ClusterConversion(ParallelConversion):
                 chosen = self.cluster.partition_bytes or range_size(size - start, ranges.workers)
                 parts = plan(self.plan.source, self.plan.source, start, size, chosen)
                 counts = ranges.counts(parts, self.settings.limits)
-                parts = number(parts, counts, line, 1)
+                parts = number(parts, counts, line)
                 run = uuid.uuid4().hex
                 for items in ranges.results(convert_partition, run, self.settings, parts):
                     for item in items:

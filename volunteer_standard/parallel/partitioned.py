@@ -360,7 +360,7 @@ class _Run:
             parts = plan(source, source, start, size, chosen)
             counts = ranges.counts(parts, bounds)
         else:
-            parts, counts = [Partition(source, source, size, size)], [(0, 0)]
+            parts, counts = [Partition(source, source, size, size)], [0]
         return [
             PartTask(
                 p.path,
@@ -368,11 +368,10 @@ class _Run:
                 p.start,
                 p.end,
                 p.before,
-                p.records_before,
                 index=i,
                 head=head if i == 0 else None,
             )
-            for i, p in enumerate(number(parts, counts, line, 1))
+            for i, p in enumerate(number(parts, counts, line))
         ]
 
     def _take(

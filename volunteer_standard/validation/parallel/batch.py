@@ -24,8 +24,9 @@ from volunteer_standard.io.limits import Limits
 from volunteer_standard.io.reader import Location, decode_line
 from volunteer_standard.profiles import Profile
 from volunteer_standard.validation.parallel.packing import Packed, pack
-from volunteer_standard.validation.parallel.rows import Row, RowCollector
+from volunteer_standard.validation.parallel.rows import NoIndex
 from volunteer_standard.validation.report import Issue
+from volunteer_standard.validation.rules.index import NO_DAY, BatchIndex
 from volunteer_standard.validation.structure import RecordChecker
 
 
@@ -50,30 +51,27 @@ class Batch:
 
     data: bytes
     first_line: int
-    #: Records before the batch: its records are numbered from ``records_before + 1``,
-    #: as the single-process run numbers them (``RuleEngine.seq``).
-    records_before: int
 
 
 @dataclass(slots=True)
 class BatchResult:
     """What the main process needs from one batch, in input order."""
 
-    #: Records before the batch (as in :class:`Batch`) and records in it (blank lines are
-    #: not records).
-    records_before: int = 0
     #: Bytes of the batch's lines (progress of a run: bytes done so far).
     size: int = 0
+    #: Records in the batch (blank lines are not records).
     records: int = 0
     #: Records per entity type, in order of first appearance ("(unknown)" when none).
     by_type: Counter[str] = field(default_factory=Counter)
     #: Every issue found, unfiltered, in the order a single process finds them
     #: (packed: see :mod:`.packing`).
     issues: list[Packed] = field(default_factory=list)
-    #: Index rows per table, with the run's record numbers.
-    rows: dict[str, list[Row]] = field(default_factory=dict)
-    #: Latest service day (YYYYMMDD) among the batch's records, 0 when none.
-    max_day: int = 0
+    #: The batch's index rows: an image of a :class:`BatchIndex` (``None``: no rows).
+    #: Records are numbered from 1 in the batch; the main process, which knows how many
+    #: came before, renumbers them as it appends the rows.
+    index: bytes | None = None
+    #: Earliest service day (YYYYMMDD) among the batch's records (``NO_DAY``: none).
+    min_day: int = NO_DAY
 
 
 class BatchChecker:
@@ -90,18 +88,19 @@ class BatchChecker:
             today=settings.today,
             now=settings.now,
             emit=lambda issue: None,
-            index=RowCollector((), settings.salt),
+            index=NoIndex(),
         )
         #: The index tables the profile's cross-record rules need (empty: no index).
         self.needs = probe.needs
+        self._index: BatchIndex | None = None
 
     def check(self, batch: Batch) -> BatchResult:
         """Decode, check structure and per-record rules, collect index rows."""
         s = self.settings
-        result = BatchResult(records_before=batch.records_before, size=len(batch.data))
+        result = BatchResult(size=len(batch.data))
         issues: list[Issue] = []
         emit = issues.append
-        collector = RowCollector(self.needs, s.salt)
+        collector = self._collector()
         engine = self._engine_class(
             s.profile,
             source=s.label,
@@ -113,7 +112,6 @@ class BatchChecker:
         # A fresh checker per batch: it warns once per declared version within the batch,
         # and the main process keeps the first warning of the run.
         checker = RecordChecker(models=engine.reads_models)
-        engine.seq = batch.records_before
         by_type = result.by_type
         number = batch.first_line - 1
         for line in batch.data.split(b"\n"):
@@ -127,10 +125,19 @@ class BatchChecker:
             by_type[kind or "(unknown)"] += 1
             engine.record(raw, kind, obj)
         result.issues = [pack(issue) for issue in issues]
-        if engine.index is not None:
-            result.rows = collector.rows()
-            result.max_day = collector.max_day
+        if isinstance(collector, BatchIndex):
+            result.index = collector.image()
+            result.min_day = collector.min_day
         return result
+
+    def _collector(self) -> BatchIndex | NoIndex:
+        """The process's batch index, emptied (one per checker: made once, reused)."""
+        if not self.needs:
+            return NoIndex()
+        if self._index is None:
+            self._index = BatchIndex(self.needs, self.settings.salt)
+        self._index.clear()
+        return self._index
 
 
 _CHECKER: BatchChecker | None = None

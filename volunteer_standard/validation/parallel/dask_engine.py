@@ -132,7 +132,7 @@ class _DaskRanges:
         self.client = client
         self.workers = max(1, len(client.scheduler_info().get("workers", ())))
 
-    def counts(self, parts: list[Partition], bounds: Limits) -> list[tuple[int, int]]:
+    def counts(self, parts: list[Partition], bounds: Limits) -> list[int]:
         client = self.client
         return list(client.gather(client.map(count, parts, bounds=bounds, pure=False)))
 

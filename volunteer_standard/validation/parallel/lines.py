@@ -96,7 +96,6 @@ class _Cutter:
         bounds: Limits,
         number: int,
         size: int,
-        records: int = 1,
     ):
         self.stream = stream
         self.label = label
@@ -109,10 +108,6 @@ class _Cutter:
         self.pending: list[bytes] = []
         self.pending_bytes = 0
         self.first = number + 1
-        #: Records before the pending lines (the first record was read by the reader, or
-        #: ``records`` for a byte range: see ``.partitions``).
-        self.records = records
-        self.pending_records = 0
 
     def batches(self) -> Iterator[Item]:
         stream = self.stream
@@ -140,17 +135,14 @@ class _Cutter:
             self.first = self.number + 1
         self.pending.append(data)
         self.pending_bytes += len(data)
-        # Non-blank lines are records (as the workers decide: ``bytes.strip``).
-        self.pending_records += sum(1 for line in data.split(b"\n") if line.strip())
         self.number += lines
         if self.pending_bytes >= self.size:
             yield self._batch()
 
     def _batch(self) -> Batch:
         data = self.pending[0] if len(self.pending) == 1 else b"".join(self.pending)
-        made = Batch(data, self.first, self.records)
-        self.records += self.pending_records
-        self.pending, self.pending_bytes, self.pending_records = [], 0, 0
+        made = Batch(data, self.first)
+        self.pending, self.pending_bytes = [], 0
         return made
 
     def _one_by_one(self, source: _Prefixed) -> Iterator[Item]:
@@ -166,7 +158,6 @@ class _Cutter:
                 if self.pending:
                     yield self._batch()
                 self.number += 1
-                self.records += 1
                 _drop_line(source, self.label, self.number, limit)  # type: ignore[arg-type]
                 detail = _too_long_detail(self.bounds)
                 location = Location(self.label, self.number, "")
@@ -178,9 +169,8 @@ class _Cutter:
 
 
 def _batches(
-    stream: IO[bytes], label: str, bounds: Limits, number: int, batch_bytes: int, records: int = 1
+    stream: IO[bytes], label: str, bounds: Limits, number: int, batch_bytes: int
 ) -> Iterator[Item]:
-    """The lines after line ``number`` (and ``records`` records), cut as
-    ``reader._iter_jsonl`` cuts them: whole blocks of lines where no line can be too long,
-    line by line around the rest."""
-    return _Cutter(stream, label, bounds, number, batch_bytes, records).batches()
+    """The lines after line ``number``, cut as ``reader._iter_jsonl`` cuts them: whole
+    blocks of lines where no line can be too long, line by line around the rest."""
+    return _Cutter(stream, label, bounds, number, batch_bytes).batches()

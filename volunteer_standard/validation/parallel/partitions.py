@@ -5,10 +5,11 @@ sits on storage that every worker reaches, and sending its bytes through one cli
 make that client the bottleneck. A range starts just after a line end and ends just after
 one, so a worker reads whole lines, framed exactly as the reader frames them
 (:func:`volunteer_standard.validation.parallel.lines._batches`: the same line ends, the same
-error record for a line beyond the size limit). The number of a range's first line and of
-the records before it are exact: the lines and records of every range are counted first
-(:func:`count`, itself work for the workers, with the same framing) and the main process
-adds them up (:func:`number`) before the ranges are checked.
+error record for a line beyond the size limit). The number of a range's first line is
+exact: the lines of every range are counted first (:func:`count`, itself work for the
+workers, with the same framing) and the main process adds them up (:func:`number`) before
+the ranges are checked. Records need no such count: the main process numbers them as it
+applies the results, in order.
 
 Everything here is plain data and module-level functions, so any engine can run it:
 ``plan`` in the main process, then ``count`` and ``check_partition`` per range.
@@ -67,8 +68,6 @@ class Partition:
     end: int
     #: Lines of the file before the range: its first line is number ``before + 1``.
     before: int = 0
-    #: Records before the range (``RuleEngine.seq`` when its first record is checked).
-    records_before: int = 0
 
 
 def range_size(size: int, workers: int) -> int:
@@ -107,27 +106,23 @@ def _line_end(stream: IO[bytes], at: int) -> int:
     return position
 
 
-def count(part: Partition, bounds: Limits) -> tuple[int, int]:
-    """Lines and records in the range, framed as :func:`check_partition` frames them
-    (a record is a line that is not blank, or one beyond the size limit)."""
+def count(part: Partition, bounds: Limits) -> int:
+    """Lines in the range, framed as :func:`check_partition` frames them."""
     with open(part.path, "rb") as stream:
         lines = _range(stream, part.start, part.end)
-        cutter = _Cutter(lines, part.label, bounds, 0, BATCH_BYTES, 0)
+        cutter = _Cutter(lines, part.label, bounds, 0, BATCH_BYTES)
         for _ in cutter.batches():
             pass
-    return cutter.number, cutter.records
+    return cutter.number
 
 
-def number(
-    parts: list[Partition], counts: list[tuple[int, int]], line: int, records: int
-) -> list[Partition]:
-    """The ranges with ``before`` and ``records_before`` set, given the lines and records
-    of each, and those before the first range."""
+def number(parts: list[Partition], counts: list[int], line: int) -> list[Partition]:
+    """The ranges with ``before`` set, given the lines of each, and ``line`` lines before
+    the first range."""
     out = []
-    for part, (lines, recs) in zip(parts, counts, strict=True):
-        out.append(replace(part, before=line, records_before=records))
+    for part, lines in zip(parts, counts, strict=True):
+        out.append(replace(part, before=line))
         line += lines
-        records += recs
     return out
 
 
@@ -173,7 +168,6 @@ def range_items(
                 bounds,
                 part.before,
                 batch_bytes,
-                part.records_before,
             )
             yield from items
         except InputError as exc:  # a line that never ends

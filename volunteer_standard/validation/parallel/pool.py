@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # imported when the pool starts: a small input never needs th
 T = TypeVar("T")
 R = TypeVar("R")
 L = TypeVar("L")
+A = TypeVar("A")
+S = TypeVar("S")
 
 #: Batches read before the pool starts; a shorter input is checked in this process.
 MIN_BATCHES = 4
@@ -101,10 +103,23 @@ class OrderedPool(Generic[T, R]):
         self.method = method
         self.window = max(2, jobs * WINDOW_PER_WORKER)
         self.executor: ProcessPoolExecutor | None = None
+        #: Whether the worker processes were started (else everything ran here).
+        self.started = False
 
-    def run(self, items: Iterable[T | L], is_batch: Callable[[Any], bool]) -> Iterator[R | L]:
+    def run(
+        self,
+        items: Iterable[T | L],
+        is_batch: Callable[[Any], bool],
+        *,
+        keep: bool = False,
+        read: Callable[[], None] | None = None,
+    ) -> Iterator[R | L]:
         """Results of the batches among ``items``, and the other items as they are, in
-        order. An exception from ``items`` is raised after everything before it."""
+        order. An exception from ``items`` is raised after everything before it.
+
+        ``keep``: the workers stay for :meth:`then` (else they end with the items).
+        ``read`` is called once every item is taken and the workers have the last
+        batches: what the caller does then overlaps with their work."""
         pending: deque[Future[R] | tuple[str, Any]] = deque()
         waiting: list[T | L] = []
         failure: Exception | None = None
@@ -125,6 +140,8 @@ class OrderedPool(Generic[T, R]):
                             yield self._take(pending.popleft())
             except Exception as exc:  # the input failed: first what came before it
                 failure = exc
+            if read is not None and failure is None and self.executor is not None:
+                read()
             for item in waiting:
                 yield self.local(cast(T, item)) if is_batch(item) else cast(L, item)
             while pending:
@@ -135,12 +152,33 @@ class OrderedPool(Generic[T, R]):
             self._terminate(pending)
             raise
         finally:
+            if not keep:
+                self.close()
+
+    def then(self, work: Callable[[A], S], args: Iterable[A]) -> Iterator[S]:
+        """``work(arg)`` of every one of ``args`` on the workers that ``run(..., keep=True)``
+        left running, results in order; then the workers end. Their processes are already
+        started and prepared: a second phase of a run pays no start-up."""
+        executor = self.executor
+        if executor is None:
+            raise RuntimeError("then() needs the workers of run(..., keep=True)")
+        pending: deque[Future[S]] = deque()
+        try:
+            for arg in args:
+                pending.append(executor.submit(work, arg))
+            while pending:
+                yield self._take(pending.popleft())
+        except BaseException:
+            self._terminate(cast("deque[Future[R] | tuple[str, Any]]", pending))
+            raise
+        finally:
             self.close()
 
     def _start(self) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        self.started = True
         context = multiprocessing.get_context(self.method or START_METHOD or start_method())
         self.executor = ProcessPoolExecutor(
             max_workers=self.jobs,
@@ -156,7 +194,7 @@ class OrderedPool(Generic[T, R]):
         return ("item", item)
 
     @staticmethod
-    def _take(entry: Future[R] | tuple[str, Any]) -> Any:
+    def _take(entry: Future[Any] | tuple[str, Any]) -> Any:
         if isinstance(entry, tuple):
             return entry[1]
         from concurrent.futures.process import BrokenProcessPool

@@ -60,7 +60,7 @@ class Ranges(Protocol):
     #: Workers available (the ranges are sized so that each gets a few).
     workers: int
 
-    def counts(self, parts: list[Partition], bounds: Limits) -> list[tuple[int, int]]:
+    def counts(self, parts: list[Partition], bounds: Limits) -> list[int]:
         """``partitions.count(part, bounds)`` of every range, in range order."""
         ...
 
@@ -167,12 +167,9 @@ class RangeValidation(ParallelValidation):
             for f in files:
                 f.parts = plan(str(f.path), f.label, f.start, f.size, chosen)
             counts = ranges.counts([p for f in files for p in f.parts], self.settings.limits)
-            records = self.engine.seq
             for f in files:
-                records += 1  # its first record
                 mine, counts = counts[: len(f.parts)], counts[len(f.parts) :]
-                f.parts = number(f.parts, mine, f.line, records)
-                records += sum(n for _lines, n in mine)
+                f.parts = number(f.parts, mine, f.line)
             parts = [p for f in files for p in f.parts]
             run = uuid.uuid4().hex
             results = iter(ranges.results(check_partition, run, self.settings, parts))

@@ -1,67 +1,47 @@
-"""Index rows collected in a worker process, for the main process's SQLite index.
+"""An index that keeps no rows, for rule engines whose cross-record rules never run.
 
-Why: cross-record rules need every record's rows in one index, and a SQLite connection
-cannot be shared between processes. A worker fills a :class:`RowCollector` (the same
-``tables``/``add``/``hash_id`` surface as :class:`DatasetIndex`, so the rule engine's
-filler runs unchanged), returns the rows with its batch's result, and the main process
-appends them in input order (the batch numbers its records as the whole run does).
+Why: conversion checks each record with the profile's per-record rules but resolves no
+cross-record rule, so the rows the engine would index have nowhere to go. This stands in
+for :class:`~volunteer_standard.validation.rules.index.DatasetIndex` (the same ``tables``,
+``hash_id`` and ``min_day``) and drops them. Workers of a validation run index their
+batches in a :class:`~volunteer_standard.validation.rules.index.BatchIndex` instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from volunteer_standard.validation.rules.index import BATCH, DatasetIndex, hash_id
+from volunteer_standard.validation.rules.index import NO_DAY
 
 Row = tuple[Any, ...]
 
 
-class RowTable:
-    """Rows of one table, kept in order (``flush`` is a no-op: nothing is written here)."""
+class _Dropped:
+    """A table whose rows are dropped."""
 
-    __slots__ = ("rows",)
-
-    def __init__(self) -> None:
-        self.rows: list[Row] = []
+    __slots__ = ()
 
     def add(self, row: Row) -> None:
-        self.rows.append(row)
+        """Drop ``row``."""
 
     def flush(self) -> None:
-        """Nothing to write: the rows travel to the main process with the batch."""
+        """Nothing to write."""
 
 
-class RowCollector:
-    """Stands in for :class:`DatasetIndex` while one batch is checked."""
+class NoIndex:
+    """Stands in for the dataset index and keeps nothing."""
 
-    def __init__(self, tables: Iterable[str], salt: bytes) -> None:
-        self.salt = salt
-        self.tables: dict[str, RowTable] = {}
-        for name in ("ent", "bad", *tables):
-            self.tables.setdefault(name, RowTable())
-        #: Latest service day (YYYYMMDD) seen, as :attr:`DatasetIndex.max_day`.
-        self.max_day = 0
+    def __init__(self) -> None:
+        self.salt = b""
+        self.tables: dict[str, _Dropped] = {"ent": _Dropped(), "bad": _Dropped()}
+        self.min_day = NO_DAY
 
     def has(self, name: str) -> bool:
         return name in self.tables
 
     def hash_id(self, text: str) -> bytes:
-        """The main index's hash (same salt), so duplicates match across batches."""
-        return hash_id(self.salt, text)
-
-    def rows(self) -> dict[str, list[Row]]:
-        """The non-empty tables' rows."""
-        return {name: table.rows for name, table in self.tables.items() if table.rows}
+        """Never compared: no cross-record rule runs."""
+        return b""
 
     def close(self) -> None:
-        """Nothing to release (the rule engine closes its index)."""
-
-
-def append_rows(index: DatasetIndex, rows: dict[str, list[Row]]) -> None:
-    """Append a batch's rows to the main index (after the rows of the records before)."""
-    for name, batch in rows.items():
-        table = index.tables[name]
-        table.rows.extend(batch)
-        if len(table.rows) >= BATCH:
-            table.flush()
+        """Nothing to release."""

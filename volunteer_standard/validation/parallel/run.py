@@ -31,12 +31,13 @@ from volunteer_standard.validation.parallel.batch import (
     check_batch,
     init_worker,
 )
+from volunteer_standard.validation.parallel.finish import ParallelFinish
 from volunteer_standard.validation.parallel.packing import unpack
 from volunteer_standard.validation.parallel.pool import OrderedPool, WorkerError, default_jobs
-from volunteer_standard.validation.parallel.rows import append_rows
 from volunteer_standard.validation.progress import ProgressCallback
 from volunteer_standard.validation.report import Issue, Report
 from volunteer_standard.validation.rules.engine import RuleEngine
+from volunteer_standard.validation.rules.index import DatasetIndex
 
 Emit = Callable[[Issue], None]
 
@@ -122,7 +123,9 @@ class ParallelValidation:
             check_batch, init_worker, (self.settings,), jobs=self.jobs, local=self._check_here
         )
         done_bytes = 0
-        for done in workers.run(items, _is_batch):
+        index = self.engine.index
+        early = index.build_indexes if isinstance(index, DatasetIndex) else None
+        for done in workers.run(items, _is_batch, keep=index is not None, read=early):
             if isinstance(done, BatchResult):
                 self._apply(done)
                 done_bytes += done.size
@@ -130,6 +133,9 @@ class ParallelValidation:
                     on_progress(self.report.records, done_bytes)
             else:
                 self.take(done, self._once)
+        if workers.started and self.engine.index is not None:
+            # A long input: the cross-record rules run on the same workers.
+            self.engine.finish_elsewhere = ParallelFinish(self.engine, self.settings, workers)
 
     @staticmethod
     def fatal(exc: Exception) -> bool:
@@ -159,12 +165,10 @@ class ParallelValidation:
         report.records += result.records
         report.records_by_type.update(result.by_type)
         engine = self.engine
-        if result.records_before != engine.seq:  # the framing and the engine disagree
-            raise RuntimeError(f"batch after record {result.records_before}, not {engine.seq}")
         index = engine.index
-        if index is not None and result.rows:
-            append_rows(index, result.rows)
-            index.max_day = max(index.max_day, result.max_day)
+        if isinstance(index, DatasetIndex) and result.index is not None:
+            index.absorb(result.index, engine.seq)  # numbered after the records before
+            index.min_day = min(index.min_day, result.min_day)
         engine.seq += result.records
 
 

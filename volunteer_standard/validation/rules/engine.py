@@ -8,11 +8,11 @@ one row per record (and a few for references) appended to the SQLite index in ba
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from volunteer_standard.identifiers import normalize_resident_id
 from volunteer_standard.io.reader import Location, RawRecord
@@ -20,6 +20,8 @@ from volunteer_standard.profiles import Profile
 from volunteer_standard.validation.report import Issue
 from volunteer_standard.validation.rules.base import Emit, RecordRef, Rule, RuleContext
 from volunteer_standard.validation.rules.base import rule_classes as _rule_classes
+from volunteer_standard.validation.rules.clean import CleanServiceRecord
+from volunteer_standard.validation.rules.hours import HoursRule
 from volunteer_standard.validation.rules.index import (
     BATCH,
     KIND_NO,
@@ -30,9 +32,20 @@ from volunteer_standard.validation.rules.index import (
 )
 from volunteer_standard.validation.rules.integrity import references
 from volunteer_standard.validation.rules.minors import consent_window
+from volunteer_standard.validation.rules.privacy import IdNumberAsIdRule
 
 Check = Callable[[Any, RecordRef], None]
+#: Rules known to read of a service record only what a ``CleanServiceRecord`` holds.
+_VIEW_RULES: frozenset[type[Rule]] = frozenset({HoursRule, IdNumberAsIdRule})
 _HUNDRED = Decimal(100)
+
+
+class FinishElsewhere(Protocol):
+    """Runs cross-record rules outside :meth:`RuleEngine.finish` (see ``finish_elsewhere``)."""
+
+    def __call__(self, positions: list[int]) -> Iterator[Iterable[Issue]]: ...
+
+    def close(self) -> None: ...
 
 
 class RuleEngine:
@@ -50,7 +63,7 @@ class RuleEngine:
         index: Any = None,
     ) -> None:
         """``index`` replaces the SQLite index with an object offering the same ``tables``,
-        ``hash_id`` and ``max_day`` (worker processes collect rows for the main process's
+        ``hash_id`` and ``min_day`` (worker processes collect rows for the main process's
         index: see ``volunteer_standard.validation.parallel``)."""
         self.enabled = profile.enabled_codes()
         self.ctx = RuleContext(profile, today, now, self.enabled, source)
@@ -80,6 +93,25 @@ class RuleEngine:
         self._rec = RecordRef("", None, Location(source), None, emit, self.enabled)
         # Service-record times are computed only when someone reads them.
         self._times = "service_record" in self.dispatch or self.index is not None
+        self._service_checks: tuple[Check, ...] = tuple(self.dispatch.get("service_record", ()))
+        filler = self._filler
+        has_rows = filler is not None and filler.rec is not None
+        self._service_rows = filler.service_record if filler is not None and has_rows else None
+        #: Runs cross-record rules elsewhere (worker processes reading the finalized index:
+        #: ``validation.parallel.finish``): given the positions in ``rules`` of those to
+        #: run, yields the issues of each as :meth:`finish_rule` passes them, in that order
+        #: (``None``: :meth:`finish` runs them here).
+        self.finish_elsewhere: FinishElsewhere | None = None
+
+    @property
+    def views(self) -> frozenset[str]:
+        """Entity types whose clean records may come as a view of their data instead of a
+        model (``rules.clean``): those whose every check is one known to read only what
+        the view holds."""
+        checks = self._service_checks
+        if all(type(getattr(c, "__self__", None)) in _VIEW_RULES for c in checks):
+            return frozenset({"service_record"})
+        return frozenset()
 
     @property
     def reads_models(self) -> bool:
@@ -115,13 +147,20 @@ class RuleEngine:
         rec.raw = raw.data
         if kind == "service_record" and self._times:
             # The bulk of any input: computed once here, read by rules and the index.
-            rec.start_ts = epoch(obj.start)
-            rec.end_ts = epoch(obj.end)
-            rec.hours_cents = int(obj.hours * _HUNDRED)
-            for check in self.dispatch.get(kind, ()):
+            if obj.__class__ is CleanServiceRecord:
+                rec.start_ts, rec.end_ts = obj.instants()
+                rec.hours_cents = obj.cents()
+                day = obj.day()
+            else:
+                start = obj.start
+                rec.start_ts = epoch(start)
+                rec.end_ts = epoch(obj.end)
+                rec.hours_cents = int(obj.hours * _HUNDRED)
+                day = start.year * 10000 + start.month * 100 + start.day
+            for check in self._service_checks:
                 check(obj, rec)
-            if self._filler is not None and self._filler.rec is not None:
-                self._filler.service_record(self.seq, obj, rec)
+            if self._service_rows is not None:
+                self._service_rows(self.seq, obj, rec, day)
                 return
         else:
             checks = self.dispatch.get(kind)
@@ -136,18 +175,32 @@ class RuleEngine:
         if self.index is None:
             return
         self.index.finalize()
-        enabled = self.enabled
+        positions = [i for i, rule in enumerate(self.rules) if rule.needs]
+        if self.finish_elsewhere is None:
+            for i in positions:
+                self.finish_rule(i, self._emit)
+            return
         emit = self._emit
+        for issues in self.finish_elsewhere(positions):
+            for issue in issues:
+                emit(issue)
+
+    def finish_rule(self, position: int, emit: Emit) -> None:
+        """Run the cross-record checks of ``rules[position]`` alone, passing the issues of
+        enabled codes to ``emit`` (in the order :meth:`finish` would)."""
+        assert self.index is not None
+        enabled = self.enabled
 
         def filtered(issue: Issue) -> None:
             if issue.code in enabled:
                 emit(issue)
 
-        for rule in self.rules:
-            if rule.needs:
-                rule.finish(self.index, filtered)
+        self.rules[position].finish(self.index, filtered)
 
     def close(self) -> None:
+        if self.finish_elsewhere is not None:
+            self.finish_elsewhere.close()
+            self.finish_elsewhere = None
         if self.index is not None:
             self.index.close()
             self.index = None
@@ -196,10 +249,9 @@ class _Filler:
             for path, target, rid in references(kind, obj):
                 self.ref.add((seq, path, KIND_NO[target], rid))
 
-    def service_record(self, seq: int, obj: Any, rec: RecordRef) -> None:
-        """One row per service record, with its location (no "ent" row: see index.TABLES)."""
-        start = obj.start
-        day = start.year * 10000 + start.month * 100 + start.day
+    def service_record(self, seq: int, obj: Any, rec: RecordRef, day: int) -> None:
+        """One row per service record, with its location (no "ent" row: see index.TABLES);
+        ``day`` is the start's local date (YYYYMMDD)."""
         location = rec.location
         status = STATUS_LEVEL.get(obj.status, 0)
         hours = rec.hours_cents
@@ -225,8 +277,8 @@ class _Filler:
         )
         if len(rows) >= BATCH:
             self.rec.flush()  # type: ignore[union-attr]
-        if day > self.index.max_day:
-            self.index.max_day = day
+        if day < self.index.min_day:
+            self.index.min_day = day
 
     def _volunteer(self, seq: int, obj: Any) -> None:
         cfrom, cto = consent_window(obj)

@@ -208,6 +208,13 @@ class ProjectPeriodRule(Rule):
                 emit(index.issue("VR308", seq, "/start", {"value": repr(activity)}))
 
 
+#: Epoch seconds of the earliest and latest instants a datetime holds (years 1 to 9999,
+#: offsets of less than a day): every end lies between, in ``_END_BITS`` bits.
+_EARLIEST = (1 - 719163) * 86400 - 86400
+_LATEST = (3652059 - 719163 + 1) * 86400 + 86400
+_END_BITS = (_LATEST - _EARLIEST).bit_length()
+
+
 class OverlapRule(Rule):
     """No two effective records of one volunteer overlap, wherever they sit in the input.
 
@@ -222,15 +229,21 @@ class OverlapRule(Rule):
     needs = frozenset({"rec"})
 
     def finish(self, index: DatasetIndex, emit: Emit) -> None:
-        low, high, last = index.db.execute(
-            "SELECT MIN(e), MAX(e), MAX(seq) FROM rec WHERE status = 2"
-        ).fetchone()
+        (last,) = index.db.execute("SELECT MAX(seq) FROM rec").fetchone()
         if last is None:
             return
-        # Ends are packed relative to the earliest one, which leaves room for any seq.
+        # Ends are packed relative to the earliest possible one (no scan for the earliest
+        # actual one), which leaves room for 23 bits of seq; beyond, relative to the earliest.
         bits = int(last).bit_length()
-        if (int(high) - int(low)).bit_length() + bits > 62:
-            raise OverflowError("too many records to pack (end, seq) into 63 bits")
+        low = _EARLIEST
+        if _END_BITS + bits > 62:
+            low, high = index.db.execute(
+                "SELECT MIN(e), MAX(e) FROM rec WHERE status = 2"
+            ).fetchone()
+            if low is None:
+                return
+            if (int(high) - int(low)).bit_length() + bits > 62:
+                raise OverflowError("too many records to pack (end, seq) into 63 bits")
         mask = (1 << bits) - 1
         skip_duplicates = self.ctx.on("VR605")
         rows = index.query(

@@ -25,6 +25,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,9 @@ KIND_NO: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
 STATUS_LEVEL: dict[str, int] = {"effective": 2, "pending": 1, "open": 1}
 
 BATCH = 5_000
+
+#: "No service day": later than any YYYYMMDD, the start of the search for the earliest.
+NO_DAY = 10**8
 
 #: Table definitions: name → (columns, indexes created after the load, first row wins).
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
@@ -89,7 +93,8 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
             "ptr TEXT",
         ),
         (
-            "CREATE INDEX rec_vol ON rec(vol, s, e, status, credit)",
+            # seq before status: the order of the overlap check's window, with no sort.
+            "CREATE INDEX rec_vol ON rec(vol, s, e, seq, status, credit)",
             "CREATE INDEX rec_id ON rec(id)",
         ),
         False,
@@ -200,11 +205,17 @@ def epoch(value: datetime) -> int:
 class _Table:
     """Pending rows of one table and the statement that writes them."""
 
-    __slots__ = ("db", "rows", "sql")
+    __slots__ = ("columns", "db", "name", "rows", "sql", "verb")
 
-    def __init__(self, db: sqlite3.Connection, sql: str) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, name: str, verb: str, columns: Sequence[str]
+    ) -> None:
         self.db = db
-        self.sql = sql
+        self.name = name
+        self.verb = verb
+        #: The column names (``seq`` numbers records: see :meth:`DatasetIndex.absorb`).
+        self.columns = tuple(column.split()[0] for column in columns)
+        self.sql = f"{verb} INTO {name} VALUES ({', '.join('?' * len(columns))})"
         self.rows: list[tuple[Any, ...]] = []
 
     def add(self, row: tuple[Any, ...]) -> None:
@@ -217,6 +228,72 @@ class _Table:
         if self.rows:
             self.db.executemany(self.sql, self.rows)
             self.rows.clear()  # the same list: loaders may hold a reference to it
+
+
+def _connect(path: str | Path, *, cache_mib: int) -> sqlite3.Connection:
+    """A connection for scratch data: no journal, no fsync (the file is deleted afterwards)."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{cache_mib * 1024}"):
+        db.execute(f"PRAGMA {pragma}")
+    return db
+
+
+def _create(db: sqlite3.Connection, name: str, columns: Sequence[str], first_wins: bool) -> _Table:
+    db.execute(f"CREATE TABLE {name} ({', '.join(columns)})")
+    return _Table(db, name, "INSERT OR IGNORE" if first_wins else "INSERT", columns)
+
+
+class BatchIndex:
+    """The index rows of one batch of records, in an in-memory SQLite database.
+
+    Why: a worker process checks a batch, and the main process's index needs the batch's
+    rows. Sent as an image of this database (:meth:`image`, a few hundred KiB of bytes),
+    they are appended by the main process with one ``INSERT … SELECT`` per table
+    (:meth:`DatasetIndex.absorb`), in SQLite's own code: the per-row work of writing them
+    is the worker's. Offers the ``tables``/``hash_id`` surface the rule engine fills.
+    """
+
+    def __init__(self, tables: Sequence[str], salt: bytes) -> None:
+        self.salt = salt
+        self.db = _connect(":memory:", cache_mib=64)
+        self.tables: dict[str, _Table] = {}
+        for name in ("ent", "bad", *tables):
+            if name not in self.tables:
+                columns, _indexes, first_wins = TABLES[name]
+                self.tables[name] = _create(self.db, name, columns, first_wins)
+        #: Earliest service day (YYYYMMDD) seen, as :attr:`DatasetIndex.min_day`.
+        self.min_day = NO_DAY
+        self.db.execute("BEGIN")
+
+    def has(self, name: str) -> bool:
+        return name in self.tables
+
+    def hash_id(self, text: str) -> bytes:
+        """The main index's hash (same salt), so duplicates match across batches."""
+        return hash_id(self.salt, text)
+
+    def image(self) -> bytes | None:
+        """The rows added since :meth:`clear`, as a database image (``None``: no rows)."""
+        db = self.db
+        for table in self.tables.values():
+            table.flush()
+        db.execute("COMMIT")
+        try:
+            if not any(db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in self.tables):
+                return None
+            return db.serialize()
+        finally:
+            db.execute("BEGIN")
+
+    def clear(self) -> None:
+        """Drop every row, for the next batch."""
+        for name, table in self.tables.items():
+            table.rows.clear()
+            self.db.execute(f"DELETE FROM {name}")
+        self.min_day = NO_DAY
+
+    def close(self) -> None:
+        self.db.close()
 
 
 class DatasetIndex:
@@ -234,16 +311,12 @@ class DatasetIndex:
         #: A folder of files: the first record number of each file and the file's label.
         self._file_starts: list[int] = []
         self._file_labels: list[str] = []
-        self._tmp = tempfile.TemporaryDirectory(prefix="vstd-index-", dir=workdir)
+        self._tmp: tempfile.TemporaryDirectory[str] | None = tempfile.TemporaryDirectory(
+            prefix="vstd-index-", dir=workdir
+        )
         self.path = Path(self._tmp.name) / "index.sqlite"
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        for pragma in (
-            "journal_mode=OFF",
-            "synchronous=OFF",
-            "locking_mode=EXCLUSIVE",
-            "temp_store=FILE",
-            f"cache_size=-{cache_mib * 1024}",
-        ):
+        self.db = _connect(self.path, cache_mib=cache_mib)
+        for pragma in ("locking_mode=EXCLUSIVE", "temp_store=FILE"):
             self.db.execute(f"PRAGMA {pragma}")
         self.salt = os.urandom(16)
         self.tables: dict[str, _Table] = {}
@@ -253,8 +326,11 @@ class DatasetIndex:
             if name not in self.tables:
                 self.define(name, *TABLES[name])
         self.finalized = False
-        #: Latest service day (YYYYMMDD) seen, kept by the loader for range-limited queries.
-        self.max_day = 0
+        self._batch_attached = False
+        self._built = 0  # indexes built (the first ones of _indexes)
+        #: Earliest service day (YYYYMMDD) seen (``NO_DAY``: none), kept by the loader:
+        #: the minors check leaves out volunteers of age on that day.
+        self.min_day = NO_DAY
 
     def define(
         self,
@@ -269,10 +345,7 @@ class DatasetIndex:
         """
         if name in self.tables:
             return self.tables[name]
-        self.db.execute(f"CREATE TABLE {name} ({', '.join(columns)})")
-        verb = "INSERT OR IGNORE" if first_wins else "INSERT"
-        marks = ", ".join("?" * len(columns))
-        table = _Table(self.db, f"{verb} INTO {name} VALUES ({marks})")
+        table = _create(self.db, name, columns, first_wins)
         self.tables[name] = table
         self._indexes.extend(indexes)
         return table
@@ -284,14 +357,41 @@ class DatasetIndex:
         """A salted, truncated HMAC: equal numbers collide, the number cannot be recovered."""
         return hash_id(self.salt, text)
 
-    def finalize(self) -> None:
-        """Write pending rows, commit, and build the indexes (once, after the load)."""
-        if self.finalized:
-            return
+    def absorb(self, image: bytes, before: int) -> None:
+        """Append a batch's rows (an image made by :meth:`BatchIndex.image`, its records
+        numbered from 1) after those already here, as if they had been added one by one
+        with their records numbered from ``before + 1``."""
+        db = self.db
         for table in self.tables.values():
             table.flush()
-        for sql in self._indexes:
+        if not self._batch_attached:
+            db.execute("ATTACH ':memory:' AS batch")
+            self._batch_attached = True
+        db.deserialize(image, name="batch")
+        present = {name for (name,) in db.execute("SELECT name FROM batch.sqlite_master")}
+        for name, table in self.tables.items():
+            if name in present:
+                columns = ", ".join("seq + :before" if c == "seq" else c for c in table.columns)
+                db.execute(
+                    f"{table.verb} INTO main.{name} SELECT {columns} FROM batch.{name}",
+                    {"before": before},
+                )
+
+    def build_indexes(self) -> None:
+        """Build the indexes now, before the last rows: when most rows are in and other
+        processes still work on the rest, this takes the building off the end of the run
+        (the last rows then update them). The queries are the same either way."""
+        for table in self.tables.values():
+            table.flush()
+        for sql in self._indexes[self._built :]:
             self.db.execute(sql)
+        self._built = len(self._indexes)
+
+    def finalize(self) -> None:
+        """Write pending rows, build the indexes and commit (once, after the load)."""
+        if self.finalized:
+            return
+        self.build_indexes()
         self.db.execute("COMMIT")
         self.finalized = True
 
@@ -345,8 +445,57 @@ class DatasetIndex:
             severity_override=None,
         )
 
+    def shared(self) -> SharedIndex:
+        """What another process needs to open this index read-only once it is finalized
+        (:class:`OpenedIndex`): cross-record rules can then run there."""
+        return SharedIndex(
+            str(self.path),
+            self.source,
+            tuple(self.tables),
+            tuple(self._file_starts),
+            tuple(self._file_labels),
+            self.min_day,
+        )
+
     def close(self) -> None:
         try:
             self.db.close()
         finally:
-            self._tmp.cleanup()
+            if self._tmp is not None:
+                self._tmp.cleanup()
+
+
+@dataclass(frozen=True, slots=True)
+class SharedIndex:
+    """A finalized index, as another process opens it (see :meth:`DatasetIndex.shared`)."""
+
+    path: str
+    source: str
+    tables: tuple[str, ...]
+    file_starts: tuple[int, ...]
+    file_labels: tuple[str, ...]
+    min_day: int
+
+
+class OpenedIndex(DatasetIndex):
+    """A finalized index of another process, read-only, for its cross-record rules.
+
+    Opened ``immutable``: the owner writes nothing more while the rules run, so readers
+    take no locks, and any number of processes read the file at once.
+    """
+
+    def __init__(self, shared: SharedIndex, *, cache_mib: int = 16) -> None:
+        self.source = shared.source
+        self._file_starts = list(shared.file_starts)
+        self._file_labels = list(shared.file_labels)
+        self._tmp = None
+        self.path = Path(shared.path)
+        uri = f"{self.path.as_uri()}?mode=ro&immutable=1"
+        self.db = sqlite3.connect(uri, isolation_level=None, check_same_thread=False, uri=True)
+        self.db.execute(f"PRAGMA cache_size=-{cache_mib * 1024}")
+        self.salt = b""
+        self.tables = {name: _Table(self.db, name, "INSERT", ()) for name in shared.tables}
+        self._indexes = []
+        self.finalized = True
+        self._batch_attached = False
+        self.min_day = shared.min_day

@@ -14,7 +14,7 @@ from typing import Any
 
 from volunteer_standard.models import Project, Volunteer
 from volunteer_standard.validation.rules.base import Emit, RecordRef, Rule, issue_type
-from volunteer_standard.validation.rules.index import DatasetIndex, ymd
+from volunteer_standard.validation.rules.index import NO_DAY, DatasetIndex, ymd
 
 MINORS_TYPES = (
     issue_type(
@@ -185,6 +185,12 @@ class InsuranceRule(Rule):
             rec.issue("VR410", "/guarantees", params)
 
 
+def _with_min_age(index: DatasetIndex) -> bool:
+    """Whether any project sets a minimum age (else VR405 has nothing to scan)."""
+    found = index.db.execute("SELECT 1 FROM proj WHERE min_age IS NOT NULL LIMIT 1")
+    return found.fetchone() is not None
+
+
 _AGE = "((r.day / 10000 - v.birth / 10000) - ((r.day % 10000) < (v.birth % 10000)))"
 
 
@@ -197,10 +203,12 @@ class MinorsRule(Rule):
     def finish(self, index: DatasetIndex, emit: Emit) -> None:
         policy = self.ctx.profile.minors
         adult, under = policy.adult_age, policy.guardian_consent_under
-        if index.max_day:
-            cut = max(index.max_day, ymd(self.ctx.today)) - adult * 10000
+        if index.min_day != NO_DAY:
+            # Born on or before this day: of age at every service date (ages are those at
+            # each record's date, so the earliest date bounds them, not today's).
+            cut = index.min_day - adult * 10000
             self._minors(index, emit, cut, adult, under, policy.consent_until_adult)
-        if self.ctx.on("VR405"):
+        if self.ctx.on("VR405") and _with_min_age(index):
             rows = index.query(
                 f"SELECT r.seq, p.id, p.min_age FROM rec r JOIN proj p ON p.id = r.proj "
                 f"JOIN vol v ON v.id = r.vol WHERE p.min_age IS NOT NULL AND r.status >= 1 "
@@ -219,10 +227,12 @@ class MinorsRule(Rule):
         under: int,
         consent_until_adult: bool,
     ) -> None:
+        # Volunteers first (CROSS JOIN keeps that order): the few minors, then their records
+        # through rec_vol; left to itself, SQLite would visit every record.
         rows = index.query(
             f"""
             SELECT r.seq, {_AGE} AS age, r.day, v.cfrom, v.cto, r.ban, COALESCE(p.ban, 0)
-            FROM vol v JOIN rec r ON r.vol = v.id LEFT JOIN proj p ON p.id = r.proj
+            FROM vol v CROSS JOIN rec r ON r.vol = v.id LEFT JOIN proj p ON p.id = r.proj
             WHERE v.birth > ? AND r.status >= 1 AND {_AGE} < ?
             ORDER BY r.seq
             """,
