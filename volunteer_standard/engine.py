@@ -236,10 +236,11 @@ def plan_run(
 
 
 def _rule_engine(profile: str | Path, source: str, emit: Callable[[Issue], None]) -> Any:
-    """A rule engine for per-record checks, through the profile filter ``validate`` uses."""
+    """A rule engine for per-record checks, through the profile filter ``validate`` uses
+    (conversion runs no cross-record rules: nothing goes to an index)."""
     from volunteer_standard.profiles import load_profile
     from volunteer_standard.validation.filter import profile_filter
-    from volunteer_standard.validation.rules.engine import RuleEngine
+    from volunteer_standard.validation.per_record import per_record_rules
     from volunteer_standard.validation.validate import clock
 
     prof = load_profile(profile)
@@ -251,7 +252,7 @@ def _rule_engine(profile: str | Path, source: str, emit: Callable[[Issue], None]
         if issue is not None:
             emit(issue)
 
-    return RuleEngine(prof, source=source, today=today, now=now, emit=apply)
+    return per_record_rules(prof, source=source, today=today, now=now, emit=apply)
 
 
 # -- stage 2: read ---------------------------------------------------------------------------

@@ -809,13 +809,7 @@ class _RowReader:
         inline = self.inline if len(cells) == body.count(pats.cell_open) else None
         if inline is None:
             cells = pats.cell.findall(body)
-        strings, columns, dated, slow, width = (
-            self.strings,
-            self.columns,
-            self.dated,
-            self.slow,
-            self.width,
-        )
+        strings, columns, other, width = self.strings, self.columns, self.other, self.width
         row = self.blank.copy()
         filled = False
         index = -self.first
@@ -826,23 +820,29 @@ class _RowReader:
                 cell = strings[int(value)]
             elif kind == b"inlineStr" and inline is not None:
                 cell = inline(rest)
-            elif (
-                kind or not value or rest or b"_" in value or value[0] in _WS or value[-1] in _WS
-            ):  # not a plain number: formulas, inline text, booleans, odd numbers
-                cell = slow(kind, style, value, rest, pats)
-            elif style and style in dated:
-                cell = self.date(value, style)
             else:
-                try:
-                    cell = float(value)
-                except ValueError:
-                    cell = slow(kind, style, value, rest, pats)
+                cell = other(kind, style, value, rest, pats)
             if cell == "" and kind not in _TEXTUAL:
                 continue  # an empty cell (text, even empty, counts as a value)
             if 0 <= index < width:
                 row[index] = cell
                 filled = True
         return row if filled else None
+
+    def other(
+        self, kind: bytes, style: bytes, value: bytes, rest: bytes, pats: _Patterns
+    ) -> XlsxCell:
+        """A cell that is not a string: a plain number (or date) here, the rest by
+        ``XlsxBook._slow_cell``."""
+        if kind or not value or rest or b"_" in value or value[0] in _WS or value[-1] in _WS:
+            # not a plain number: formulas, inline text, booleans, odd numbers
+            return self.slow(kind, style, value, rest, pats)
+        if style and style in self.dated:
+            return self.date(value, style)
+        try:
+            return float(value)
+        except ValueError:
+            return self.slow(kind, style, value, rest, pats)
 
     def inline(self, raw: bytes) -> str:
         """The text of an inline string of one plain ``<t>`` (``_text`` without the regexes:
