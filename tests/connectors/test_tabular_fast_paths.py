@@ -246,3 +246,57 @@ def test_mojibake_hints_are_in_both_languages() -> None:
         "原文可能是 '张三'"
         in _hint_text("looks like UTF-8 text decoded as GBK; probably '张三'").zh
     )
+
+
+#: Field options the fast readers depend on: formats (first one tried alone), trimming,
+#: half-width conversion, a named time zone, ``kind`` overridden, a value map.
+OPTION_FIELDS: dict[str, Any] = {
+    "id": {"column": "h", "values": {"甲": "a-1", "乙": "b-2"}},
+    "volunteer_id": {"column": "f", "kind": "date", "format": "%Y", "formats": ["%Y/%m"]},
+    "organization_id": {"constant": "o"},
+    "start": {"column": "a", "format": "%Y/%-m/%-d %H:%M", "formats": ["%Y-%m-%d %H:%M:%S"]},
+    "end": {"column": "b", "format": "%Y年%-m月%-d日 %H时%M分", "trim": False},
+    "recorded_at": {"column": "c", "format": "%Y-%m-%d %H:%M", "timezone": "Asia/Shanghai"},
+    "modified": {"column": "d", "format": "%Y/%m/%d %H:%M", "halfwidth": False},
+    "project_id": {"column": "e", "kind": "date", "format": "%d.%m.%Y %H", "formats": ["%Y"]},
+    "hours": {"constant": "1.00"},
+    "status": {"constant": "effective"},
+}
+OPTION_VALUES = [
+    *DATES, *DATETIMES, "2024/3/9 08:00", "2024-03-09 08:00:00", "2024年3月9日 8时5分",
+    "２０２４/３/９ ０８:００", "\u30002024/3/9 08:00\u3000", "\u00a02024-03-09 08:00", "9.3.2024",
+    "202403090800", "2024", "2024/03/09 08:00", "2024/3/9 8:00", " ", "", "甲", "乙", "丙",
+    "9.3.2024 07", "31.2.2024 07", "2024/3", "2024/13", "２０２４", " 2024 ",
+    12.0, 45356.25, True,
+]  # fmt: skip
+
+
+def test_fast_date_readers_match_the_plain_reading_whatever_the_options() -> None:
+    """Dates and date-times read through their first format's expression alone (on a
+    miss) give what the plain reading gives, failures included, for every option that
+    changes the text: trim, halfwidth, a named time zone, several formats, ``kind``."""
+    mapping = mapping_module.mapping_from_dict(
+        {"entities": [{"type": "service_record", "fields": OPTION_FIELDS}]}
+    )
+    (entity,) = mapping.entities
+    rng = random.Random(3)
+    for _ in range(3000):
+        cells: dict[str, Cell] = {c: rng.choice(OPTION_VALUES) for c in "abcdefh"}
+        for rule in entity.rules:
+            expected = _read_outcome(partial(_reference_read, rule), cells)
+            assert _read_outcome(rule.read, cells) == expected, (rule.path, cells)
+
+
+def test_remembered_lists_are_each_callers_own() -> None:
+    """A list field's items are remembered: each read gets an equal, separate list."""
+    mapping = load_mapping(REGIONAL / "mapping.yaml")
+    rule = next(r for r in mapping.entities[1].rules if r.path == "skills")
+    first = rule.read({"个人特长": "医疗急救、摄像摄影"})
+    assert first == _reference_read(rule, {"个人特长": "医疗急救、摄像摄影"})
+    first.append("changed")
+    again = rule.read({"个人特长": "医疗急救、摄像摄影"})
+    assert again == first[:-1] and again is not first
+    assert rule.read({"个人特长": " "}) is None
+    with pytest.raises(TransformError):
+        rule.read({"个人特长": "医疗急救、不存在的特长"})
+    assert "医疗急救、不存在的特长" not in rule._memo

@@ -221,7 +221,7 @@ SHEETS = {
     't="inlineStr"><is><t>&amp;&lt;&#x4E2D;&#20013;_x000D_x</t></is></c><c r="D1" '
     't="inlineStr"><is><t></t></is></c><c r="E1" s="1" t="inlineStr"><is><t>45000</t></is>'
     '</c></row><row r="2"><c r="A2" t="inlineStr"><is><t>志愿</t></is></c><c r="B2"><v>2</v>'
-    '</c></row>',
+    "</c></row>",
     "inline and rich strings": '<row r="1"><c r="A1" t="inlineStr"><is><t> x </t></is></c>'
     '<c r="B1" t="inlineStr"><is><r><t>a</t></r><r><t xml:space="preserve"> b</t></r></is>'
     '</c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>1</v>'

@@ -29,9 +29,9 @@ import re
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -69,6 +69,7 @@ from volunteer_standard.connectors.tabular.transforms import (
     TRUE_WORDS,
     TransformError,
     check_format,
+    compiled_format,
     format_datetime,
     format_datetime_text,
     format_hours,
@@ -333,6 +334,8 @@ class FieldRule:
         plain = self.kind == "text" and not self.is_list and not self.read_map
         if plain and len(self.columns) == 1:
             return self._text_reader()
+        if self.is_list and len(self.columns) == 1:
+            return self._list_reader()
         if self.kind == "text" or self.is_list:
             return self._read
         return self._memo_reader()
@@ -378,8 +381,31 @@ class FieldRule:
 
         return read
 
+    def _list_reader(self) -> Callable[[Mapping[str, Cell]], Any]:
+        """A list field of one column: the items remembered as a tuple, each caller
+        given a list of its own."""
+        memo, slow, column = self._memo, self._read, self.columns[0]
+
+        def read_list(cells: Mapping[str, Cell]) -> Any:
+            key = cells.get(column, "")
+            if key.__class__ is not str:
+                return slow(cells)
+            found = memo.get(key, _UNSEEN)
+            if found is not _UNSEEN:
+                return found if found is None else list(found)
+            value = slow(cells)
+            if value is None or (
+                value.__class__ is list and all(v.__class__ in _IMMUTABLE for v in value)
+            ):
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[key] = value if value is None else tuple(value)
+            return value
+
+        return read_list
+
     def _memo_reader(self) -> Callable[[Mapping[str, Cell]], Any]:
-        memo, slow, columns = self._memo, self._read, self.columns
+        memo, slow, miss, columns = self._memo, self._read, self._memo_miss(), self.columns
 
         def remember(key: Any, value: Any) -> Any:
             if value is None or value.__class__ in _IMMUTABLE:
@@ -396,18 +422,61 @@ class FieldRule:
                 if key.__class__ is not str:
                     return slow(cells)
                 found = memo.get(key, _UNSEEN)
-                return remember(key, slow(cells)) if found is _UNSEEN else found
+                return remember(key, miss(cells)) if found is _UNSEEN else found
 
             return read_one
 
         def read_several(cells: Mapping[str, Cell]) -> Any:
-            key = tuple(cells.get(c, "") for c in columns)
-            if any(k.__class__ is not str for k in key):
-                return slow(cells)
+            key = tuple([cells.get(c, "") for c in columns])
+            for part in key:
+                if part.__class__ is not str:
+                    return slow(cells)
             found = memo.get(key, _UNSEEN)
             return remember(key, slow(cells)) if found is _UNSEEN else found
 
         return read_several
+
+    def _memo_miss(self) -> Callable[[Mapping[str, Cell]], Any]:
+        """How a text cell not remembered is read: :meth:`_read`, or for a date or date-time
+        text matching the field's first format, that format's compiled expression alone
+        (what :meth:`_read` would find first, without its many steps)."""
+        slow = self._read
+        compiled = compiled_format(self.formats[0]) if self.formats else None
+        if (
+            compiled is None
+            or self.kind not in ("date", "datetime")
+            or self.read_map
+            or len(self.columns) != 1
+        ):
+            return slow
+        column, match, tz = self.columns[0], compiled.regex.match, self.tz
+        as_date = self.kind == "date"
+        y, mo, d, h, mi, sec = compiled.groups
+
+        def read_dated(cells: Mapping[str, Cell]) -> Any:
+            text = trim(cast("str", cells.get(column, "")))  # a text cell (see read_one)
+            if not text.isascii():
+                text = halfwidth(text)
+            found = match(text)
+            if found is None or found.end() != len(text):
+                return slow(cells)
+            values = found.groups()
+            try:
+                moment = datetime(
+                    1900 if y is None else int(values[y - 1]),
+                    1 if mo is None else int(values[mo - 1]),
+                    1 if d is None else int(values[d - 1]),
+                    0 if h is None else int(values[h - 1]),
+                    0 if mi is None else int(values[mi - 1]),
+                    0 if sec is None else int(values[sec - 1]),
+                )
+            except ValueError:
+                return slow(cells)
+            if as_date:
+                return moment.date().isoformat()
+            return iso_datetime(moment.replace(tzinfo=tz))
+
+        return read_dated
 
     def _read(self, cells: Mapping[str, Cell]) -> Any:
         """The value read the plain way: the cells cleaned, then transformed."""

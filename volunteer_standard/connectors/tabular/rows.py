@@ -108,6 +108,8 @@ class RowTranslator:
             for e in self.entities
         ]
         self._no_dedup = all(d is None for d in self._dedup)
+        # ``_row``/``_file`` are added to a row's cells only when something reads them.
+        self._pseudo = any(_reads_pseudo_columns(e) for e in self.entities)
         self._plans = [
             _EntityPlan(e, mapped, keep)
             for e, mapped, keep in zip(self.entities, self._mapped, self._keeps, strict=True)
@@ -148,21 +150,20 @@ class RowTranslator:
         location: Location,
         raw: dict[str, Any],
         problems: list[Problem],
-    ) -> Iterator[SourceRecord]:
+    ) -> list[SourceRecord]:
         """The records of one row (one per entity mapping, repeats merged)."""
-        context = _with_pseudo_columns(cells, location)
+        context = _with_pseudo_columns(cells, location) if self._pseudo else cells
+        line = location.line
         datas = []
         for plan in self._plans:
-            data = plan.data(context, location.line, problems)
-            plan.check_ids(data, location.line, problems)
+            data = plan.data(context, line, problems)
+            plan.check_ids(data, line, problems)
             datas.append(data)
         if not problems and self.check is not None:
             problems.extend(self.check(datas, location))
         if problems or self._no_dedup:
-            for data in datas:
-                yield SourceRecord(data, location, raw, problems)
-            return
-        yield from self._deduplicated(datas, context, location, raw, problems)
+            return [SourceRecord(data, location, raw, problems) for data in datas]
+        return list(self._deduplicated(datas, context, location, raw, problems))
 
     def _deduplicated(
         self,
@@ -203,6 +204,16 @@ class RowTranslator:
                 for data, location, raw in dedup.held():
                     yield SourceRecord(data, location, raw, [])
                 dedup.close()
+
+
+def _reads_pseudo_columns(entity: EntityMapping) -> bool:
+    """Whether a rule or the key of ``entity`` reads ``_row`` or ``_file``."""
+    named = {
+        *(entity.key or ()),
+        *(c for r in entity.rules for c in r.columns),
+        *(n for r in entity.rules for _l, _k, names in r.template_parts for n in names),
+    }
+    return not PSEUDO_COLUMNS.isdisjoint(named)
 
 
 def _with_pseudo_columns(cells: Mapping[str, Cell], location: Location) -> dict[str, Cell]:
