@@ -257,7 +257,12 @@ OPTION_FIELDS: dict[str, Any] = {
     "start": {"column": "a", "format": "%Y/%-m/%-d %H:%M", "formats": ["%Y-%m-%d %H:%M:%S"]},
     "end": {"column": "b", "format": "%Y年%-m月%-d日 %H时%M分", "trim": False},
     "recorded_at": {"column": "c", "format": "%Y-%m-%d %H:%M", "timezone": "Asia/Shanghai"},
-    "modified": {"column": "d", "format": "%Y/%m/%d %H:%M", "halfwidth": False},
+    "modified": {
+        "column": "d",
+        "format": "%Y/%m/%d %H:%M",
+        "halfwidth": False,
+        "timezone": "-03:30",
+    },
     "project_id": {"column": "e", "kind": "date", "format": "%d.%m.%Y %H", "formats": ["%Y"]},
     "hours": {"constant": "1.00"},
     "status": {"constant": "effective"},

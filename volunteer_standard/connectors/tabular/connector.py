@@ -423,16 +423,33 @@ class TabularConnector(Connector):
         check = row_check(self.settings.row_rules) if len(entities) > 1 else None
         translator = RowTranslator(mapping, entities, check=check, known=self._known_ids())
         translator.check_columns(header, table.label)
+        translator.use_header(header)
         notices = SensitiveScan(mapping, entities, header)
+        look = notices.look if notices.columns else None
+        label, width, translate = table.label, len(header), translator.translate
+        garbled = self._garble_check.problems if self.settings.mojibake == "reject" else None
         for row in table.rows:
-            if row.is_blank() and not row.problems:
-                continue
-            problems = self._row_problems(row, header)
-            cells: dict[str, Cell] = dict(zip(header, row.cells, strict=False))
-            notices.look(cells)
-            location = Location(table.label, row.number, "")
-            yield from translator.translate(cells, location, _raw(header, row), problems)
-        notices.report(table.label)
+            cells = row.cells
+            try:
+                text = "".join(cells)  # type: ignore[arg-type]
+            except TypeError:  # numbers or dates from a workbook
+                text = None
+            if text is not None and not row.problems and len(cells) <= width and "\x00" not in text:
+                # The usual row (what _row_problems would find, its first checks done here)
+                if not text.strip():
+                    continue  # blank
+                problems = [] if garbled is None or text.isascii() else garbled(row, header)
+            else:
+                if row.is_blank() and not row.problems:
+                    continue
+                problems = self._row_problems(row, header)
+            named: dict[str, Cell] = dict(zip(header, cells, strict=False))
+            if look is not None:
+                look(named)
+                if notices.found is not None:
+                    look = None
+            yield from translate(named, Location(label, row.number, ""), _raw(header, row), problems)
+        notices.report(label)
         yield from translator.finish()
 
     def column_of(self, entity_type: str, path: str) -> str | None:

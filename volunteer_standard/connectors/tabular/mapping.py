@@ -29,7 +29,7 @@ import re
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -452,6 +452,8 @@ class FieldRule:
         column, match, tz = self.columns[0], compiled.regex.match, self.tz
         as_date = self.kind == "date"
         y, mo, d, h, mi, sec = compiled.groups
+        # A fixed offset is written the same on every date-time: formatted once.
+        suffix = datetime(2000, 1, 1, tzinfo=tz).isoformat()[19:] if type(tz) is timezone else None
 
         def read_dated(cells: Mapping[str, Cell]) -> Any:
             text = trim(cast("str", cells.get(column, "")))  # a text cell (see read_one)
@@ -461,20 +463,23 @@ class FieldRule:
             if found is None or found.end() != len(text):
                 return slow(cells)
             values = found.groups()
+            parts = (
+                1900 if y is None else int(values[y - 1]),
+                1 if mo is None else int(values[mo - 1]),
+                1 if d is None else int(values[d - 1]),
+                0 if h is None else int(values[h - 1]),
+                0 if mi is None else int(values[mi - 1]),
+                0 if sec is None else int(values[sec - 1]),
+            )
             try:
-                moment = datetime(
-                    1900 if y is None else int(values[y - 1]),
-                    1 if mo is None else int(values[mo - 1]),
-                    1 if d is None else int(values[d - 1]),
-                    0 if h is None else int(values[h - 1]),
-                    0 if mi is None else int(values[mi - 1]),
-                    0 if sec is None else int(values[sec - 1]),
-                )
+                moment = datetime(*parts)  # checks that the day and time exist
             except ValueError:
                 return slow(cells)
             if as_date:
-                return moment.date().isoformat()
-            return iso_datetime(moment.replace(tzinfo=tz))
+                return _ISO_DATE(*parts[:3])  # date.isoformat()
+            if suffix is None:
+                return iso_datetime(moment.replace(tzinfo=tz))
+            return _ISO_DATETIME(*parts, suffix)  # iso_datetime
 
         return read_dated
 
@@ -949,6 +954,9 @@ PSEUDO_COLUMNS = frozenset({"_row", "_file"})
 
 #: Values a field rule may hand out again from its memo (nothing a caller could change).
 _IMMUTABLE = frozenset({str, int, float, bool})
+#: ``date.isoformat()`` and ``iso_datetime`` (whole seconds, an offset) from their numbers.
+_ISO_DATE = "{:04d}-{:02d}-{:02d}".format
+_ISO_DATETIME = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}{}".format
 _MEMO_SIZE = 16384
 _UNSEEN = object()
 

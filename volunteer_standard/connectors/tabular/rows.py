@@ -144,6 +144,12 @@ class RowTranslator:
             f"the header is: {', '.join(h for h in header if h)}"
         )
 
+    def use_header(self, header: Sequence[str]) -> None:
+        """The cells of every row to come are named after ``header`` (in its order, the
+        names unique, a short row missing the last ones): unmapped columns are found once."""
+        for plan in self._plans:
+            plan.use_header(header)
+
     def translate(
         self,
         cells: Mapping[str, Cell],
@@ -277,6 +283,8 @@ class _EntityPlan:
             if is_id_path(r.path) and (r.columns or r.template_columns)
         ]
         self.unmapped: dict[tuple[str, ...], list[str]] = {}
+        #: The unmapped columns of the header every row has (see ``use_header``).
+        self.header_unmapped: list[str] | None = None
         #: Ids already found valid (references repeat on every row of their entity).
         self.valid_ids: set[str] = set()
 
@@ -306,27 +314,38 @@ class _EntityPlan:
             self._keep_unmapped(data, cells)
         return flat.restore_lists(data, self.root) if restore else data
 
+    def use_header(self, header: Sequence[str]) -> None:
+        self.header_unmapped = self._unmapped_of(header)
+
+    def _unmapped_of(self, header: Sequence[str]) -> list[str]:
+        return [h for h in header if h and h not in self.mapped and h not in PSEUDO_COLUMNS]
+
     def _keep_unmapped(self, data: dict[str, Any], cells: Mapping[str, Cell]) -> None:
         """Unmapped cells under ``extensions.<namespace>`` (the columns found once per
         header)."""
-        header = tuple(cells)
-        names = self.unmapped.get(header)
+        names = self.header_unmapped
         if names is None:
-            names = [h for h in header if h and h not in self.mapped and h not in PSEUDO_COLUMNS]
-            if len(self.unmapped) >= 64:
-                self.unmapped.clear()
-            self.unmapped[header] = names
+            header = tuple(cells)
+            names = self.unmapped.get(header)
+            if names is None:
+                names = self._unmapped_of(header)
+                if len(self.unmapped) >= 64:
+                    self.unmapped.clear()
+                self.unmapped[header] = names
         extra: dict[str, Any] = {}
         for name in names:
-            cell = cells[name]
+            cell = cells.get(name)
             if cell.__class__ is str:
-                if cell.strip():
+                if cell.strip():  # type: ignore[union-attr]
                     extra[name] = cell
-            elif not is_empty(cell):
+            elif cell is not None and not is_empty(cell):
                 extra[name] = json_cell(cell)
         if not extra:
             return
-        ext = data.setdefault("extensions", {})
+        if "extensions" not in data:  # the usual case: no mapped extension field
+            data["extensions"] = {self.entity.namespace: extra}
+            return
+        ext = data["extensions"]
         ns = ext.setdefault(self.entity.namespace, {})
         if isinstance(ns, dict):
             for key, value in extra.items():
