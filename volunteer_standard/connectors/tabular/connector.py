@@ -448,7 +448,8 @@ class TabularConnector(Connector):
                 look(named)
                 if notices.found is not None:
                     look = None
-            yield from translate(named, Location(label, row.number, ""), _raw(header, row), problems)
+            location = Location(label, row.number, "")
+            yield from translate(named, location, _raw(header, row), problems)
         notices.report(label)
         yield from translator.finish()
 
