@@ -336,7 +336,7 @@ class _EntityPlan:
         for name in names:
             cell = cells.get(name)
             if cell.__class__ is str:
-                if cell.strip():  # type: ignore[union-attr]
+                if cell.strip():
                     extra[name] = cell
             elif cell is not None and not is_empty(cell):
                 extra[name] = json_cell(cell)
