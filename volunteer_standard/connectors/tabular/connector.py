@@ -67,7 +67,7 @@ from volunteer_standard.connectors.tabular.readers import (
     read_sheet,
     sheet_names,
 )
-from volunteer_standard.connectors.tabular.rowcheck import row_check
+from volunteer_standard.connectors.tabular.rowcheck import SharedCheck, row_check
 from volunteer_standard.connectors.tabular.rows import RowTranslator
 from volunteer_standard.connectors.tabular.sensitive import SensitiveScan
 from volunteer_standard.connectors.tabular.transforms import parse_timezone
@@ -184,6 +184,12 @@ class TabularConnector(Connector):
         return super().check(location, for_writing=for_writing)
 
     # -- reading -----------------------------------------------------------------------
+    def share_record_checks(self, profile: str, check: SharedCheck) -> None:
+        """The conversion's own checks of one record under ``profile``, for the next
+        :meth:`read`: a ledger row checked with ``row_rules`` equal to ``profile`` is
+        checked by them, and its records carry what they found (checked once, not twice)."""
+        self._shared: tuple[str, SharedCheck] | None = (profile, check)
+
     def read(self, source: str, state: Mapping[str, Any] | None = None) -> Iterator[SourceRecord]:
         if source == "-":
             raise ConnectorError("the tabular connector reads files and folders, not stdin")
@@ -192,9 +198,11 @@ class TabularConnector(Connector):
             raise ConnectorError(f"{source}: no such file or folder")
         mapping = self.mapping(source)
         self._read_with = mapping
+        shared: tuple[str, SharedCheck] | None = getattr(self, "_shared", None)
+        self._shared = None  # for this read only
         if mapping is not None:
             for entity, table in self._mapped_tables(path, mapping):
-                yield from self._read_mapped(entity, table, mapping)
+                yield from self._read_mapped(entity, table, mapping, shared)
         else:
             for kind, table in self._flat_tables(path):
                 yield from self._read_flat(kind, table, mapping)
@@ -417,10 +425,14 @@ class TabularConnector(Connector):
         return self._open(path, mapping, entity.header_row)
 
     def _read_mapped(
-        self, entities: list[EntityMapping], table: Table, mapping: TabularMapping
+        self,
+        entities: list[EntityMapping],
+        table: Table,
+        mapping: TabularMapping,
+        shared: tuple[str, SharedCheck] | None = None,
     ) -> Iterator[SourceRecord]:
         header = _unique(table.header)
-        check = row_check(self.settings.row_rules) if len(entities) > 1 else None
+        check = row_check(self.settings.row_rules, shared) if len(entities) > 1 else None
         translator = RowTranslator(mapping, entities, check=check, known=self._known_ids())
         translator.check_columns(header, table.label)
         translator.use_header(header)

@@ -326,7 +326,7 @@ class FieldRule:
         """
         if self.template is not None:
             if any(kind == "digest" for _l, kind, _n in self.template_parts):
-                return self._read_template
+                return self._digest_reader()
             return self._template_reader()
         if not self.columns:
             constant = self.constant
@@ -343,6 +343,32 @@ class FieldRule:
     def _read_template(self, cells: Mapping[str, Cell]) -> Any:
         built = self._render(cells)
         return self.default if built is None else built
+
+    def _digest_reader(self) -> Callable[[Mapping[str, Cell]], Any]:
+        """:meth:`_read_template` for templates with a keyed digest, remembered by the
+        cells they read (a ledger repeats a person's or a team's cells on row after row);
+        not when ``_row`` is read, which no other row repeats."""
+        names = [n for _l, kind, found in self.template_parts if kind for n in found]
+        slow, memo = self._read_template, self._memo
+        if "_row" in names:
+            return slow
+
+        def read_digest(cells: Mapping[str, Cell]) -> Any:
+            key = tuple([cells.get(n, "") for n in names])
+            for part in key:
+                if part.__class__ is not str:
+                    return slow(cells)
+            found = memo.get(key, _UNSEEN)
+            if found is not _UNSEEN:
+                return found
+            value = slow(cells)
+            if value is None or value.__class__ in _IMMUTABLE:
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[key] = value
+            return value
+
+        return read_digest
 
     def _template_reader(self) -> Callable[[Mapping[str, Cell]], Any]:
         """:meth:`_render` for templates of columns and ``_row``/``_file`` only."""

@@ -24,6 +24,7 @@ import difflib
 import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -165,15 +166,23 @@ class RowTranslator:
             data = plan.data(context, line, problems)
             plan.check_ids(data, line, problems)
             datas.append(data)
+        checked: list[Any] | None = None
         if not problems and self.check is not None:
             problems.extend(self.check(datas, location))
-        if problems or self._no_dedup:
+            # What the conversion's own checks found, when they did the row check.
+            checked = None if problems else getattr(self.check, "checked", None)
+        if (problems or self._no_dedup) and checked is None:
             return [SourceRecord(data, location, raw, problems) for data in datas]
-        return list(self._deduplicated(datas, context, location, raw, problems))
+        found = checked or [None] * len(datas)
+        if problems or self._no_dedup:
+            pairs = zip(datas, found, strict=True)
+            return [_record(d, location, raw, problems, f) for d, f in pairs]
+        return list(self._deduplicated(datas, found, context, location, raw, problems))
 
     def _deduplicated(
         self,
         datas: list[dict[str, Any]],
+        checked: list[Any],
         cells: Mapping[str, Cell],
         location: Location,
         raw: dict[str, Any],
@@ -190,15 +199,15 @@ class RowTranslator:
             for data in datas:
                 yield SourceRecord(data, location, raw, problems)
             return
-        for dedup, verdict, data in zip(self._dedup, verdicts, datas, strict=True):
+        for dedup, verdict, data, found in zip(self._dedup, verdicts, datas, checked, strict=True):
             if dedup is None or verdict is None:
-                yield SourceRecord(data, location, raw, problems)
+                yield _record(data, location, raw, problems, found)
                 continue
             if verdict.conflict is not None:
                 self.conflicts.append(verdict.conflict)
                 log.warning("%s", verdict.conflict.text().get(default_lang()))
             if dedup.accept(verdict, data, location, raw):
-                yield SourceRecord(data, location, raw, problems)
+                yield _record(data, location, raw, problems, found)
 
     def finish(self) -> Iterator[SourceRecord]:
         """Records held back until every row is read (``on_conflict = "last"``)."""
@@ -210,6 +219,26 @@ class RowTranslator:
                 for data, location, raw in dedup.held():
                     yield SourceRecord(data, location, raw, [])
                 dedup.close()
+
+
+@dataclass(slots=True)
+class CheckedRecord(SourceRecord):
+    """A record the conversion's own checks already checked, with what they found (see
+    ``engine.judge``): the engine uses it instead of checking the record again."""
+
+    checked: Any = None
+
+
+def _record(
+    data: dict[str, Any],
+    location: Location,
+    raw: dict[str, Any],
+    problems: list[Problem],
+    checked: Any,
+) -> SourceRecord:
+    if checked is None:
+        return SourceRecord(data, location, raw, problems)
+    return CheckedRecord(data, location, raw, problems, checked)
 
 
 def _reads_pseudo_columns(entity: EntityMapping) -> bool:
@@ -416,6 +445,7 @@ __all__ = [
     "KIND_CODES",
     "REASON_COLUMNS",
     "ROW_COLUMNS",
+    "CheckedRecord",
     "RowCheck",
     "RowTranslator",
     "file_stem",
