@@ -305,3 +305,58 @@ def test_remembered_lists_are_each_callers_own() -> None:
     with pytest.raises(TransformError):
         rule.read({"个人特长": "医疗急救、不存在的特长"})
     assert "医疗急救、不存在的特长" not in rule._memo
+
+
+def test_remembered_digest_ids_match_the_plain_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Digest templates are remembered by the cells they read (not when ``_row`` is read)."""
+    monkeypatch.setenv("VSTD_ID_KEY", "a-test-key-that-is-long-enough")
+    mapping = mapping_module.mapping_from_dict(
+        {
+            "entities": [
+                {
+                    "type": "volunteer",
+                    "fields": {
+                        "id": {"template": "V-{digest:证件号码,姓名}"},
+                        "volunteer_no": {"template": "N{digest:_file,_row}-{姓名}"},
+                        "name": "姓名",
+                        "phone": {"template": "{digest:证件号码}", "default": "none"},
+                    },
+                }
+            ]
+        }
+    )
+    rng = random.Random(9)
+    pool: list[Any] = ["张三", " 张三 ", "ＡＢ１", "ab1", "AB1", "", "  ", 12.0, 12, True, "12"]
+    (entity,) = mapping.entities
+    for _ in range(2000):
+        cells: dict[str, Cell] = {c: rng.choice(pool) for c in ("证件号码", "姓名")}
+        cells |= {"_row": str(rng.randrange(5)), "_file": "台账"}
+        for rule in entity.rules:
+            expected = _read_outcome(partial(_reference_read, rule), cells)
+            assert _read_outcome(rule.read, cells) == expected, (rule.path, cells)
+
+
+def test_fingerprints_are_json_dumps_hashed() -> None:
+    """Dedup fingerprints: each field's ``json.dumps(..., sort_keys=True,
+    ensure_ascii=False, default=str)`` hashed, as before the encoder was made once."""
+    import json
+    from decimal import Decimal
+
+    from volunteer_standard.connectors.tabular.dedup import _fingerprint
+
+    data = {
+        "name": "张三",
+        "n": 1,
+        "f": 1.0,
+        "b": True,
+        "none": None,
+        "list": ["b", "a", {"z": 1, "a": [1.5, "x"]}],
+        "obj": {"y": "中", "x": Decimal("1.50")},
+    }
+    expected = tuple(
+        sorted(
+            (k, hash(json.dumps(v, sort_keys=True, ensure_ascii=False, default=str)))
+            for k, v in data.items()
+        )
+    )
+    assert _fingerprint(data) == expected
