@@ -288,6 +288,38 @@ def test_inline_strings_read_the_same_in_a_row_of_plain_cells_or_not(tmp_path: P
     assert one[: len(texts)] == ["=1+1", "'@x", "'plain", "'x", "a&b", "A", "志愿者"]
 
 
+@pytest.mark.parametrize("prefix", ["", "x"])
+def test_a_row_of_inline_strings_only_reads_as_any_other_row(tmp_path: Path, prefix: str) -> None:
+    """Rows of inline strings alone (vstd's own workbooks) take the fast cell path: the
+    same cells as through the general one, whatever the text."""
+    texts = [
+        "plain", " padded\t", "\r\nx\n", "", "   ", "a&amp;b", "&#x4E2D;", "_x000D_", "'=1",
+        "''@x", "志愿 者", "x>y", "'",
+    ]  # fmt: skip
+    p = f"{prefix}:" if prefix else ""
+    rng = random.Random(4)
+    rows = []
+    styles = ["", ' s="1"']
+    for number in range(1, 40):
+        cells = [
+            f'<{p}c r="{chr(66 + i)}{number}"{rng.choice(styles)} t="inlineStr">'
+            f"<{p}is><{p}t>{rng.choice(texts)}</{p}t></{p}is></{p}c>"
+            for i in range(rng.randrange(1, 6))
+            if rng.random() < 0.8
+        ]
+        rows.append(f'<{p}row r="{number}">{"".join(cells)}</{p}row>')
+    odd = f'<{p}c r="A{{n}}"><{p}f>1</{p}f><{p}v>1</{p}v></{p}c>'  # the per-cell path
+    one = craft(tmp_path / "one.xlsx", "".join(rows), prefix=prefix)
+    other = "".join(r.replace(">", ">" + odd.format(n=i + 1), 1) for i, r in enumerate(rows))
+    general = craft(tmp_path / "general.xlsx", other, prefix=prefix)
+    for options in ({}, {"apostrophe": restore}):
+        fast_rows = streamed_rows(one, "S", **options)
+        slow_rows = [r[1:] for r in streamed_rows(general, "S", **options)]
+        assert fast_rows == slow_rows
+    if not prefix:
+        assert streamed_rows(one, "S") == calamine_rows(one, "S")
+
+
 def test_a_namespace_prefix_reads_the_same(tmp_path: Path) -> None:
     body = '<x:row r="2"><x:c r="B2" t="s"><x:v>0</x:v></x:c><x:c r="C2"><x:v>7</x:v></x:c></x:row>'
     plain = craft(tmp_path / "plain.xlsx", body.replace("x:", ""), STRINGS)
