@@ -29,7 +29,9 @@ from tests.connectors.regional_broken import (
     REGIONS,
     TEXT,
     dump,
+    dump_read,
     make,
+    make_workbook,
 )
 from volunteer_standard.connectors.base import Problem
 from volunteer_standard.connectors.tabular import mapping as mapping_module
@@ -236,6 +238,19 @@ def test_a_broken_export_reads_as_with_the_reference_implementation(tmp_path: Pa
     dumped = dump(folder)
     assert len(dumped.splitlines()) == 357
     assert hashlib.sha256(dumped).hexdigest() == BROKEN_EXPORT_DIGEST
+
+
+#: Digest of ``regional_broken.dump_read`` of ``make_workbook(dir)`` (the broken export as a
+#: workbook: numbers, dates and text cells through a mapping) as read by commit 95fa497,
+#: before the row checks moved into the read loop.
+BROKEN_WORKBOOK_DIGEST = "806d7494f6d39e708f4a26b2b93ceadc72592225072e2d558540b929fbe1aabb"
+
+
+def test_a_broken_workbook_reads_as_with_the_reference_implementation(tmp_path: Path) -> None:
+    book = make_workbook(tmp_path)
+    dumped = dump_read(book, tmp_path / "mapping.yaml")
+    assert len(dumped.splitlines()) == 311
+    assert hashlib.sha256(dumped).hexdigest() == BROKEN_WORKBOOK_DIGEST
 
 
 def test_mojibake_hints_are_in_both_languages() -> None:

@@ -34,7 +34,7 @@ import difflib
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -321,10 +321,11 @@ class TabularConnector(Connector):
             )
         decoder = flat.RowDecoder(kind, columns, tz)
         type_at = table.header.index("type") if "type" in table.header else None
+        screen = self._screen(table.header)
         for row in table.rows:
-            if row.is_blank() and not row.problems:
-                continue
-            problems = self._row_problems(row, table.header)
+            problems = screen(row)
+            if problems is None:
+                continue  # blank
             if type_at is not None and type_at < len(row.cells):
                 found = cell_text(row.cells[type_at]).strip()
                 if found and found != kind:
@@ -346,6 +347,28 @@ class TabularConnector(Connector):
     @functools.cached_property
     def _garble_check(self) -> _GarbleCheck:
         return _GarbleCheck()
+
+    def _screen(self, header: Sequence[str]) -> Callable[[Row], list[Problem] | None]:
+        """:meth:`_row_problems` for the rows of one table, ``None`` for a blank row; the
+        usual row (text cells, no more than the header, no NUL, read without trouble)
+        settled with one join of its cells."""
+        width = len(header)
+        garbled = self._garble_check.problems if self.settings.mojibake == "reject" else None
+        slow = self._row_problems
+
+        def screen(row: Row) -> list[Problem] | None:
+            cells = row.cells
+            try:
+                text = "".join(cells)  # type: ignore[arg-type]
+            except TypeError:  # numbers or dates from a workbook
+                text = None
+            if text is None or row.problems or len(cells) > width or "\x00" in text:
+                return None if row.is_blank() and not row.problems else slow(row, header)
+            if not text.strip():
+                return None
+            return [] if garbled is None or text.isascii() else garbled(row, header)
+
+        return screen
 
     def _row_problems(self, row: Row, header: Sequence[str]) -> list[Problem]:
         text = _text_of(row.cells)
@@ -438,24 +461,12 @@ class TabularConnector(Connector):
         translator.use_header(header)
         notices = SensitiveScan(mapping, entities, header)
         look = notices.look if notices.columns else None
-        label, width, translate = table.label, len(header), translator.translate
-        garbled = self._garble_check.problems if self.settings.mojibake == "reject" else None
+        label, translate, screen = table.label, translator.translate, self._screen(header)
         for row in table.rows:
-            cells = row.cells
-            try:
-                text = "".join(cells)  # type: ignore[arg-type]
-            except TypeError:  # numbers or dates from a workbook
-                text = None
-            if text is not None and not row.problems and len(cells) <= width and "\x00" not in text:
-                # The usual row (what _row_problems would find, its first checks done here)
-                if not text.strip():
-                    continue  # blank
-                problems = [] if garbled is None or text.isascii() else garbled(row, header)
-            else:
-                if row.is_blank() and not row.problems:
-                    continue
-                problems = self._row_problems(row, header)
-            named: dict[str, Cell] = dict(zip(header, cells, strict=False))
+            problems = screen(row)
+            if problems is None:
+                continue  # blank
+            named: dict[str, Cell] = dict(zip(header, row.cells, strict=False))
             if look is not None:
                 look(named)
                 if notices.found is not None:
