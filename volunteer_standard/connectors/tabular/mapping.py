@@ -375,7 +375,7 @@ class FieldRule:
         parts = [
             (literal, names[0] if kind else None) for literal, kind, names in self.template_parts
         ]
-        clean, default = self._clean, self.default
+        clean, default, trimmed, narrowed = self._clean, self.default, self.trim, self.to_halfwidth
 
         def read(cells: Mapping[str, Cell]) -> Any:
             out = ""
@@ -383,7 +383,14 @@ class FieldRule:
                 if name is None:
                     out += literal
                     continue
-                value = cell_text(clean(cells.get(name, "")))
+                value = cells.get(name, "")
+                if value.__class__ is str:  # _clean, inlined for text
+                    if trimmed:
+                        value = trim(value)
+                    if narrowed:
+                        value = halfwidth(value)
+                else:
+                    value = cell_text(clean(value))
                 if not value.strip():
                     return default
                 out += literal + value
