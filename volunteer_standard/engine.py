@@ -236,10 +236,11 @@ def plan_run(
 
 
 def _rule_engine(profile: str | Path, source: str, emit: Callable[[Issue], None]) -> Any:
-    """A rule engine for per-record checks, through the profile filter ``validate`` uses."""
+    """A rule engine for per-record checks, through the profile filter ``validate`` uses
+    (conversion runs no cross-record rules: nothing goes to an index)."""
     from volunteer_standard.profiles import load_profile
     from volunteer_standard.validation.filter import profile_filter
-    from volunteer_standard.validation.rules.engine import RuleEngine
+    from volunteer_standard.validation.per_record import per_record_rules
     from volunteer_standard.validation.validate import clock
 
     prof = load_profile(profile)
@@ -251,7 +252,7 @@ def _rule_engine(profile: str | Path, source: str, emit: Callable[[Issue], None]
         if issue is not None:
             emit(issue)
 
-    return RuleEngine(prof, source=source, today=today, now=now, emit=apply)
+    return per_record_rules(prof, source=source, today=today, now=now, emit=apply)
 
 
 # -- stage 2: read ---------------------------------------------------------------------------
@@ -342,17 +343,38 @@ class Verdict:
         return self.obj is not None and not self.errors
 
 
+#: What :func:`check_record` finds: the entity type, the valid object (or ``None``), issues.
+Checked = tuple[str | None, Entity | None, list[Issue]]
+
+
+def check_record(data: Any, location: Location, plan: RunPlan, checker: RecordChecker) -> Checked:
+    """The structural checks and the profile's per-record rules on one record's data."""
+    issues: list[Issue] = []
+    raw = RawRecord(data, location)
+    kind, obj = checker.check(raw, issues.append)
+    if plan.rules is not None and obj is not None:
+        plan.current.clear()
+        plan.rules.record(raw, kind, obj)
+        issues.extend(plan.current)
+    return kind, obj, issues
+
+
 def judge(record: SourceRecord, plan: RunPlan, checker: RecordChecker) -> Verdict:
-    """Run the structural checks and the profile's per-record rules on one record."""
+    """Run the structural checks and the profile's per-record rules on one record.
+
+    A record carrying ``checked`` was already checked by this run's own
+    :func:`check_record` (a connector given it by ``share_record_checks``, see ``_pump``):
+    that finding is used, not found again.
+    """
     issues: list[Issue] = []
     obj: Entity | None = None
     if not record.problems and record.data is not None:
-        raw = RawRecord(record.data, record.location)
-        kind, obj = checker.check(raw, issues.append)
-        if plan.rules is not None and obj is not None:
-            plan.current.clear()
-            plan.rules.record(raw, kind, obj)
-            issues.extend(plan.current)
+        checked: Checked | None = getattr(record, "checked", None)
+        if checked is None:
+            kind, obj, issues = check_record(record.data, record.location, plan, checker)
+        else:
+            kind, obj, found = checked
+            issues.extend(found)
         if kind is not None and kind not in plan.writes:
             issues.append(
                 Issue(
@@ -542,8 +564,17 @@ def _pump(
     every: int,
     on_checkpoint: Callable[[dict[str, Any]], None] | None = None,
 ) -> None:
-    """Read, judge and deliver every record."""
+    """Read, judge and deliver every record.
+
+    A source connector with ``share_record_checks(profile, check)`` is given this run's
+    own checks before it reads: one that must check records before letting them out (a
+    ledger's row is written whole or rejected whole) can then use them when its profile is
+    the run's, and hand each record out with what they found, instead of checking twice.
+    """
     checker = RecordChecker()
+    share = getattr(plan.reader, "share_record_checks", None)
+    if callable(share):
+        share(summary.profile, lambda data, at: check_record(data, at, plan, checker))
     # Looked up once, not per record: the writer's method, the privacy transform (none
     # for raw output, which is the object itself) and the per-type counter.
     write = writer.write

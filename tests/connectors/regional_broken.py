@@ -191,15 +191,50 @@ def make(folder: Path, seed: int = 3, volunteers: int = 60, records: int = 300) 
     return folder
 
 
+def make_workbook(folder: Path, seed: int = 3) -> Path:
+    """The broken export (see :func:`make`) as one workbook ``export.xlsx`` in ``folder``,
+    a sheet per file, with its mapping ``mapping.yaml`` (sheets instead of files): numbers
+    as numbers, now and then a number in a date format, rows that did not decode skipped."""
+    import xlsxwriter
+
+    make(folder / "csv", seed)
+    rng = random.Random(seed)
+    book = xlsxwriter.Workbook(str(folder / "export.xlsx"))
+    dated = book.add_format({"num_format": "yyyy-mm-dd"})
+    mapping = (REGIONAL / "mapping.yaml").read_text(encoding="utf-8")
+    for name in ("teams", "volunteers", "service_hours"):
+        mapping = mapping.replace(f"file: {name}.csv", f"sheet: {name}")
+        sheet = book.add_worksheet(name)
+        raw = (folder / "csv" / f"{name}.csv").read_bytes().decode("gb18030", "replace")
+        for r, row in enumerate(csv.reader(io.StringIO(raw, newline=""))):
+            for c, cell in enumerate(row):
+                draw = rng.random()
+                if r and draw < 0.03:
+                    sheet.write_number(r, c, 45356.5, dated)
+                elif r and draw < 0.7 and cell.strip().lstrip("-").replace(".", "", 1).isdigit():
+                    sheet.write_number(r, c, float(cell))
+                else:
+                    sheet.write_string(r, c, cell)
+    book.close()
+    (folder / "mapping.yaml").write_text(mapping, encoding="utf-8")
+    return folder / "export.xlsx"
+
+
 def dump(folder: Path) -> bytes:
     """Every record the connector reads, with its location, raw cells and problems (both
     languages), as JSON Lines; the folder's path is written as ``<dir>``."""
+    return dump_read(folder, folder / "mapping.yaml")
+
+
+def dump_read(source: Path, mapping: Path) -> bytes:
+    """:func:`dump` of ``source`` read with ``mapping``."""
     from volunteer_standard.connectors.tabular.connector import TabularConfig, TabularConnector
     from volunteer_standard.text import as_text
 
-    connector = TabularConnector(TabularConfig(mapping=str(folder / "mapping.yaml")))
+    connector = TabularConnector(TabularConfig(mapping=str(mapping)))
+    folder = source if source.is_dir() else source.parent
     out = io.BytesIO()
-    for record in connector.read(str(folder)):
+    for record in connector.read(str(source)):
         problems: list[Any] = [
             [p.code, as_text(p.message).zh, as_text(p.message).en, p.field, dict(p.params)]
             for p in record.problems

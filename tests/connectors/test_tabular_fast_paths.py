@@ -29,7 +29,9 @@ from tests.connectors.regional_broken import (
     REGIONS,
     TEXT,
     dump,
+    dump_read,
     make,
+    make_workbook,
 )
 from volunteer_standard.connectors.base import Problem
 from volunteer_standard.connectors.tabular import mapping as mapping_module
@@ -238,6 +240,19 @@ def test_a_broken_export_reads_as_with_the_reference_implementation(tmp_path: Pa
     assert hashlib.sha256(dumped).hexdigest() == BROKEN_EXPORT_DIGEST
 
 
+#: Digest of ``regional_broken.dump_read`` of ``make_workbook(dir)`` (the broken export as a
+#: workbook: numbers, dates and text cells through a mapping) as read by commit 95fa497,
+#: before the row checks moved into the read loop.
+BROKEN_WORKBOOK_DIGEST = "806d7494f6d39e708f4a26b2b93ceadc72592225072e2d558540b929fbe1aabb"
+
+
+def test_a_broken_workbook_reads_as_with_the_reference_implementation(tmp_path: Path) -> None:
+    book = make_workbook(tmp_path)
+    dumped = dump_read(book, tmp_path / "mapping.yaml")
+    assert len(dumped.splitlines()) == 311
+    assert hashlib.sha256(dumped).hexdigest() == BROKEN_WORKBOOK_DIGEST
+
+
 def test_mojibake_hints_are_in_both_languages() -> None:
     """Regression: TAB101's hint was English in the Chinese message too."""
     text = _hint_text("contains '锟斤拷': characters were already lost by a wrong decoding before")
@@ -246,3 +261,117 @@ def test_mojibake_hints_are_in_both_languages() -> None:
         "原文可能是 '张三'"
         in _hint_text("looks like UTF-8 text decoded as GBK; probably '张三'").zh
     )
+
+
+#: Field options the fast readers depend on: formats (first one tried alone), trimming,
+#: half-width conversion, a named time zone, ``kind`` overridden, a value map.
+OPTION_FIELDS: dict[str, Any] = {
+    "id": {"column": "h", "values": {"甲": "a-1", "乙": "b-2"}},
+    "volunteer_id": {"column": "f", "kind": "date", "format": "%Y", "formats": ["%Y/%m"]},
+    "organization_id": {"constant": "o"},
+    "start": {"column": "a", "format": "%Y/%-m/%-d %H:%M", "formats": ["%Y-%m-%d %H:%M:%S"]},
+    "end": {"column": "b", "format": "%Y年%-m月%-d日 %H时%M分", "trim": False},
+    "recorded_at": {"column": "c", "format": "%Y-%m-%d %H:%M", "timezone": "Asia/Shanghai"},
+    "modified": {
+        "column": "d",
+        "format": "%Y/%m/%d %H:%M",
+        "halfwidth": False,
+        "timezone": "-03:30",
+    },
+    "project_id": {"column": "e", "kind": "date", "format": "%d.%m.%Y %H", "formats": ["%Y"]},
+    "hours": {"constant": "1.00"},
+    "status": {"constant": "effective"},
+}
+OPTION_VALUES = [
+    *DATES, *DATETIMES, "2024/3/9 08:00", "2024-03-09 08:00:00", "2024年3月9日 8时5分",
+    "２０２４/３/９ ０８:００", "\u30002024/3/9 08:00\u3000", "\u00a02024-03-09 08:00", "9.3.2024",
+    "202403090800", "2024", "2024/03/09 08:00", "2024/3/9 8:00", " ", "", "甲", "乙", "丙",
+    "9.3.2024 07", "31.2.2024 07", "2024/3", "2024/13", "２０２４", " 2024 ",
+    12.0, 45356.25, True,
+]  # fmt: skip
+
+
+def test_fast_date_readers_match_the_plain_reading_whatever_the_options() -> None:
+    """Dates and date-times read through their first format's expression alone (on a
+    miss) give what the plain reading gives, failures included, for every option that
+    changes the text: trim, halfwidth, a named time zone, several formats, ``kind``."""
+    mapping = mapping_module.mapping_from_dict(
+        {"entities": [{"type": "service_record", "fields": OPTION_FIELDS}]}
+    )
+    (entity,) = mapping.entities
+    rng = random.Random(3)
+    for _ in range(3000):
+        cells: dict[str, Cell] = {c: rng.choice(OPTION_VALUES) for c in "abcdefh"}
+        for rule in entity.rules:
+            expected = _read_outcome(partial(_reference_read, rule), cells)
+            assert _read_outcome(rule.read, cells) == expected, (rule.path, cells)
+
+
+def test_remembered_lists_are_each_callers_own() -> None:
+    """A list field's items are remembered: each read gets an equal, separate list."""
+    mapping = load_mapping(REGIONAL / "mapping.yaml")
+    rule = next(r for r in mapping.entities[1].rules if r.path == "skills")
+    first = rule.read({"个人特长": "医疗急救、摄像摄影"})
+    assert first == _reference_read(rule, {"个人特长": "医疗急救、摄像摄影"})
+    first.append("changed")
+    again = rule.read({"个人特长": "医疗急救、摄像摄影"})
+    assert again == first[:-1] and again is not first
+    assert rule.read({"个人特长": " "}) is None
+    with pytest.raises(TransformError):
+        rule.read({"个人特长": "医疗急救、不存在的特长"})
+    assert "医疗急救、不存在的特长" not in rule._memo
+
+
+def test_remembered_digest_ids_match_the_plain_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Digest templates are remembered by the cells they read (not when ``_row`` is read)."""
+    monkeypatch.setenv("VSTD_ID_KEY", "a-test-key-that-is-long-enough")
+    mapping = mapping_module.mapping_from_dict(
+        {
+            "entities": [
+                {
+                    "type": "volunteer",
+                    "fields": {
+                        "id": {"template": "V-{digest:证件号码,姓名}"},
+                        "volunteer_no": {"template": "N{digest:_file,_row}-{姓名}"},
+                        "name": "姓名",
+                        "phone": {"template": "{digest:证件号码}", "default": "none"},
+                    },
+                }
+            ]
+        }
+    )
+    rng = random.Random(9)
+    pool: list[Any] = ["张三", " 张三 ", "ＡＢ１", "ab1", "AB1", "", "  ", 12.0, 12, True, "12"]
+    (entity,) = mapping.entities
+    for _ in range(2000):
+        cells: dict[str, Cell] = {c: rng.choice(pool) for c in ("证件号码", "姓名")}
+        cells |= {"_row": str(rng.randrange(5)), "_file": "台账"}
+        for rule in entity.rules:
+            expected = _read_outcome(partial(_reference_read, rule), cells)
+            assert _read_outcome(rule.read, cells) == expected, (rule.path, cells)
+
+
+def test_fingerprints_are_json_dumps_hashed() -> None:
+    """Dedup fingerprints: each field's ``json.dumps(..., sort_keys=True,
+    ensure_ascii=False, default=str)`` hashed, as before the encoder was made once."""
+    import json
+    from decimal import Decimal
+
+    from volunteer_standard.connectors.tabular.dedup import _fingerprint
+
+    data = {
+        "name": "张三",
+        "n": 1,
+        "f": 1.0,
+        "b": True,
+        "none": None,
+        "list": ["b", "a", {"z": 1, "a": [1.5, "x"]}],
+        "obj": {"y": "中", "x": Decimal("1.50")},
+    }
+    expected = tuple(
+        sorted(
+            (k, hash(json.dumps(v, sort_keys=True, ensure_ascii=False, default=str)))
+            for k, v in data.items()
+        )
+    )
+    assert _fingerprint(data) == expected

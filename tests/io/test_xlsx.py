@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from volunteer_standard.connectors.tabular.cells import restore
 from volunteer_standard.io import xlsx
 from volunteer_standard.io.limits import LimitExceeded, Limits
 from volunteer_standard.io.xlsx import XlsxBook, XlsxError
@@ -215,6 +216,12 @@ SHEETS = {
     "formulas, errors, booleans": '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" '
     't="str"><f>"a"</f><v> a&amp;b </v></c><c r="C1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
     '<c r="D1" t="b"><v>0</v></c><c r="E1"><f>NOW()</f></c><c r="F1"><v>1e3</v></c></row>',
+    "plain inline strings (one <t>: the fast path)": '<row r="1"><c r="A1" t="inlineStr">'
+    '<is><t>plain</t></is></c><c r="B1" t="inlineStr"><is><t> padded\t</t></is></c><c r="C1" '
+    't="inlineStr"><is><t>&amp;&lt;&#x4E2D;&#20013;_x000D_x</t></is></c><c r="D1" '
+    't="inlineStr"><is><t></t></is></c><c r="E1" s="1" t="inlineStr"><is><t>45000</t></is>'
+    '</c></row><row r="2"><c r="A2" t="inlineStr"><is><t>志愿</t></is></c><c r="B2"><v>2</v>'
+    "</c></row>",
     "inline and rich strings": '<row r="1"><c r="A1" t="inlineStr"><is><t> x </t></is></c>'
     '<c r="B1" t="inlineStr"><is><r><t>a</t></r><r><t xml:space="preserve"> b</t></r></is>'
     '</c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>1</v>'
@@ -257,6 +264,60 @@ def test_empty_shared_strings_keep_their_place(tmp_path: Path) -> None:
 def test_sheet_xml_reads_as_calamine_reads_it(tmp_path: Path, case: str, date1904: bool) -> None:
     path = craft(tmp_path / "c.xlsx", SHEETS[case], STRINGS, FORMATS, date1904=date1904)
     assert streamed_rows(path, "S") == calamine_rows(path, "S")
+
+
+def test_inline_strings_read_the_same_in_a_row_of_plain_cells_or_not(tmp_path: Path) -> None:
+    """A row of plain cells takes the fast path; one odd cell sends it down the general
+    one: an inline string (apostrophe rule included) reads the same either way."""
+    texts = ["'=1+1", "''@x", "'plain", " 'x ", "a&amp;b", "_x0041_", "志愿者"]
+    cells = "".join(
+        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{t}</t></is></c>' for i, t in enumerate(texts)
+    )
+    # Odd cells no writer makes, read as the general expression reads them.
+    cells += (
+        '<c r="H1" t="inlineStr"><v>5</v></c><c r="I1" t="inlineStr"/><c r="J1" t="str"><is>'
+        '<t>x</t></is></c><c r="K1"><is><t>y</t></is></c><c r="L1" t="s"><is><t>z</t></is></c>'
+    )
+    odd = '<c r="Z1"><f>1+1</f><v>2</v></c>'
+    fast = craft(tmp_path / "fast.xlsx", f'<row r="1">{cells}</row>')
+    general = craft(tmp_path / "general.xlsx", f'<row r="1">{cells}{odd}</row>')
+    for options in ({}, {"apostrophe": restore}):
+        (one,) = streamed_rows(fast, "S", **options)
+        (other,) = streamed_rows(general, "S", **options)
+        assert one == other[: len(one)]
+    assert one[: len(texts)] == ["=1+1", "'@x", "'plain", "'x", "a&b", "A", "志愿者"]
+
+
+@pytest.mark.parametrize("prefix", ["", "x"])
+def test_a_row_of_inline_strings_only_reads_as_any_other_row(tmp_path: Path, prefix: str) -> None:
+    """Rows of inline strings alone (vstd's own workbooks) take the fast cell path: the
+    same cells as through the general one, whatever the text."""
+    texts = [
+        "plain", " padded\t", "\r\nx\n", "", "   ", "a&amp;b", "&#x4E2D;", "_x000D_", "'=1",
+        "''@x", "志愿 者", "x>y", "'",
+    ]  # fmt: skip
+    p = f"{prefix}:" if prefix else ""
+    rng = random.Random(4)
+    rows = []
+    styles = ["", ' s="1"']
+    for number in range(1, 40):
+        cells = [
+            f'<{p}c r="{chr(66 + i)}{number}"{rng.choice(styles)} t="inlineStr">'
+            f"<{p}is><{p}t>{rng.choice(texts)}</{p}t></{p}is></{p}c>"
+            for i in range(rng.randrange(1, 6))
+            if rng.random() < 0.8
+        ]
+        rows.append(f'<{p}row r="{number}">{"".join(cells)}</{p}row>')
+    odd = f'<{p}c r="A{{n}}"><{p}f>1</{p}f><{p}v>1</{p}v></{p}c>'  # the per-cell path
+    one = craft(tmp_path / "one.xlsx", "".join(rows), prefix=prefix)
+    other = "".join(r.replace(">", ">" + odd.format(n=i + 1), 1) for i, r in enumerate(rows))
+    general = craft(tmp_path / "general.xlsx", other, prefix=prefix)
+    for options in ({}, {"apostrophe": restore}):
+        fast_rows = streamed_rows(one, "S", **options)
+        slow_rows = [r[1:] for r in streamed_rows(general, "S", **options)]
+        assert fast_rows == slow_rows
+    if not prefix:
+        assert streamed_rows(one, "S") == calamine_rows(one, "S")
 
 
 def test_a_namespace_prefix_reads_the_same(tmp_path: Path) -> None:

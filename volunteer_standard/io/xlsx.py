@@ -143,11 +143,14 @@ class _Patterns:
         self.row_number = re.compile(rb"""(?:^|\s)r\s*=\s*["'](\d+)["']""")
         self.row_open = b"<" + tag + b"row"
         self.cell_open = b"<" + tag + b"c"
-        # Cells as Excel and most writers put them (r, s, t in that order, a plain <v>);
-        # a row with any other cell is read with the general expression below.
+        # Cells as Excel and most writers put them (r, s, t in that order, a plain <v>, or
+        # an inline string of one plain <t>: its text is the last group); a row with any
+        # other cell is read with the general expression below.
+        plain_value = rb"><" + p + rb"v>([^<]*)</" + p + rb"v></" + p + rb"c>"
+        plain_text = rb"><" + p + rb"is><" + p + rb"t>([^<]*)</" + p + rb"t></" + p
         self.fast_cell = re.compile(
             rb"<" + p + rb'c(?: r="([A-Z]{1,3})\d+")?(?: s="(\d+)")?(?: t="(\w+)")?'
-            rb"(?:/>|><" + p + rb"v>([^<]*)</" + p + rb"v></" + p + rb"c>)()"
+            rb"(?:/>|" + plain_value + rb"|" + plain_text + rb"is></" + p + rb"c>)"
         )
         self.cell = re.compile(
             rb"<" + p + rb"c(?=[\s/>])"
@@ -792,6 +795,7 @@ class _RowReader:
         self.width = used.last_column - used.first_column + 1
         self.columns = _Columns(self.first)
         self.slow = book._slow_cell
+        self.apostrophe = book._apostrophe
         self.date1904 = book.date1904
         self.dates: dict[tuple[bytes, bytes], XlsxCell] = {}
         self.blank: list[XlsxCell] = [""] * self.width
@@ -801,15 +805,11 @@ class _RowReader:
         if not body:
             return None
         cells = pats.fast_cell.findall(body)
-        if len(cells) != body.count(pats.cell_open):
+        # ``rest`` is then an inline string's text (or empty); else the cell's inner XML.
+        inline = self.inline if len(cells) == body.count(pats.cell_open) else None
+        if inline is None:
             cells = pats.cell.findall(body)
-        strings, columns, dated, slow, width = (
-            self.strings,
-            self.columns,
-            self.dated,
-            self.slow,
-            self.width,
-        )
+        strings, columns, other, width = self.strings, self.columns, self.other, self.width
         row = self.blank.copy()
         filled = False
         index = -self.first
@@ -818,23 +818,42 @@ class _RowReader:
             cell: XlsxCell
             if kind == b"s" and value:
                 cell = strings[int(value)]
-            elif (
-                kind or not value or rest or b"_" in value or value[0] in _WS or value[-1] in _WS
-            ):  # not a plain number: formulas, inline text, booleans, odd numbers
-                cell = slow(kind, style, value, rest, pats)
-            elif style and style in dated:
-                cell = self.date(value, style)
+            elif kind == b"inlineStr" and inline is not None:
+                cell = inline(rest)
             else:
-                try:
-                    cell = float(value)
-                except ValueError:
-                    cell = slow(kind, style, value, rest, pats)
+                cell = other(kind, style, value, rest, pats)
             if cell == "" and kind not in _TEXTUAL:
                 continue  # an empty cell (text, even empty, counts as a value)
             if 0 <= index < width:
                 row[index] = cell
                 filled = True
         return row if filled else None
+
+    def other(
+        self, kind: bytes, style: bytes, value: bytes, rest: bytes, pats: _Patterns
+    ) -> XlsxCell:
+        """A cell that is not a string: a plain number (or date) here, the rest by
+        ``XlsxBook._slow_cell``."""
+        if kind or not value or rest or b"_" in value or value[0] in _WS or value[-1] in _WS:
+            # not a plain number: formulas, inline text, booleans, odd numbers
+            return self.slow(kind, style, value, rest, pats)
+        if style and style in self.dated:
+            return self.date(value, style)
+        try:
+            return float(value)
+        except ValueError:
+            return self.slow(kind, style, value, rest, pats)
+
+    def inline(self, raw: bytes) -> str:
+        """The text of an inline string of one plain ``<t>`` (``_text`` without the regexes:
+        trimmed, since ``<t>`` has no ``xml:space``, then unescaped)."""
+        text = raw.strip(_WS).decode("utf-8")
+        if "&" in text:
+            text = _unescape_xml(text)
+        if "_x" in text:
+            text = _unescape_excel(text)
+        hook = self.apostrophe
+        return hook(text) if hook is not None and text[:1] == "'" else text
 
     def date(self, value: bytes, style: bytes) -> XlsxCell:
         """A number in a date style (the same serial numbers recur: remembered)."""

@@ -34,7 +34,7 @@ import difflib
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -67,7 +67,7 @@ from volunteer_standard.connectors.tabular.readers import (
     read_sheet,
     sheet_names,
 )
-from volunteer_standard.connectors.tabular.rowcheck import row_check
+from volunteer_standard.connectors.tabular.rowcheck import SharedCheck, row_check
 from volunteer_standard.connectors.tabular.rows import RowTranslator
 from volunteer_standard.connectors.tabular.sensitive import SensitiveScan
 from volunteer_standard.connectors.tabular.transforms import parse_timezone
@@ -184,6 +184,12 @@ class TabularConnector(Connector):
         return super().check(location, for_writing=for_writing)
 
     # -- reading -----------------------------------------------------------------------
+    def share_record_checks(self, profile: str, check: SharedCheck) -> None:
+        """The conversion's own checks of one record under ``profile``, for the next
+        :meth:`read`: a ledger row checked with ``row_rules`` equal to ``profile`` is
+        checked by them, and its records carry what they found (checked once, not twice)."""
+        self._shared: tuple[str, SharedCheck] | None = (profile, check)
+
     def read(self, source: str, state: Mapping[str, Any] | None = None) -> Iterator[SourceRecord]:
         if source == "-":
             raise ConnectorError("the tabular connector reads files and folders, not stdin")
@@ -192,9 +198,11 @@ class TabularConnector(Connector):
             raise ConnectorError(f"{source}: no such file or folder")
         mapping = self.mapping(source)
         self._read_with = mapping
+        shared: tuple[str, SharedCheck] | None = getattr(self, "_shared", None)
+        self._shared = None  # for this read only
         if mapping is not None:
             for entity, table in self._mapped_tables(path, mapping):
-                yield from self._read_mapped(entity, table, mapping)
+                yield from self._read_mapped(entity, table, mapping, shared)
         else:
             for kind, table in self._flat_tables(path):
                 yield from self._read_flat(kind, table, mapping)
@@ -313,10 +321,11 @@ class TabularConnector(Connector):
             )
         decoder = flat.RowDecoder(kind, columns, tz)
         type_at = table.header.index("type") if "type" in table.header else None
+        screen = self._screen(table.header)
         for row in table.rows:
-            if row.is_blank() and not row.problems:
-                continue
-            problems = self._row_problems(row, table.header)
+            problems = screen(row)
+            if problems is None:
+                continue  # blank
             if type_at is not None and type_at < len(row.cells):
                 found = cell_text(row.cells[type_at]).strip()
                 if found and found != kind:
@@ -338,6 +347,28 @@ class TabularConnector(Connector):
     @functools.cached_property
     def _garble_check(self) -> _GarbleCheck:
         return _GarbleCheck()
+
+    def _screen(self, header: Sequence[str]) -> Callable[[Row], list[Problem] | None]:
+        """:meth:`_row_problems` for the rows of one table, ``None`` for a blank row; the
+        usual row (text cells, no more than the header, no NUL, read without trouble)
+        settled with one join of its cells."""
+        width = len(header)
+        garbled = self._garble_check.problems if self.settings.mojibake == "reject" else None
+        slow = self._row_problems
+
+        def screen(row: Row) -> list[Problem] | None:
+            cells = row.cells
+            try:
+                text = "".join(cells)  # type: ignore[arg-type]
+            except TypeError:  # numbers or dates from a workbook
+                text = None
+            if text is None or row.problems or len(cells) > width or "\x00" in text:
+                return None if row.is_blank() and not row.problems else slow(row, header)
+            if not text.strip():
+                return None
+            return [] if garbled is None or text.isascii() else garbled(row, header)
+
+        return screen
 
     def _row_problems(self, row: Row, header: Sequence[str]) -> list[Problem]:
         text = _text_of(row.cells)
@@ -417,22 +448,32 @@ class TabularConnector(Connector):
         return self._open(path, mapping, entity.header_row)
 
     def _read_mapped(
-        self, entities: list[EntityMapping], table: Table, mapping: TabularMapping
+        self,
+        entities: list[EntityMapping],
+        table: Table,
+        mapping: TabularMapping,
+        shared: tuple[str, SharedCheck] | None = None,
     ) -> Iterator[SourceRecord]:
         header = _unique(table.header)
-        check = row_check(self.settings.row_rules) if len(entities) > 1 else None
+        check = row_check(self.settings.row_rules, shared) if len(entities) > 1 else None
         translator = RowTranslator(mapping, entities, check=check, known=self._known_ids())
         translator.check_columns(header, table.label)
+        translator.use_header(header)
         notices = SensitiveScan(mapping, entities, header)
+        look = notices.look if notices.columns else None
+        label, translate, screen = table.label, translator.translate, self._screen(header)
         for row in table.rows:
-            if row.is_blank() and not row.problems:
-                continue
-            problems = self._row_problems(row, header)
-            cells: dict[str, Cell] = dict(zip(header, row.cells, strict=False))
-            notices.look(cells)
-            location = Location(table.label, row.number, "")
-            yield from translator.translate(cells, location, _raw(header, row), problems)
-        notices.report(table.label)
+            problems = screen(row)
+            if problems is None:
+                continue  # blank
+            named: dict[str, Cell] = dict(zip(header, row.cells, strict=False))
+            if look is not None:
+                look(named)
+                if notices.found is not None:
+                    look = None
+            location = Location(label, row.number, "")
+            yield from translate(named, location, _raw(header, row), problems)
+        notices.report(label)
         yield from translator.finish()
 
     def column_of(self, entity_type: str, path: str) -> str | None:

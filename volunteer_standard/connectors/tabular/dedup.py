@@ -162,13 +162,14 @@ class Deduplicator:
             self._held = None
 
 
+#: ``json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)``, its encoder made
+#: once (``dumps`` with options builds one per call, the bulk of a fingerprint's cost).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+
+
 def _fingerprint(data: Mapping[str, Any]) -> Fingerprint:
-    return tuple(
-        sorted(
-            (name, hash(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)))
-            for name, value in data.items()
-        )
-    )
+    canonical = _CANONICAL
+    return tuple(sorted([(name, hash(canonical(value))) for name, value in data.items()]))
 
 
 def _differences(before: Fingerprint, after: Fingerprint) -> tuple[str, ...]:

@@ -415,29 +415,37 @@ class RowDecoder:
     """Turns the rows of one flat table into standard-shaped dicts.
 
     The work that depends only on the header (which column goes where, which cells can be
-    taken as they are) is done once per table, so a row costs little more than a dict.
+    taken as they are, which fields hold lists) is done once per table, so a row costs
+    little more than a dict.
     """
 
     def __init__(self, entity: str, columns: Sequence[Column | None], tz: tzinfo) -> None:
         self.entity = entity
         self.tz = tz
         self.root = model_node(ENTITY_MODELS[entity])
-        self.plan: list[tuple[int, Column, str | None]] = []
+        self.plan: list[tuple[int, Column, str | None, bool]] = []
         for index, col in enumerate(columns):
             if col is None:
                 continue
             direct = (
                 isinstance(col.node, Scalar) and col.node.kind in _DIRECT and len(col.steps) == 1
             )
-            self.plan.append((index, col, str(col.steps[0]) if direct else None))
-        self.needs_lists = any(isinstance(s, int) for _, c, _ in self.plan for s in c.steps)
+            indexed = any(isinstance(s, int) for s in col.steps)
+            self.plan.append((index, col, str(col.steps[0]) if direct else None, indexed))
+        #: The top-level fields whose ``{index: item}`` dicts become lists (in model order).
+        self.list_fields = [
+            (name, node)
+            for name, node in self.root.children.items()
+            if any(indexed and c.steps[0] == name for _i, c, _d, indexed in self.plan)
+        ]
 
     def decode(self, cells: Sequence[Cell]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """A standard-shaped dict from one row, and ``(column, message)`` for bad cells."""
-        data: dict[str, Any] = {}
+        data: dict[str, Any] = {"type": self.entity}
         problems: list[tuple[str, str]] = []
         size = len(cells)
-        for index, col, direct in self.plan:
+        listed = False
+        for index, col, direct, indexed in self.plan:
             if index >= size:
                 break
             cell = cells[index]
@@ -452,6 +460,9 @@ class RowDecoder:
                 problems.append((col.name, str(exc)))
                 continue
             set_path(data, col.steps, value)
-        if self.needs_lists:
-            data = restore_lists(data, self.root)
-        return {"type": self.entity, **data}, problems
+            listed = listed or indexed
+        if listed:  # only the fields an indexed cell was set in hold {index: item} dicts
+            for name, node in self.list_fields:
+                if name in data:
+                    data[name] = restore_lists(data[name], node)
+        return data, problems

@@ -18,7 +18,6 @@ that looks like a resident ID number is rejected.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import re
@@ -81,8 +80,8 @@ def normalise_part(value: str) -> str:
 
 def keyed_digest(values: list[str], key: bytes) -> str:
     """HMAC-SHA256 of the cells (unit-separated), first :data:`DIGEST_LENGTH` hex digits."""
-    message = "\x1f".join(normalise_part(v) for v in values).encode("utf-8")
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:DIGEST_LENGTH]
+    message = "\x1f".join([normalise_part(v) for v in values]).encode("utf-8")
+    return hmac.digest(key, message, "sha256").hex()[:DIGEST_LENGTH]
 
 
 def is_valid_id(value: str) -> bool:

@@ -29,9 +29,9 @@ import re
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -69,6 +69,7 @@ from volunteer_standard.connectors.tabular.transforms import (
     TRUE_WORDS,
     TransformError,
     check_format,
+    compiled_format,
     format_datetime,
     format_datetime_text,
     format_hours,
@@ -325,7 +326,7 @@ class FieldRule:
         """
         if self.template is not None:
             if any(kind == "digest" for _l, kind, _n in self.template_parts):
-                return self._read_template
+                return self._digest_reader()
             return self._template_reader()
         if not self.columns:
             constant = self.constant
@@ -333,6 +334,8 @@ class FieldRule:
         plain = self.kind == "text" and not self.is_list and not self.read_map
         if plain and len(self.columns) == 1:
             return self._text_reader()
+        if self.is_list and len(self.columns) == 1:
+            return self._list_reader()
         if self.kind == "text" or self.is_list:
             return self._read
         return self._memo_reader()
@@ -341,12 +344,38 @@ class FieldRule:
         built = self._render(cells)
         return self.default if built is None else built
 
+    def _digest_reader(self) -> Callable[[Mapping[str, Cell]], Any]:
+        """:meth:`_read_template` for templates with a keyed digest, remembered by the
+        cells they read (a ledger repeats a person's or a team's cells on row after row);
+        not when ``_row`` is read, which no other row repeats."""
+        names = [n for _l, kind, found in self.template_parts if kind for n in found]
+        slow, memo = self._read_template, self._memo
+        if "_row" in names:
+            return slow
+
+        def read_digest(cells: Mapping[str, Cell]) -> Any:
+            key = tuple([cells.get(n, "") for n in names])
+            for part in key:
+                if part.__class__ is not str:
+                    return slow(cells)
+            found = memo.get(key, _UNSEEN)
+            if found is not _UNSEEN:
+                return found
+            value = slow(cells)
+            if value is None or value.__class__ in _IMMUTABLE:
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[key] = value
+            return value
+
+        return read_digest
+
     def _template_reader(self) -> Callable[[Mapping[str, Cell]], Any]:
         """:meth:`_render` for templates of columns and ``_row``/``_file`` only."""
         parts = [
             (literal, names[0] if kind else None) for literal, kind, names in self.template_parts
         ]
-        clean, default = self._clean, self.default
+        clean, default, trimmed, narrowed = self._clean, self.default, self.trim, self.to_halfwidth
 
         def read(cells: Mapping[str, Cell]) -> Any:
             out = ""
@@ -354,7 +383,14 @@ class FieldRule:
                 if name is None:
                     out += literal
                     continue
-                value = cell_text(clean(cells.get(name, "")))
+                value = cells.get(name, "")
+                if value.__class__ is str:  # _clean, inlined for text
+                    if trimmed:
+                        value = trim(value)
+                    if narrowed:
+                        value = halfwidth(value)
+                else:
+                    value = cell_text(clean(value))
                 if not value.strip():
                     return default
                 out += literal + value
@@ -378,8 +414,31 @@ class FieldRule:
 
         return read
 
+    def _list_reader(self) -> Callable[[Mapping[str, Cell]], Any]:
+        """A list field of one column: the items remembered as a tuple, each caller
+        given a list of its own."""
+        memo, slow, column = self._memo, self._read, self.columns[0]
+
+        def read_list(cells: Mapping[str, Cell]) -> Any:
+            key = cells.get(column, "")
+            if key.__class__ is not str:
+                return slow(cells)
+            found = memo.get(key, _UNSEEN)
+            if found is not _UNSEEN:
+                return found if found is None else list(found)
+            value = slow(cells)
+            if value is None or (
+                value.__class__ is list and all(v.__class__ in _IMMUTABLE for v in value)
+            ):
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[key] = value if value is None else tuple(value)
+            return value
+
+        return read_list
+
     def _memo_reader(self) -> Callable[[Mapping[str, Cell]], Any]:
-        memo, slow, columns = self._memo, self._read, self.columns
+        memo, slow, miss, columns = self._memo, self._read, self._memo_miss(), self.columns
 
         def remember(key: Any, value: Any) -> Any:
             if value is None or value.__class__ in _IMMUTABLE:
@@ -396,18 +455,66 @@ class FieldRule:
                 if key.__class__ is not str:
                     return slow(cells)
                 found = memo.get(key, _UNSEEN)
-                return remember(key, slow(cells)) if found is _UNSEEN else found
+                return remember(key, miss(cells)) if found is _UNSEEN else found
 
             return read_one
 
         def read_several(cells: Mapping[str, Cell]) -> Any:
-            key = tuple(cells.get(c, "") for c in columns)
-            if any(k.__class__ is not str for k in key):
-                return slow(cells)
+            key = tuple([cells.get(c, "") for c in columns])
+            for part in key:
+                if part.__class__ is not str:
+                    return slow(cells)
             found = memo.get(key, _UNSEEN)
             return remember(key, slow(cells)) if found is _UNSEEN else found
 
         return read_several
+
+    def _memo_miss(self) -> Callable[[Mapping[str, Cell]], Any]:
+        """How a text cell not remembered is read: :meth:`_read`, or for a date or date-time
+        text matching the field's first format, that format's compiled expression alone
+        (what :meth:`_read` would find first, without its many steps)."""
+        slow = self._read
+        compiled = compiled_format(self.formats[0]) if self.formats else None
+        if (
+            compiled is None
+            or self.kind not in ("date", "datetime")
+            or self.read_map
+            or len(self.columns) != 1
+        ):
+            return slow
+        column, match, tz = self.columns[0], compiled.regex.match, self.tz
+        as_date = self.kind == "date"
+        y, mo, d, h, mi, sec = compiled.groups
+        # A fixed offset is written the same on every date-time: formatted once.
+        suffix = datetime(2000, 1, 1, tzinfo=tz).isoformat()[19:] if type(tz) is timezone else None
+
+        def read_dated(cells: Mapping[str, Cell]) -> Any:
+            text = trim(cast("str", cells.get(column, "")))  # a text cell (see read_one)
+            if not text.isascii():
+                text = halfwidth(text)
+            found = match(text)
+            if found is None or found.end() != len(text):
+                return slow(cells)
+            values = found.groups()
+            parts = (
+                1900 if y is None else int(values[y - 1]),
+                1 if mo is None else int(values[mo - 1]),
+                1 if d is None else int(values[d - 1]),
+                0 if h is None else int(values[h - 1]),
+                0 if mi is None else int(values[mi - 1]),
+                0 if sec is None else int(values[sec - 1]),
+            )
+            try:
+                moment = datetime(*parts)  # checks that the day and time exist
+            except ValueError:
+                return slow(cells)
+            if as_date:
+                return _ISO_DATE(*parts[:3])  # date.isoformat()
+            if suffix is None:
+                return iso_datetime(moment.replace(tzinfo=tz))
+            return _ISO_DATETIME(*parts, suffix)  # iso_datetime
+
+        return read_dated
 
     def _read(self, cells: Mapping[str, Cell]) -> Any:
         """The value read the plain way: the cells cleaned, then transformed."""
@@ -880,6 +987,9 @@ PSEUDO_COLUMNS = frozenset({"_row", "_file"})
 
 #: Values a field rule may hand out again from its memo (nothing a caller could change).
 _IMMUTABLE = frozenset({str, int, float, bool})
+#: ``date.isoformat()`` and ``iso_datetime`` (whole seconds, an offset) from their numbers.
+_ISO_DATE = "{:04d}-{:02d}-{:02d}".format
+_ISO_DATETIME = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}{}".format
 _MEMO_SIZE = 16384
 _UNSEEN = object()
 

@@ -4,13 +4,16 @@ When a ledger row gives a volunteer, a team and a service record, the engine wou
 the bad record alone (say the 25-hour service) and keep the others; the fixed row, read
 again, would then duplicate them. Checking the row's records before they leave the
 connector keeps the row whole: all of it is written, or all of it goes to the reject file.
-The engine checks the records again; the rules are cheap next to reading a spreadsheet.
+
+In a conversion whose profile is the row check's, the conversion's own checks do it (see
+``engine.check_record``): each record then leaves with what they found, and the engine does
+not check it again. Otherwise (``vstd validate``, another profile) the row check has its own.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from volunteer_standard.connectors.base import Problem
@@ -20,18 +23,26 @@ from volunteer_standard.text import Text
 from volunteer_standard.validation.report import Issue
 from volunteer_standard.validation.structure import RecordChecker
 
+#: One record's data and location → its entity type, valid object (or ``None``) and issues.
+SharedCheck = Callable[[Any, Location], tuple[str | None, Any, list[Issue]]]
 
-def row_check(profile: str | None) -> RowCheck | None:
-    """A check running the structure and ``profile``'s per-record rules (``"none"``: off)."""
+
+def row_check(
+    profile: str | None, shared: tuple[str, SharedCheck] | None = None
+) -> RowCheck | None:
+    """A check running the structure and ``profile``'s per-record rules (``"none"``: off);
+    ``shared``'s check when ``shared`` is for the same profile."""
     if profile in (None, "none"):
         return None
+    if shared is not None and shared[0] == profile:
+        return _SharedRowChecker(shared[1])
     from volunteer_standard.profiles import load_profile
-    from volunteer_standard.validation.rules.engine import RuleEngine
+    from volunteer_standard.validation.per_record import per_record_rules
     from volunteer_standard.validation.validate import clock
 
     checker = RecordChecker()
     found: list[Issue] = []
-    rules: RuleEngine | None = None
+    rules: Any = None
     if profile != "structure":
         prof = load_profile(profile)
         severities = prof.severities()
@@ -46,13 +57,16 @@ def row_check(profile: str | None) -> RowCheck | None:
                 issue = dataclasses.replace(issue, severity_override=override)
             found.append(issue)
 
-        rules = RuleEngine(prof, source="row-check", today=today, now=now, emit=keep)
+        rules = per_record_rules(prof, source="row-check", today=today, now=now, emit=keep)
 
     return _RowChecker(checker, rules, found)
 
 
 class _RowChecker:
-    """The check itself; :meth:`close` frees the rule engine's temporary index."""
+    """The check itself; :meth:`close` frees the rule engine."""
+
+    #: What the check found for each record of the last row (only a shared check keeps it).
+    checked: list[tuple[str | None, Any, list[Issue]]] | None = None
 
     def __init__(self, checker: RecordChecker, rules: Any, found: list[Issue]) -> None:
         self.checker = checker
@@ -75,6 +89,20 @@ class _RowChecker:
             self.rules.close()
 
 
+class _SharedRowChecker:
+    """The row checked by the conversion's own checks; what they found is kept in
+    ``checked`` for the records to carry."""
+
+    def __init__(self, check: SharedCheck) -> None:
+        self.check = check
+        self.checked: list[tuple[str | None, Any, list[Issue]]] | None = None
+
+    def __call__(self, datas: Sequence[dict[str, Any]], location: Location) -> list[Problem]:
+        check = self.check
+        self.checked = checked = [check(data, location) for data in datas]
+        return [_problem(i) for _k, _o, issues in checked for i in issues if i.severity == "error"]
+
+
 def _problem(issue: Issue) -> Problem:
     what = f"{issue.entity_type or ''}{issue.pointer}"
     return Problem(
@@ -85,4 +113,4 @@ def _problem(issue: Issue) -> Problem:
     )
 
 
-__all__ = ["row_check"]
+__all__ = ["SharedCheck", "row_check"]

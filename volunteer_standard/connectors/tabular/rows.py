@@ -24,6 +24,7 @@ import difflib
 import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,8 @@ class RowTranslator:
             for e in self.entities
         ]
         self._no_dedup = all(d is None for d in self._dedup)
+        # ``_row``/``_file`` are added to a row's cells only when something reads them.
+        self._pseudo = any(_reads_pseudo_columns(e) for e in self.entities)
         self._plans = [
             _EntityPlan(e, mapped, keep)
             for e, mapped, keep in zip(self.entities, self._mapped, self._keeps, strict=True)
@@ -142,31 +145,44 @@ class RowTranslator:
             f"the header is: {', '.join(h for h in header if h)}"
         )
 
+    def use_header(self, header: Sequence[str]) -> None:
+        """The cells of every row to come are named after ``header`` (in its order, the
+        names unique, a short row missing the last ones): unmapped columns are found once."""
+        for plan in self._plans:
+            plan.use_header(header)
+
     def translate(
         self,
         cells: Mapping[str, Cell],
         location: Location,
         raw: dict[str, Any],
         problems: list[Problem],
-    ) -> Iterator[SourceRecord]:
+    ) -> list[SourceRecord]:
         """The records of one row (one per entity mapping, repeats merged)."""
-        context = _with_pseudo_columns(cells, location)
+        context = _with_pseudo_columns(cells, location) if self._pseudo else cells
+        line = location.line
         datas = []
         for plan in self._plans:
-            data = plan.data(context, location.line, problems)
-            plan.check_ids(data, location.line, problems)
+            data = plan.data(context, line, problems)
+            plan.check_ids(data, line, problems)
             datas.append(data)
+        checked: list[Any] | None = None
         if not problems and self.check is not None:
             problems.extend(self.check(datas, location))
+            # What the conversion's own checks found, when they did the row check.
+            checked = None if problems else getattr(self.check, "checked", None)
+        if (problems or self._no_dedup) and checked is None:
+            return [SourceRecord(data, location, raw, problems) for data in datas]
+        found = checked or [None] * len(datas)
         if problems or self._no_dedup:
-            for data in datas:
-                yield SourceRecord(data, location, raw, problems)
-            return
-        yield from self._deduplicated(datas, context, location, raw, problems)
+            pairs = zip(datas, found, strict=True)
+            return [_record(d, location, raw, problems, f) for d, f in pairs]
+        return list(self._deduplicated(datas, found, context, location, raw, problems))
 
     def _deduplicated(
         self,
         datas: list[dict[str, Any]],
+        checked: list[Any],
         cells: Mapping[str, Cell],
         location: Location,
         raw: dict[str, Any],
@@ -183,15 +199,15 @@ class RowTranslator:
             for data in datas:
                 yield SourceRecord(data, location, raw, problems)
             return
-        for dedup, verdict, data in zip(self._dedup, verdicts, datas, strict=True):
+        for dedup, verdict, data, found in zip(self._dedup, verdicts, datas, checked, strict=True):
             if dedup is None or verdict is None:
-                yield SourceRecord(data, location, raw, problems)
+                yield _record(data, location, raw, problems, found)
                 continue
             if verdict.conflict is not None:
                 self.conflicts.append(verdict.conflict)
                 log.warning("%s", verdict.conflict.text().get(default_lang()))
             if dedup.accept(verdict, data, location, raw):
-                yield SourceRecord(data, location, raw, problems)
+                yield _record(data, location, raw, problems, found)
 
     def finish(self) -> Iterator[SourceRecord]:
         """Records held back until every row is read (``on_conflict = "last"``)."""
@@ -203,6 +219,36 @@ class RowTranslator:
                 for data, location, raw in dedup.held():
                     yield SourceRecord(data, location, raw, [])
                 dedup.close()
+
+
+@dataclass(slots=True)
+class CheckedRecord(SourceRecord):
+    """A record the conversion's own checks already checked, with what they found (see
+    ``engine.judge``): the engine uses it instead of checking the record again."""
+
+    checked: Any = None
+
+
+def _record(
+    data: dict[str, Any],
+    location: Location,
+    raw: dict[str, Any],
+    problems: list[Problem],
+    checked: Any,
+) -> SourceRecord:
+    if checked is None:
+        return SourceRecord(data, location, raw, problems)
+    return CheckedRecord(data, location, raw, problems, checked)
+
+
+def _reads_pseudo_columns(entity: EntityMapping) -> bool:
+    """Whether a rule or the key of ``entity`` reads ``_row`` or ``_file``."""
+    named = {
+        *(entity.key or ()),
+        *(c for r in entity.rules for c in r.columns),
+        *(n for r in entity.rules for _l, _k, names in r.template_parts for n in names),
+    }
+    return not PSEUDO_COLUMNS.isdisjoint(named)
 
 
 def _with_pseudo_columns(cells: Mapping[str, Cell], location: Location) -> dict[str, Cell]:
@@ -266,6 +312,8 @@ class _EntityPlan:
             if is_id_path(r.path) and (r.columns or r.template_columns)
         ]
         self.unmapped: dict[tuple[str, ...], list[str]] = {}
+        #: The unmapped columns of the header every row has (see ``use_header``).
+        self.header_unmapped: list[str] | None = None
         #: Ids already found valid (references repeat on every row of their entity).
         self.valid_ids: set[str] = set()
 
@@ -295,27 +343,38 @@ class _EntityPlan:
             self._keep_unmapped(data, cells)
         return flat.restore_lists(data, self.root) if restore else data
 
+    def use_header(self, header: Sequence[str]) -> None:
+        self.header_unmapped = self._unmapped_of(header)
+
+    def _unmapped_of(self, header: Sequence[str]) -> list[str]:
+        return [h for h in header if h and h not in self.mapped and h not in PSEUDO_COLUMNS]
+
     def _keep_unmapped(self, data: dict[str, Any], cells: Mapping[str, Cell]) -> None:
         """Unmapped cells under ``extensions.<namespace>`` (the columns found once per
         header)."""
-        header = tuple(cells)
-        names = self.unmapped.get(header)
+        names = self.header_unmapped
         if names is None:
-            names = [h for h in header if h and h not in self.mapped and h not in PSEUDO_COLUMNS]
-            if len(self.unmapped) >= 64:
-                self.unmapped.clear()
-            self.unmapped[header] = names
+            header = tuple(cells)
+            names = self.unmapped.get(header)
+            if names is None:
+                names = self._unmapped_of(header)
+                if len(self.unmapped) >= 64:
+                    self.unmapped.clear()
+                self.unmapped[header] = names
         extra: dict[str, Any] = {}
         for name in names:
-            cell = cells[name]
+            cell = cells.get(name)
             if cell.__class__ is str:
                 if cell.strip():
                     extra[name] = cell
-            elif not is_empty(cell):
+            elif cell is not None and not is_empty(cell):
                 extra[name] = json_cell(cell)
         if not extra:
             return
-        ext = data.setdefault("extensions", {})
+        if "extensions" not in data:  # the usual case: no mapped extension field
+            data["extensions"] = {self.entity.namespace: extra}
+            return
+        ext = data["extensions"]
         ns = ext.setdefault(self.entity.namespace, {})
         if isinstance(ns, dict):
             for key, value in extra.items():
@@ -386,6 +445,7 @@ __all__ = [
     "KIND_CODES",
     "REASON_COLUMNS",
     "ROW_COLUMNS",
+    "CheckedRecord",
     "RowCheck",
     "RowTranslator",
     "file_stem",

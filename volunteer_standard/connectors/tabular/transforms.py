@@ -106,7 +106,7 @@ _REGEX_CHARS = re.compile(r"([\\.^$*+?\(\){}\[\]|])")
 
 
 @dataclass(frozen=True, slots=True)
-class _CompiledFormat:
+class CompiledFormat:
     """A date format compiled once: strptime's regex and where each field's group is."""
 
     regex: re.Pattern[str]
@@ -114,7 +114,7 @@ class _CompiledFormat:
 
 
 @functools.lru_cache(maxsize=256)
-def _compiled_format(fmt: str) -> _CompiledFormat | None:
+def compiled_format(fmt: str) -> CompiledFormat | None:
     """``fmt`` (``%-m`` allowed) as strptime would compile it; ``None`` when only strptime
     itself can say (a directive outside %Y %m %d %H %M %S %%, a repeated directive)."""
     pattern = _REGEX_CHARS.sub(r"\\\1", fmt.replace("%-", "%"))
@@ -132,13 +132,13 @@ def _compiled_format(fmt: str) -> _CompiledFormat | None:
     except re.error:
         return None
     index = regex.groupindex
-    return _CompiledFormat(regex, tuple(index.get(name) for name in "YmdHMS"))
+    return CompiledFormat(regex, tuple(index.get(name) for name in "YmdHMS"))
 
 
 def _strptime(text: str, fmt: str) -> datetime | None:
     """``datetime.strptime(text, fmt)`` with ``%-m`` read as ``%m``; ``None`` where strptime
     raises ``ValueError``. The format is compiled once (strptime parses it on every call)."""
-    compiled = _compiled_format(fmt)
+    compiled = compiled_format(fmt)
     if compiled is None:
         try:
             return datetime.strptime(text, fmt.replace("%-", "%"))
