@@ -185,12 +185,6 @@ class InsuranceRule(Rule):
             rec.issue("VR410", "/guarantees", params)
 
 
-def _with_min_age(index: DatasetIndex) -> bool:
-    """Whether any project sets a minimum age (else VR405 has nothing to scan)."""
-    found = index.db.execute("SELECT 1 FROM proj WHERE min_age IS NOT NULL LIMIT 1")
-    return found.fetchone() is not None
-
-
 _AGE = "((r.day / 10000 - v.birth / 10000) - ((r.day % 10000) < (v.birth % 10000)))"
 
 
@@ -208,15 +202,26 @@ class MinorsRule(Rule):
             # each record's date, so the earliest date bounds them, not today's).
             cut = index.min_day - adult * 10000
             self._minors(index, emit, cut, adult, under, policy.consent_until_adult)
-        if self.ctx.on("VR405") and _with_min_age(index):
-            rows = index.query(
-                f"SELECT r.seq, p.id, p.min_age FROM rec r JOIN proj p ON p.id = r.proj "
-                f"JOIN vol v ON v.id = r.vol WHERE p.min_age IS NOT NULL AND r.status >= 1 "
-                f"AND v.birth IS NOT NULL AND {_AGE} < p.min_age ORDER BY r.seq"
-            )
-            for seq, project, min_age in rows:
-                params = {"value": repr(project), "expected": str(min_age)}
-                emit(index.issue("VR405", seq, "/volunteer_id", params))
+        if self.ctx.on("VR405") and index.min_day != NO_DAY:
+            self._below_min_age(index, emit)
+
+    @staticmethod
+    def _below_min_age(index: DatasetIndex, emit: Emit) -> None:
+        """VR405: younger than the project's minimum age at the service date. Volunteers
+        of the highest minimum age at the earliest service date are of every project's
+        minimum age at every date: only the others are visited, volunteers first."""
+        (highest,) = index.db.execute("SELECT MAX(min_age) FROM proj").fetchone()
+        if highest is None:
+            return
+        rows = index.query(
+            f"SELECT r.seq, p.id, p.min_age FROM vol v CROSS JOIN rec r ON r.vol = v.id "
+            f"JOIN proj p ON p.id = r.proj WHERE v.birth > ? AND p.min_age IS NOT NULL "
+            f"AND r.status >= 1 AND {_AGE} < p.min_age ORDER BY r.seq",
+            (index.min_day - int(highest) * 10000,),
+        )
+        for seq, project, min_age in rows:
+            params = {"value": repr(project), "expected": str(min_age)}
+            emit(index.issue("VR405", seq, "/volunteer_id", params))
 
     def _minors(
         self,
