@@ -230,6 +230,30 @@ def test_remembered_mojibake_verdicts_match_checking_every_cell() -> None:
         assert check.problems(row, header) == _reference_mojibake(row, header)
 
 
+def test_recurring_cells_outlive_cells_seen_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fine cells are remembered in two generations: the same verdicts as checking every
+    cell, and a name that recurs among descriptions seen once is checked only once."""
+    from volunteer_standard.connectors.tabular import connector as connector_module
+
+    monkeypatch.setattr(connector_module, "_REMEMBERED", 20)
+    checked: list[str] = []
+    verdict = connector_module.cell_verdict
+
+    def counted(cell: str) -> Any:
+        checked.append(cell)
+        return verdict(cell)
+
+    monkeypatch.setattr(connector_module, "cell_verdict", counted)
+    check = _GarbleCheck()
+    header = ["name", "content", "other"]
+    rng = random.Random(8)
+    for number in range(2, 400):
+        row = Row(number, ["张三", f"社区服务第{number}次", rng.choice([*MOJIBAKE, "李四"])])
+        assert check.problems(row, header) == _reference_mojibake(row, header)
+    assert checked.count("张三") == 1
+    assert len(check.fine) <= 20 and len(check.fine_before) <= 20
+
+
 # -- the whole read -------------------------------------------------------------------------
 
 
