@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.connectors.regional_broken import (
     DATES,
@@ -399,3 +401,15 @@ def test_fingerprints_are_json_dumps_hashed() -> None:
         )
     )
     assert _fingerprint(data) == expected
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789Xx" * 4 + "abZ._:- 中\n")), max_size=140))
+@settings(max_examples=600, deadline=None)
+def test_an_id_plainly_valid_is_one_id_problem_accepts(value: str) -> None:
+    """The fast id check never accepts what ``id_problem`` refuses."""
+    from volunteer_standard.connectors.tabular.ids import id_problem, plainly_valid_id
+
+    if plainly_valid_id(value):
+        assert id_problem(value) is None
+    if id_problem(value) is None and not any(c.isdigit() for c in value):
+        assert plainly_valid_id(value)  # only runs of digits send an id down the long way
