@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.connectors.regional_broken import (
     DATES,
@@ -230,6 +232,30 @@ def test_remembered_mojibake_verdicts_match_checking_every_cell() -> None:
         assert check.problems(row, header) == _reference_mojibake(row, header)
 
 
+def test_recurring_cells_outlive_cells_seen_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fine cells are remembered in two generations: the same verdicts as checking every
+    cell, and a name that recurs among descriptions seen once is checked only once."""
+    from volunteer_standard.connectors.tabular import connector as connector_module
+
+    monkeypatch.setattr(connector_module, "_REMEMBERED", 20)
+    checked: list[str] = []
+    verdict = connector_module.cell_verdict
+
+    def counted(cell: str) -> Any:
+        checked.append(cell)
+        return verdict(cell)
+
+    monkeypatch.setattr(connector_module, "cell_verdict", counted)
+    check = _GarbleCheck()
+    header = ["name", "content", "other"]
+    rng = random.Random(8)
+    for number in range(2, 400):
+        row = Row(number, ["张三", f"社区服务第{number}次", rng.choice([*MOJIBAKE, "李四"])])
+        assert check.problems(row, header) == _reference_mojibake(row, header)
+    assert checked.count("张三") == 1
+    assert len(check.fine) <= 20 and len(check.fine_before) <= 20
+
+
 # -- the whole read -------------------------------------------------------------------------
 
 
@@ -375,3 +401,15 @@ def test_fingerprints_are_json_dumps_hashed() -> None:
         )
     )
     assert _fingerprint(data) == expected
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789Xx" * 4 + "abZ._:- 中\n")), max_size=140))
+@settings(max_examples=600, deadline=None)
+def test_an_id_plainly_valid_is_one_id_problem_accepts(value: str) -> None:
+    """The fast id check never accepts what ``id_problem`` refuses."""
+    from volunteer_standard.connectors.tabular.ids import id_problem, plainly_valid_id
+
+    if plainly_valid_id(value):
+        assert id_problem(value) is None
+    if id_problem(value) is None and not any(c.isdigit() for c in value):
+        assert plainly_valid_id(value)  # only runs of digits send an id down the long way

@@ -548,28 +548,38 @@ class _GarbleCheck:
 
     Exports repeat names and labels on row after row: the cells already found fine (or
     not) are remembered, so that a row whose text cells were all seen before costs a few
-    set lookups.
+    set lookups. Cells found fine are remembered in two generations: when the current one
+    is full it becomes the previous one, and a cell met again there moves back, so that
+    cells seen once (a service's description) do not push out the names that recur.
     """
 
     def __init__(self) -> None:
         self.fine: set[str] = set()
+        self.fine_before: set[str] = set()
         self.flagged: dict[str, Garbled | str] = {}
 
     def _verdict(self, cell: str) -> Garbled | str | None:
         if cell in self.fine:
             return None
+        if cell in self.fine_before:
+            self._fine(cell)
+            return None
         found = self.flagged.get(cell)
         if found is not None:
             return found
         verdict = cell_verdict(cell)
-        memo: set[str] | dict[str, Garbled | str] = self.fine if verdict is None else self.flagged
-        if len(memo) >= _REMEMBERED:
-            memo.clear()
         if verdict is None:
-            self.fine.add(cell)
+            self._fine(cell)
         else:
+            if len(self.flagged) >= _REMEMBERED:
+                self.flagged.clear()
             self.flagged[cell] = verdict
         return verdict
+
+    def _fine(self, cell: str) -> None:
+        if len(self.fine) >= _REMEMBERED:
+            self.fine_before, self.fine = self.fine, set()
+        self.fine.add(cell)
 
     def problems(self, row: Row, header: Sequence[str]) -> list[Problem]:
         fine = self.fine

@@ -438,19 +438,20 @@ class RowDecoder:
             for name, node in self.root.children.items()
             if any(indexed and c.steps[0] == name for _i, c, _d, indexed in self.plan)
         ]
+        #: The plan by column position (``None``: a column not read), to walk with a row.
+        self.by_column: list[tuple[Column, str | None, bool] | None] = [None] * len(columns)
+        for index, col, name, listed in self.plan:
+            self.by_column[index] = (col, name, listed)
 
     def decode(self, cells: Sequence[Cell]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """A standard-shaped dict from one row, and ``(column, message)`` for bad cells."""
         data: dict[str, Any] = {"type": self.entity}
         problems: list[tuple[str, str]] = []
-        size = len(cells)
         listed = False
-        for index, col, direct, indexed in self.plan:
-            if index >= size:
-                break
-            cell = cells[index]
-            if cell == "":
+        for cell, step in zip(cells, self.by_column, strict=False):
+            if step is None or cell == "":
                 continue
+            col, direct, indexed = step
             if direct is not None and cell.__class__ is str:
                 data[direct] = cell
                 continue

@@ -88,6 +88,17 @@ def is_valid_id(value: str) -> bool:
     return _ID.fullmatch(value) is not None
 
 
+#: A valid id holding no run of 18 characters a resident ID number could be: one for which
+#: :func:`id_problem` has nothing to say, found with one expression.
+_PLAIN_ID = re.compile(r"(?![\s\S]*[0-9]{17}[0-9Xx])[0-9A-Za-z][0-9A-Za-z._:-]{0,127}")
+
+
+def plainly_valid_id(value: str) -> bool:
+    """``True`` only when :func:`id_problem` returns ``None`` (the usual id, checked fast);
+    ``False`` says nothing: ask :func:`id_problem`."""
+    return _PLAIN_ID.fullmatch(value) is not None
+
+
 def looks_like_resident_id(value: str) -> bool:
     """18 characters whose check character matches: a resident ID number."""
     if _RESIDENT_ID.fullmatch(value) is None:
@@ -136,4 +147,5 @@ __all__ = [
     "is_valid_id",
     "keyed_digest",
     "looks_like_resident_id",
+    "plainly_valid_id",
 ]

@@ -32,7 +32,7 @@ from volunteer_standard.connectors.base import ConnectorError, Problem, SourceRe
 from volunteer_standard.connectors.tabular import flat
 from volunteer_standard.connectors.tabular.cells import Cell, cell_text, is_empty, json_cell
 from volunteer_standard.connectors.tabular.dedup import Conflict, Deduplicator
-from volunteer_standard.connectors.tabular.ids import id_problem, is_id_path
+from volunteer_standard.connectors.tabular.ids import id_problem, is_id_path, plainly_valid_id
 from volunteer_standard.connectors.tabular.introspect import model_node
 from volunteer_standard.connectors.tabular.mapping import (
     PSEUDO_COLUMNS,
@@ -385,8 +385,14 @@ class _EntityPlan:
         valid = self.valid_ids
         for rule, top in self.id_rules:
             value = data.get(top) if top is not None else _get_path(data, rule.steps)
-            if value.__class__ is str and value in valid:
-                continue
+            if value.__class__ is str:
+                if value in valid:
+                    continue
+                if plainly_valid_id(value):  # the usual id, settled by one expression
+                    if len(valid) >= _VALID_IDS:
+                        valid.clear()
+                    valid.add(value)
+                    continue
             for item in value if isinstance(value, list) else (value,):
                 if not isinstance(item, str) or item in valid:
                     continue
